@@ -133,8 +133,8 @@ def test_amount_limits_match_stripe_texts() -> None:
 def test_state_machine_texts() -> None:
     assert pi_cancel_error("requires_capture") is None
     assert pi_cancel_error("succeeded") == (
-        "You cannot cancel this PaymentIntent because it has a status of succeeded. Only a PaymentIntent with "
-        "one of the following statuses may be canceled: requires_payment_method, requires_capture, "
+        "You cannot cancel this PaymentIntent because it has a status of succeeded. Only a PaymentIntent "
+        "with one of the following statuses may be canceled: requires_payment_method, requires_capture, "
         "requires_confirmation, requires_action, processing."
     )
     assert pi_capture_error("requires_confirmation") == (
@@ -142,6 +142,7 @@ def test_state_machine_texts() -> None:
         "PaymentIntent with one of the following statuses may be captured: requires_capture."
     )
     assert pi_confirm_error("succeeded") == (
-        "You cannot confirm this PaymentIntent because it has already succeeded after being previously confirmed."
+        "You cannot confirm this PaymentIntent because it has already succeeded after being "
+        "previously confirmed."
     )
     assert pi_confirm_error("requires_action") is None
