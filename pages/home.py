@@ -1,0 +1,31 @@
+"""Home: what the product does, the three setup steps with their state, and where to go next."""
+
+import streamlit as st
+
+from ui import navigation
+from ui.progress import setup_steps
+
+navigation.page_header(
+    "home",
+    "Connect Stripe the way the WeWeb setup guide describes, then run every Stripe action safely.",
+)
+st.markdown(
+    "This playground walks you through connecting Stripe: **your keys**, **a connection per environment** "
+    "(Editor, Staging, Production) and **a first test call**. Afterwards you can run every Stripe action "
+    "and see exactly what happens, with amounts shown as money and mistakes caught before they cost you."
+)
+
+st.subheader("The three steps")
+steps = setup_steps()
+for step in steps:
+    with st.container(border=True):
+        icon = ":material/check_circle:" if step.done else ":material/pending:"
+        st.markdown(f"**{icon} Step {step.number}: {step.title}**")
+        st.caption(step.note)
+
+next_step = next((s for s in steps if not s.done), None)
+st.subheader("Where to go next")
+if next_step is None:
+    st.success("All three steps are done: your connection works.")
+else:
+    st.info(f"Next: step {next_step.number}, {next_step.title}.")

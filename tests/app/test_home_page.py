@@ -1,0 +1,30 @@
+"""Home shows the three setup steps with their state in this session and points at the next one."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from ui import state
+from ui.navigation import ROOT
+
+APP = str(ROOT / "app.py")
+
+
+def _markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_fresh_session_shows_three_open_steps_and_step_one_next() -> None:
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    text = _markdown(at)
+    for title in ("Get your Stripe keys", "Create a connection per environment", "Test the connection"):
+        assert title in text
+    assert [i.value for i in at.info] == ["Next: step 1, Get your Stripe keys."]
+    assert not at.success
+
+
+def test_step_one_done_moves_next_to_step_two() -> None:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state[state.KEYS_OK] = True
+    at.run()
+    assert [i.value for i in at.info] == ["Next: step 2, Create a connection per environment."]

@@ -1,0 +1,76 @@
+"""The one list of pages. ``app.py`` builds its navigation from it and the smoke test iterates over it.
+
+Keeping the registry in one place means a new page is routed, grouped and smoke-tested by adding one line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page as the router and the tests see it.
+
+    ``path`` is relative to the repository root (Streamlit resolves it against ``app.py``'s folder),
+    ``title`` is the navigation label and the browser tab title, ``heading`` the page's ``st.title``.
+    """
+
+    path: str
+    title: str
+    icon: str
+    url_path: str
+    section: str
+    heading: str
+    default: bool = False
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec(
+        path="pages/home.py",
+        title="Home",
+        icon=":material/home:",
+        url_path="home",
+        section="Set up",
+        heading="Stripe Setup Playground",
+        default=True,
+    ),
+)
+
+
+def spec(url_path: str) -> PageSpec:
+    """The registered page with this ``url_path``; a KeyError names the known ones to catch typos early."""
+    for page in PAGES:
+        if page.url_path == url_path:
+            return page
+    known = ", ".join(p.url_path for p in PAGES)
+    raise KeyError(f"No page with url_path {url_path!r}; registered pages: {known}")
+
+
+def sections() -> dict[str, list[st.Page]]:
+    """``st.navigation``'s input: the registered pages as ``st.Page`` objects grouped by section, in order."""
+    grouped: dict[str, list[st.Page]] = {}
+    for page in PAGES:
+        grouped.setdefault(page.section, []).append(
+            st.Page(
+                page.path,
+                title=page.title,
+                icon=page.icon,
+                url_path=page.url_path,
+                default=page.default,
+            )
+        )
+    return grouped
+
+
+def page_header(url_path: str, intro: str | None = None) -> None:
+    """The page's title (from the registry, so navigation and heading cannot drift) and an optional intro."""
+    page = spec(url_path)
+    st.title(page.heading)
+    if intro:
+        st.caption(intro)

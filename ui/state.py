@@ -1,0 +1,36 @@
+"""Session-state names and defaults, defined once.
+
+Per-user state lives in ``st.session_state`` (one per browser session), never in module globals, which every
+user of a shared server would see. Widget keys are prefixed with their page name (``keys_secret``), shared
+state uses the ``setup_`` prefix; the helpers below are the only places those names are spelled.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+# Shared (cross-page) state.
+KEYS_OK = "setup_keys_ok"  # bool: step 1 passed (a publishable and a secret/restricted key without errors)
+CONNECTIONS = "setup_connections"  # list of connections created on the Connections page
+TEST_RESULTS = "setup_test_results"  # {(connection name, environment): result of the test call}
+
+_DEFAULTS: dict[str, Any] = {
+    KEYS_OK: False,
+    CONNECTIONS: [],
+    TEST_RESULTS: {},
+}
+
+
+def init_session() -> None:
+    """Give every shared key its default once per session, so pages can read without guarding."""
+    for name, default in _DEFAULTS.items():
+        if name not in st.session_state:
+            # Copy containers: a shared default object would leak between sessions.
+            st.session_state[name] = default.copy() if hasattr(default, "copy") else default
+
+
+def widget_key(page: str, name: str) -> str:
+    """The widget key for ``name`` on ``page``: page-prefixed so two pages never share a widget's value."""
+    return f"{page}_{name}"
