@@ -1,0 +1,236 @@
+"""Webhook delivery to a REAL HTTP receiver on 127.0.0.1: signatures verified with stripe-python, retries,
+redelivery, the loopback-only rule, and delivery that never holds up the caller."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+import stripe
+
+from sandbox._webhooks import (
+    USER_AGENT,
+    EndpointTarget,
+    RetryPolicy,
+    WebhookDispatcher,
+    new_endpoint_secret,
+)
+
+
+@dataclass
+class Received:
+    body: str
+    headers: dict[str, str]
+    event: Any = None
+    error: str | None = None
+
+
+@dataclass
+class Receiver:
+    """A tiny webhook receiver that verifies every delivery the way a real integration would."""
+
+    secret: str = ""
+    statuses: list[int] = field(default_factory=list)  # answers to give, in order; then 200
+    delay: float = 0.0
+    received: list[Received] = field(default_factory=list)
+    url: str = ""
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def handle(self, body: str, headers: dict[str, str]) -> int:
+        if self.delay:
+            time.sleep(self.delay)
+        item = Received(body, headers)
+        try:
+            item.event = stripe.Webhook.construct_event(body, headers.get("stripe-signature"), self.secret)
+        except (stripe.SignatureVerificationError, ValueError) as exc:
+            item.error = str(exc)
+        with self.lock:
+            self.received.append(item)
+            status = self.statuses.pop(0) if self.statuses else 200
+        return 400 if item.error else status
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[Received]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if len(self.received) >= count:
+                    return list(self.received)
+            time.sleep(0.02)
+        raise AssertionError(f"expected {count} deliveries, got {len(self.received)}")
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    rec = Receiver()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            body = self.rfile.read(length).decode("utf-8")
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            status = rec.handle(body, headers)
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(json.dumps({"received": status == 200}).encode())
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    rec.url = f"http://127.0.0.1:{server.server_address[1]}/webhooks"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield rec
+    server.shutdown()
+    server.server_close()
+
+
+def _event(n: int, event_type: str = "invoice.paid") -> dict[str, Any]:
+    return {
+        "id": f"evt_{n}",
+        "object": "event",
+        "type": event_type,
+        "created": int(time.time()),
+        "livemode": False,
+        "pending_webhooks": 1,
+        "api_version": "2026-10-28.endive",
+        "request": {"id": None, "idempotency_key": None},
+        "data": {"object": {"id": f"in_{n}", "object": "invoice"}},
+    }
+
+
+def _dispatcher(endpoints: Callable[[], list[EndpointTarget]], **kwargs: Any) -> WebhookDispatcher:
+    kwargs.setdefault("retry", RetryPolicy(max_attempts=3, base_delay=0.05, timeout=5))
+    return WebhookDispatcher(lambda account: endpoints() if account == "acct_1" else [], **kwargs)
+
+
+def test_dispatcher_delivers_signed_events_with_stripes_headers(receiver: Receiver) -> None:
+    receiver.secret = new_endpoint_secret()
+    target = EndpointTarget("we_1", receiver.url, receiver.secret, ("invoice.paid",))
+    dispatcher = _dispatcher(lambda: [target])
+    try:
+        dispatcher.publish("acct_1", [_event(1), _event(2, "invoice.voided"), _event(3)])
+        got = receiver.wait_for(2)
+        assert dispatcher.wait_idle()
+        assert [r.error for r in got] == [None, None]
+        assert sorted(r.event.id for r in got) == ["evt_1", "evt_3"]
+        assert got[0].headers["content-type"].startswith("application/json")
+        assert got[0].headers["user-agent"] == USER_AGENT
+        deliveries = dispatcher.deliveries("acct_1")
+        assert {d["event"] for d in deliveries} == {"evt_1", "evt_3"}
+        assert all(d["status"] == "succeeded" for d in deliveries)
+        assert all(d["attempts"][0]["status_code"] == 200 for d in deliveries)
+        assert dispatcher.deliveries("acct_other") == []
+    finally:
+        dispatcher.close()
+
+
+def test_failures_are_retried_with_backoff_then_given_up(receiver: Receiver) -> None:
+    receiver.secret = new_endpoint_secret()
+    receiver.statuses = [500, 503, 500, 500]
+    target = EndpointTarget("we_1", receiver.url, receiver.secret, ("*",))
+    dispatcher = _dispatcher(lambda: [target])
+    try:
+        dispatcher.publish("acct_1", [_event(1)])
+        receiver.wait_for(3)
+        assert dispatcher.wait_idle()
+        (delivery,) = dispatcher.deliveries("acct_1")
+        assert delivery["status"] == "failed"
+        assert [a["attempt"] for a in delivery["attempts"]] == [1, 2, 3]
+        assert [a["status_code"] for a in delivery["attempts"]] == [500, 503, 500]
+        # exponential backoff: the second wait is longer than the first
+        starts = [a["created"] for a in delivery["attempts"]]
+        assert starts == sorted(starts)
+        time.sleep(0.2)
+        assert len(receiver.received) == 3  # bounded: no fourth attempt
+    finally:
+        dispatcher.close()
+
+
+def test_a_retry_that_succeeds_ends_the_delivery(receiver: Receiver) -> None:
+    receiver.secret = new_endpoint_secret()
+    receiver.statuses = [500]
+    target = EndpointTarget("we_1", receiver.url, receiver.secret, ("*",))
+    dispatcher = _dispatcher(lambda: [target])
+    try:
+        dispatcher.publish("acct_1", [_event(1)])
+        receiver.wait_for(2)
+        assert dispatcher.wait_idle()
+        (delivery,) = dispatcher.deliveries("acct_1")
+        assert delivery["status"] == "succeeded"
+        assert [a["status_code"] for a in delivery["attempts"]] == [500, 200]
+        assert all(r.error is None for r in receiver.received)
+    finally:
+        dispatcher.close()
+
+
+def test_connection_errors_are_recorded() -> None:
+    target = EndpointTarget("we_1", "http://127.0.0.1:9/nothing-listens", new_endpoint_secret(), ("*",))
+    dispatcher = _dispatcher(lambda: [target], retry=RetryPolicy(max_attempts=2, base_delay=0.01, timeout=2))
+    try:
+        dispatcher.publish("acct_1", [_event(1)])
+        assert dispatcher.wait_idle()
+        (delivery,) = dispatcher.deliveries("acct_1")
+        assert delivery["status"] == "failed"
+        assert delivery["attempts"][0]["status_code"] is None
+        assert delivery["attempts"][0]["error"].startswith("Could not connect")
+    finally:
+        dispatcher.close()
+
+
+def test_non_loopback_hosts_are_refused_unless_allow_listed() -> None:
+    target = EndpointTarget("we_1", "https://hooks.example.com/stripe", new_endpoint_secret(), ("*",))
+    dispatcher = _dispatcher(lambda: [target])
+    try:
+        dispatcher.publish("acct_1", [_event(1)])
+        (delivery,) = dispatcher.deliveries("acct_1")
+        assert delivery["status"] == "refused"
+        assert delivery["attempts"] == []
+        assert "allow-webhook-host hooks.example.com" in delivery["refused_reason"]
+    finally:
+        dispatcher.close()
+
+
+def test_redelivery_sends_the_same_event_again(receiver: Receiver) -> None:
+    receiver.secret = new_endpoint_secret()
+    target = EndpointTarget("we_1", receiver.url, receiver.secret, ("*",))
+    dispatcher = _dispatcher(lambda: [target])
+    try:
+        dispatcher.publish("acct_1", [_event(7)])
+        receiver.wait_for(1)
+        assert dispatcher.wait_idle()
+        (first,) = dispatcher.deliveries("acct_1")
+        assert dispatcher.redeliver("acct_other", first["id"]) is None
+        again = dispatcher.redeliver("acct_1", first["id"])
+        assert again is not None
+        assert again["redelivery_of"] == first["id"]
+        got = receiver.wait_for(2)
+        assert [r.event.id for r in got] == ["evt_7", "evt_7"]
+        assert got[0].body == got[1].body
+        assert all(r.error is None for r in got)
+    finally:
+        dispatcher.close()
+
+
+def test_a_slow_receiver_does_not_hold_up_publish(receiver: Receiver) -> None:
+    receiver.secret = new_endpoint_secret()
+    receiver.delay = 1.0
+    target = EndpointTarget("we_1", receiver.url, receiver.secret, ("*",))
+    dispatcher = _dispatcher(lambda: [target])
+    try:
+        returned = threading.Event()
+        dispatcher.publish("acct_1", [_event(1)])
+        returned.set()
+        # publish came back while the receiver is still sleeping on the first delivery
+        assert returned.is_set()
+        assert receiver.received == []
+        receiver.wait_for(1)
+    finally:
+        dispatcher.close()
