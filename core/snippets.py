@@ -1,0 +1,146 @@
+"""The exact call the playground just made, as stripe-python code and as a curl command.
+
+People copy these into their own backend, terminal or WeWeb custom API, so both read the key from the
+``STRIPE_SECRET_KEY`` environment variable and never contain it: a snippet is shown on screen and pasted
+into chats. The Python snippet uses the same ``StripeClient`` service call the runner uses, and the curl
+command uses Stripe's bracket notation for nested parameters, so both send the same request.
+"""
+
+from __future__ import annotations
+
+import itertools
+import pprint
+import re
+import shlex
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from core.catalog import Action
+from core.client import STRIPE_API_BASE, normalize_api_base
+
+KEY_ENV_VAR: Final = "STRIPE_SECRET_KEY"
+_PLAIN_VALUE: Final = re.compile(r"[A-Za-z0-9_.:/@-]*")
+
+
+@dataclass(frozen=True)
+class Snippets:
+    python: str
+    curl: str
+
+
+def form_pairs(params: Mapping[str, object], prefix: str = "") -> list[tuple[str, str]]:
+    """Stripe's form encoding: ``a[b]=v`` for mappings, ``a[0]=v`` for lists, ``true``/``false`` for bools.
+
+    Same rules as stripe-python's encoder, so the curl body and the SDK's body decode alike.
+    """
+    pairs: list[tuple[str, str]] = []
+    for key, value in params.items():
+        name = f"{prefix}[{key}]" if prefix else str(key)
+        pairs.extend(_encode_value(name, value))
+    return pairs
+
+
+def _encode_value(name: str, value: object) -> list[tuple[str, str]]:
+    if value is None:
+        return []
+    if isinstance(value, Mapping):
+        return form_pairs(value, name)
+    if isinstance(value, list | tuple):
+        out: list[tuple[str, str]] = []
+        for index, item in enumerate(value):
+            out.extend(_encode_value(f"{name}[{index}]", item))
+        return out
+    if isinstance(value, bool):
+        return [(name, "true" if value else "false")]
+    return [(name, str(value))]
+
+
+def _path(action: Action, path_args: Mapping[str, str]) -> str:
+    return action.path.format(**path_args)
+
+
+def python_snippet(
+    action: Action,
+    path_args: Mapping[str, str],
+    params: Mapping[str, object],
+    *,
+    api_base: str | None = None,
+    idempotency_key: str | None = None,
+) -> str:
+    base = normalize_api_base(api_base)
+    lines = ["import os", "", "import stripe", "", "client = stripe.StripeClient("]
+    lines.append(f'    os.environ["{KEY_ENV_VAR}"],')
+    if base != STRIPE_API_BASE:
+        lines.append(f'    base_addresses={{"api": {base!r}}},  # the local sandbox, not Stripe')
+    lines.append(")")
+    args: list[str] = [repr(path_args[i.name]) for i in action.path_inputs]
+    if params or idempotency_key:
+        args.append(pprint.pformat(dict(params), width=100, sort_dicts=False) if params else "{}")
+    if idempotency_key:
+        args.append(repr({"idempotency_key": idempotency_key}))
+    call = f"result = client.{action.sdk_call}("
+    if not args:
+        lines.append(call + ")")
+    elif len(", ".join(args)) + len(call) <= 100 and "\n" not in "".join(args):
+        lines.append(call + ", ".join(args) + ")")
+    else:
+        lines.append(call)
+        for arg in args:
+            lines.append("    " + arg.replace("\n", "\n    ") + ",")
+        lines.append(")")
+    lines.append("print(result)")
+    return "\n".join(lines) + "\n"
+
+
+def curl_snippet(
+    action: Action,
+    path_args: Mapping[str, str],
+    params: Mapping[str, object],
+    *,
+    api_base: str | None = None,
+    idempotency_key: str | None = None,
+) -> str:
+    base = normalize_api_base(api_base)
+    url = base + _path(action, path_args)
+    head = ["curl"]
+    if action.method == "GET" and params:
+        head.append("-G")  # -d pairs become the query string
+    elif action.method == "DELETE":
+        head.extend(["-X", "DELETE"])
+        if params:
+            head.append("-G")
+    head.append(shlex.quote(url))
+    parts: list[str] = [" ".join(head), f'-u "${KEY_ENV_VAR}:"']
+    if idempotency_key and action.method == "POST":
+        parts.append("-H " + shlex.quote(f"Idempotency-Key: {idempotency_key}"))
+    for key, value in form_pairs(params):
+        # -d sends bytes as they are; a value with spaces, & or = must be URL-encoded by curl.
+        flag = "-d" if _PLAIN_VALUE.fullmatch(value) else "--data-urlencode"
+        parts.append(f"{flag} " + shlex.quote(f"{key}={value}"))
+    return " \\\n  ".join(parts) + "\n"
+
+
+def snippets_for(
+    action: Action,
+    path_args: Mapping[str, str],
+    params: Mapping[str, object],
+    *,
+    api_base: str | None = None,
+    idempotency_key: str | None = None,
+) -> Snippets:
+    return Snippets(
+        python=python_snippet(action, path_args, params, api_base=api_base, idempotency_key=idempotency_key),
+        curl=curl_snippet(action, path_args, params, api_base=api_base, idempotency_key=idempotency_key),
+    )
+
+
+def curl_form_pairs(curl: str) -> list[tuple[str, str]]:
+    """The ``-d`` pairs of a curl command made by :func:`curl_snippet` (used to check it round-trips)."""
+    tokens: Sequence[str] = shlex.split(curl.replace("\\\n", " "))
+    pairs: list[tuple[str, str]] = []
+    for flag, value in itertools.pairwise(tokens):
+        if flag in ("-d", "--data-urlencode"):
+            key, _, val = value.partition("=")
+            pairs.append((key, val))
+    return pairs
