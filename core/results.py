@@ -1,0 +1,372 @@
+"""What a run produced, in the shapes people read: a table, a request record, warnings and guidance.
+
+The table is the point of the playground: a list becomes one row per object, nested fields get readable
+dotted names (``recurring.interval``), every amount gets a money column next to its raw minor units
+(``unit_amount`` and ``unit_amount (display)``), so the "100× too big" mistake is visible at a glance, and
+unix timestamps become datetimes.
+
+Secrets in tables: ``client_secret`` (Payment/Setup Intents, Checkout Sessions) and ``secret`` (webhook
+endpoints) columns are kept but *masked*: seeing that a PaymentIntent has a client secret is part of
+learning the flow, the value itself does not belong on a screen. ``RunResult.objects`` keeps the raw API
+objects for code that needs them; ``RunResult.safe_objects()`` is the masked copy for JSON display.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import pandas as pd
+
+from core.findings import Finding, Severity
+from core.secrets import mask, redact
+from core.snippets import Snippets
+
+AMOUNT_FIELDS: Final = frozenset(
+    {
+        "amount",
+        "amount_capturable",
+        "amount_received",
+        "amount_captured",
+        "amount_refunded",
+        "amount_to_capture",
+        "unit_amount",
+        "amount_due",
+        "amount_paid",
+        "amount_remaining",
+        "amount_shipping",
+        "amount_subtotal",
+        "amount_total",
+        "amount_discount",
+        "amount_tax",
+        "subtotal",
+        "subtotal_excluding_tax",
+        "total",
+        "total_excluding_tax",
+        "starting_balance",
+        "ending_balance",
+        "balance",
+        "pre_payment_credit_notes_amount",
+        "post_payment_credit_notes_amount",
+    }
+)
+TIMESTAMP_FIELDS: Final = frozenset(
+    {
+        "created",
+        "updated",
+        "date",
+        "start",
+        "end",
+        "start_date",
+        "due_date",
+        "trial_start",
+        "trial_end",
+        "current_period_start",
+        "current_period_end",
+        "billing_cycle_anchor",
+        "period_start",
+        "period_end",
+        "next_payment_attempt",
+        "webhooks_delivered_at",
+    }
+)
+SECRET_FIELDS: Final = frozenset({"client_secret", "secret"})
+DISPLAY_SUFFIX: Final = " (display)"
+
+MoneyFormatter = Callable[[int, str], str]
+
+
+def _default_money(amount: int, currency: str) -> str:
+    # Only used when core.money is unavailable; the real formatter knows decimals per currency.
+    return f"{amount} {currency.upper()} (minor units)"
+
+
+def _money_formatter() -> MoneyFormatter:
+    try:
+        from core import money
+    except ImportError:  # pragma: no cover - core.money is part of core
+        return _default_money
+    formatter: MoneyFormatter = money.format_minor
+    return formatter
+
+
+def mask_secrets(value: Any) -> Any:
+    """A copy of a Stripe object with every secret-valued field masked (for JSON display)."""
+    if isinstance(value, Mapping):
+        return {
+            k: (mask(v) if k in SECRET_FIELDS and isinstance(v, str) else mask_secrets(v))
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [mask_secrets(v) for v in value]
+    return value
+
+
+def _is_timestamp(name: str, value: object) -> bool:
+    leaf = name.rsplit(".", 1)[-1]
+    if isinstance(value, bool) or not isinstance(value, int):
+        return False
+    return leaf in TIMESTAMP_FIELDS or leaf.endswith("_at")
+
+
+def flatten(obj: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """One level of columns for one object: nested dicts become dotted names, lists become readable text."""
+    row: dict[str, Any] = {}
+    for key, value in obj.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            if value.get("object") == "list" and isinstance(value.get("data"), list):
+                row[name] = _summarize_list(value["data"])
+            elif value:
+                row.update(flatten(value, name + "."))
+            else:
+                row[name] = None
+        elif isinstance(value, list):
+            row[name] = _summarize_list(value)
+        else:
+            row[name] = value
+    return row
+
+
+def _summarize_list(items: Sequence[Any]) -> str | None:
+    if not items:
+        return None
+    if all(isinstance(i, str | int | float) for i in items):
+        return ", ".join(str(i) for i in items)
+    ids = [i.get("id") for i in items if isinstance(i, Mapping)]
+    if ids and all(isinstance(i, str) for i in ids):
+        return ", ".join(str(i) for i in ids)
+    return json.dumps(list(items), default=str, separators=(",", ":"))
+
+
+def _currency_for(column: str, row: Mapping[str, Any]) -> str | None:
+    """The currency of an amount column: its sibling ``currency`` field, else the object's own."""
+    prefix = column.rsplit(".", 1)[0] + "." if "." in column else ""
+    while True:
+        currency = row.get(f"{prefix}currency")
+        if isinstance(currency, str) and currency:
+            return currency
+        if not prefix:
+            return None
+        prefix = prefix[:-1].rsplit(".", 1)[0] + "." if "." in prefix[:-1] else ""
+
+
+def to_table(objects: Iterable[Mapping[str, Any]], *, money: MoneyFormatter | None = None) -> pd.DataFrame:
+    """A DataFrame with one row per Stripe object: readable columns, money next to minor units."""
+    fmt = money or _money_formatter()
+    rows = [flatten(o) for o in objects]
+    columns: list[str] = []
+    for r in rows:
+        for c in r:
+            if c not in columns:
+                columns.append(c)
+    # "recurring" is None on one-time prices and a dict on recurring ones: keep only the dotted columns.
+    columns = [
+        c
+        for c in columns
+        if not (any(o.startswith(c + ".") for o in columns) and all(r.get(c) is None for r in rows))
+    ]
+    if "id" in columns:  # the id first, it is what people copy
+        columns.remove("id")
+        columns.insert(0, "id")
+    ordered: list[str] = []
+    amount_columns: list[str] = []
+    for c in columns:
+        ordered.append(c)
+        if c.rsplit(".", 1)[-1] in AMOUNT_FIELDS and any(
+            isinstance(r.get(c), int) and not isinstance(r.get(c), bool) for r in rows
+        ):
+            ordered.append(c + DISPLAY_SUFFIX)
+            amount_columns.append(c)
+    table_rows: list[dict[str, Any]] = []
+    for r in rows:
+        out: dict[str, Any] = {}
+        for c in ordered:
+            if c.endswith(DISPLAY_SUFFIX) and c[: -len(DISPLAY_SUFFIX)] in amount_columns:
+                raw = r.get(c[: -len(DISPLAY_SUFFIX)])
+                currency = _currency_for(c[: -len(DISPLAY_SUFFIX)], r)
+                out[c] = _display_money(fmt, raw, currency)
+                continue
+            value = r.get(c)
+            leaf = c.rsplit(".", 1)[-1]
+            if leaf in SECRET_FIELDS and isinstance(value, str):
+                value = mask(value)
+            elif isinstance(value, int) and _is_timestamp(c, value):
+                value = dt.datetime.fromtimestamp(value, tz=dt.UTC)
+            out[c] = value
+        table_rows.append(out)
+    frame = pd.DataFrame(table_rows, columns=ordered)
+    for c in ordered:
+        values = [r[c] for r in table_rows if r.get(c) is not None]
+        if values and all(isinstance(v, dt.datetime) for v in values):
+            frame[c] = pd.to_datetime(frame[c], utc=True)
+        elif values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            frame[c] = frame[c].astype("Int64")  # nullable: a missing amount stays <NA>, not 1000.0
+    return frame
+
+
+def _display_money(fmt: MoneyFormatter, raw: object, currency: str | None) -> str | None:
+    if not isinstance(raw, int) or isinstance(raw, bool):
+        return None
+    if not currency:
+        return f"{raw} (minor units, currency unknown)"
+    try:
+        return fmt(raw, currency)
+    except (ValueError, KeyError):
+        return f"{raw} {currency.upper()} (minor units)"
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One call as it happened, safe to show and to log: never a key, parameters redacted."""
+
+    time: dt.datetime
+    action_id: str
+    action_name: str
+    method: str
+    path: str
+    params: Mapping[str, Any]
+    status: int | None  # HTTP status; None when nothing came back (network, blocked before sending)
+    request_id: str | None
+    idempotency_key: str | None
+    duration_ms: float | None
+    environment: str
+    mode: str  # "test" / "live" / "unknown"
+    target: str  # "sandbox" or "stripe"
+    api_base: str
+    sent: bool = True  # False when a pre-flight check blocked the call
+    replayed: bool = False  # Stripe's Idempotent-Replayed header: the same submission came back
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "time": self.time.isoformat(),
+            "action": self.action_id,
+            "method": self.method,
+            "path": self.path,
+            "params": dict(self.params),
+            "status": self.status,
+            "request_id": self.request_id,
+            "idempotency_key": self.idempotency_key,
+            "duration_ms": self.duration_ms,
+            "environment": self.environment,
+            "mode": self.mode,
+            "target": self.target,
+            "api_base": self.api_base,
+            "sent": self.sent,
+            "replayed": self.replayed,
+        }
+
+
+def redact_params(value: Any) -> Any:
+    """Parameters as they may be shown: key-shaped strings masked wherever they appear."""
+    if isinstance(value, Mapping):
+        return {k: redact_params(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_params(v) for v in value]
+    if isinstance(value, str):
+        return redact(value)
+    return value
+
+
+@dataclass(frozen=True)
+class StripeErrorInfo:
+    """The parts of a Stripe error worth showing (message already redacted)."""
+
+    http_status: int | None
+    type: str | None
+    code: str | None
+    param: str | None
+    message: str
+    request_id: str | None
+    decline_code: str | None = None
+    doc_url: str | None = None
+
+
+@dataclass
+class RunResult:
+    """Everything one run produced; ``ok`` is False when it was blocked or Stripe returned an error."""
+
+    action_id: str
+    ok: bool
+    objects: list[dict[str, Any]]
+    table: pd.DataFrame
+    request: RequestRecord | None
+    warnings: list[Finding] = field(default_factory=list)
+    guidance: list[Finding] = field(default_factory=list)
+    error: StripeErrorInfo | None = None
+    snippets: Snippets | None = None
+    idempotency_key: str | None = None
+    has_more: bool = False
+    next_cursor: str | None = None  # starting_after for the next page
+    prev_cursor: str | None = None  # ending_before for the previous page
+    requests: list[RequestRecord] = field(default_factory=list)  # every call made (pre-flight, pages)
+
+    @property
+    def blocked(self) -> bool:
+        return self.request is None or not self.request.sent
+
+    @property
+    def object(self) -> dict[str, Any] | None:
+        return self.objects[0] if len(self.objects) == 1 else None
+
+    def safe_objects(self) -> list[dict[str, Any]]:
+        masked: list[dict[str, Any]] = mask_secrets(self.objects)
+        return masked
+
+    def headline(self) -> str:
+        if self.ok:
+            count = len(self.objects)
+            what = f"{count} object{'s' if count != 1 else ''}"
+            if self.has_more:
+                what += " (more available)"
+            status = f"HTTP {self.request.status}" if self.request and self.request.status else "OK"
+            return f"{self.action_id}: {status}, {what}"
+        if self.error is not None:
+            status = f"HTTP {self.error.http_status}" if self.error.http_status else "no response"
+            return f"{self.action_id}: failed ({status}): {self.error.message}"
+        return f"{self.action_id}: not sent: {_first_error(self.warnings + self.guidance)}"
+
+    def __str__(self) -> str:
+        lines = [self.headline()]
+        if self.request is not None:
+            r = self.request
+            lines.append(
+                f"  {r.method} {r.path} → {r.status if r.status is not None else '-'} "
+                f"[{r.target}, {r.mode} mode, {r.environment}]"
+                + (f" {r.request_id}" if r.request_id else "")
+                + (f" {r.duration_ms:.0f} ms" if r.duration_ms is not None else "")
+            )
+        if not self.table.empty:
+            with pd.option_context("display.max_columns", 12, "display.width", 120):
+                lines.append(self.table.to_string(max_rows=20, max_colwidth=40))
+        elif self.ok:
+            lines.append("  (empty list: that still means the call worked)")
+        for f in self.warnings + self.guidance:
+            lines.append(f"  [{f.severity.value}] {f.message}")
+            if f.fix:
+                lines.append(f"      fix: {f.fix}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        parts = [f"<p><b>{html.escape(self.headline())}</b></p>"]
+        for f in self.warnings + self.guidance:
+            color = {Severity.ERROR: "#b00020", Severity.WARNING: "#8a6d00"}.get(f.severity, "#333")
+            doc = f' <a href="{html.escape(f.doc_url)}">docs</a>' if f.doc_url else ""
+            parts.append(
+                f'<p style="color:{color}">[{html.escape(f.severity.value)}] {html.escape(f.message)}'
+                f"<br/><i>{html.escape(f.fix)}</i>{doc}</p>"
+            )
+        if not self.table.empty:
+            parts.append(self.table.to_html(max_rows=50, escape=True))
+        return "\n".join(parts)
+
+
+def _first_error(findings: Sequence[Finding]) -> str:
+    for f in findings:
+        if f.is_error:
+            return f.message
+    return findings[0].message if findings else "blocked"
