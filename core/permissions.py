@@ -1,0 +1,262 @@
+"""What a restricted key may do: probed for reads, learned for writes.
+
+A restricted key (``rk_…``) grants None / Read / Write per resource, and Stripe has no endpoint that lists a
+key's permissions. Reads can be probed without side effects (a ``limit=1`` list). Writes cannot: the only
+harmless-looking probes would still create, change or delete objects. So write access stays "unknown" until
+the first write either succeeds (granted) or fails with 403 (missing); :class:`KeyKnowledge` remembers both.
+Keep one ``KeyKnowledge`` per connection and environment in the user's session, never in a module global.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Final
+
+import pandas as pd
+
+from core import catalog
+from core.catalog import Action
+from core.client import CLIENT_HEADERS, resolve_call
+
+if TYPE_CHECKING:
+    import stripe
+
+_SLUG_RE: Final = re.compile(r"'(rak_[a-z0-9_]+)'")
+DASHBOARD_API_KEYS: Final = "https://dashboard.stripe.com/apikeys"
+
+# The Dashboard's label for each restricted-key stem, so guidance can say which row to edit.
+RESOURCE_LABELS: Final[Mapping[str, str]] = {
+    "product": "Products",
+    "plan": "Prices",
+    "customer": "Customers",
+    "invoice": "Invoices",
+    "invoice_item": "Invoice Items",
+    "subscription": "Subscriptions",
+    "payment_intent": "Payment Intents",
+    "refund": "Refunds",
+    "checkout_session": "Checkout Sessions",
+    "setup_intent": "Setup Intents",
+    "charge": "Charges",
+    "payment_method": "Payment Methods",
+}
+
+
+class Access(enum.StrEnum):
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+
+def slugs_in_message(message: str) -> list[str]:
+    """The ``rak_…`` permission names a 403 message mentions (one, or several alternatives)."""
+    return _SLUG_RE.findall(message)
+
+
+def split_slug(slug: str) -> tuple[str, str] | None:
+    """``rak_plan_write`` → ``("plan", "write")``; None for anything else."""
+    if not slug.startswith("rak_"):
+        return None
+    stem, _, level = slug[len("rak_") :].rpartition("_")
+    if level not in ("read", "write") or not stem:
+        return None
+    return stem, level
+
+
+def resource_label(stem: str) -> str:
+    return RESOURCE_LABELS.get(stem, stem.replace("_", " ").title())
+
+
+def how_to_grant(slug: str) -> str:
+    """Where in the Dashboard to give a restricted key this permission."""
+    parts = split_slug(slug)
+    if parts is None:
+        return f"Give the restricted key the `{slug}` permission in Dashboard → API keys → edit the key."
+    stem, level = parts
+    return (
+        f"In the Dashboard, API keys → edit the key → {resource_label(stem)}: {level.title()} "
+        f"(`{slug}`); or use the secret key (sk_…) for this environment."
+    )
+
+
+@dataclass
+class KeyKnowledge:
+    """Permissions learned for one key: granted by a successful call, missing from a 403."""
+
+    granted: set[str] = field(default_factory=set)
+    missing: set[str] = field(default_factory=set)
+    learned_at: dict[str, float] = field(default_factory=dict)
+
+    def learn_granted(self, slug: str) -> None:
+        self.granted.add(slug)
+        self.missing.discard(slug)
+        self.learned_at[slug] = time.time()
+        parts = split_slug(slug)
+        if parts and parts[1] == "write":  # Stripe: "write permissions imply read permissions"
+            read = f"rak_{parts[0]}_read"
+            self.granted.add(read)
+            self.missing.discard(read)
+
+    def learn_missing(self, slug: str) -> None:
+        self.missing.add(slug)
+        self.granted.discard(slug)
+        self.learned_at[slug] = time.time()
+
+    def learn_from_error(self, error: stripe.StripeError, action: Action | None = None) -> list[str]:
+        """Record the permission(s) a 403 names; returns them. Other errors teach nothing."""
+        if getattr(error, "http_status", None) != 403:
+            return []
+        message = str(getattr(error, "user_message", None) or error)
+        slugs = slugs_in_message(message)
+        if len(slugs) == 1:
+            self.learn_missing(slugs[0])
+        elif action is not None:
+            # Several alternatives (or none named): what we know for sure is that this action's own
+            # permission did not suffice.
+            self.learn_missing(action.permission)
+        return slugs or ([action.permission] if action is not None else [])
+
+    def access(self, slug: str) -> Access:
+        if slug in self.granted:
+            return Access.YES
+        if slug in self.missing:
+            return Access.NO
+        parts = split_slug(slug)
+        if parts and parts[1] == "read" and f"rak_{parts[0]}_write" in self.granted:
+            return Access.YES
+        return Access.UNKNOWN
+
+    def forget(self, slug: str | None = None) -> None:
+        """Forget one permission (after editing the key in the Dashboard) or everything."""
+        if slug is None:
+            self.granted.clear()
+            self.missing.clear()
+            self.learned_at.clear()
+            return
+        self.granted.discard(slug)
+        self.missing.discard(slug)
+        self.learned_at.pop(slug, None)
+
+
+def catalog_resources(actions: Iterable[Action] | None = None) -> dict[str, Action]:
+    """Each restricted-key stem the catalog uses, with the list action that probes its read access."""
+    probes: dict[str, Action] = {}
+    for action in actions if actions is not None else catalog.ACTIONS:
+        if action.is_list and not action.path_inputs and action.permission_stem not in probes:
+            probes[action.permission_stem] = action
+    return probes
+
+
+@dataclass(frozen=True)
+class PermissionRow:
+    stem: str
+    resource: str
+    read: Access
+    write: Access
+    read_slug: str
+    write_slug: str
+    probe: str  # the action id used to probe read
+    detail: str
+
+
+@dataclass(frozen=True)
+class PermissionMatrix:
+    rows: tuple[PermissionRow, ...]
+    restricted: bool
+    note: str
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            [
+                {
+                    "resource": r.resource,
+                    "read": r.read.value,
+                    "write": r.write.value,
+                    "read permission": r.read_slug,
+                    "write permission": r.write_slug,
+                    "detail": r.detail,
+                }
+                for r in self.rows
+            ]
+        )
+
+    def row(self, stem: str) -> PermissionRow:
+        for r in self.rows:
+            if r.stem == stem:
+                return r
+        raise KeyError(f"No permission row for {stem!r}")
+
+
+WRITE_NOTE: Final = (
+    "Write access cannot be probed without side effects (every write creates, changes or deletes "
+    "something), so it shows 'unknown' until a write runs: a success marks it yes, a 403 marks it no."
+)
+
+
+def check_permissions(
+    client: stripe.StripeClient,
+    key: str,
+    knowledge: KeyKnowledge,
+    *,
+    actions: Iterable[Action] | None = None,
+) -> PermissionMatrix:
+    """Probe read access per resource with a harmless ``limit=1`` list; write access comes from knowledge.
+
+    ``key`` only decides whether this is a restricted key (a secret key can do everything); it is not
+    stored or shown.
+    """
+    import stripe as stripe_module
+
+    restricted = key.startswith("rk_")
+    rows: list[PermissionRow] = []
+    for stem, probe in catalog_resources(actions).items():
+        read_slug, write_slug = f"rak_{stem}_read", f"rak_{stem}_write"
+        if not restricted:
+            rows.append(
+                PermissionRow(
+                    stem,
+                    resource_label(stem),
+                    Access.YES,
+                    Access.YES,
+                    read_slug,
+                    write_slug,
+                    probe.id,
+                    "A secret key (sk_…) has every permission.",
+                )
+            )
+            continue
+        detail = ""
+        try:
+            resolve_call(client, probe.sdk_call)({"limit": 1}, {"headers": dict(CLIENT_HEADERS)})
+            knowledge.learn_granted(read_slug)
+            detail = f"{probe.name} (limit 1) succeeded."
+        except stripe_module.PermissionError as error:
+            knowledge.learn_missing(read_slug)
+            detail = f"{probe.name} returned 403. {how_to_grant(read_slug)}"
+            del error
+        except stripe_module.StripeError as error:
+            status = getattr(error, "http_status", None)
+            detail = f"{probe.name} failed (HTTP {status}): {error.user_message or error}"
+        except Exception as error:  # a network failure must not abort the whole matrix
+            detail = f"{probe.name} could not run: {type(error).__name__}"
+        rows.append(
+            PermissionRow(
+                stem,
+                resource_label(stem),
+                knowledge.access(read_slug),
+                knowledge.access(write_slug),
+                read_slug,
+                write_slug,
+                probe.id,
+                detail,
+            )
+        )
+    note = (
+        WRITE_NOTE
+        if restricted
+        else "Secret keys are not restricted: every resource can be read and written."
+    )
+    return PermissionMatrix(tuple(rows), restricted, note)
