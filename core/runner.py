@@ -1,0 +1,610 @@
+"""Run one catalog action against Stripe (or the sandbox) and explain what happened.
+
+``run`` is the one path every page, notebook and test uses: validate the inputs, check the pitfalls that can
+be seen before sending (a live key in the Editor, an amount that looks like dollars, a payment that can no
+longer be canceled, a permission the key is known to lack), send the request with an idempotency key for
+every write, and turn whatever came back into a :class:`core.results.RunResult`.
+
+Idempotency: a form submission is one *submission key*. The caller passes the same ``idempotency_key`` when
+the same submission is sent again (a double click, a rerun), so Stripe creates one object and replays the
+first answer. When none is passed we generate one and return it in the result, so the caller can keep it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import stripe
+
+from core import catalog
+from core._runner_inputs import Prepared, prepare
+from core.catalog import Action
+from core.client import (
+    CLIENT_HEADERS,
+    ClientCache,
+    ClientConfigError,
+    build_client,
+    connection_error_message,
+    is_stripe,
+    normalize_api_base,
+    resolve_call,
+)
+from core.findings import Finding, Severity
+from core.permissions import KeyKnowledge, how_to_grant, slugs_in_message
+from core.results import RequestRecord, RunResult, StripeErrorInfo, redact_params, to_table
+from core.secrets import Secret, redact
+from core.snippets import snippets_for
+
+MAX_LOAD_ALL: Final = 1000  # objects; "load all" on a big account must not run for minutes
+CANCELABLE_PI_STATUSES: Final = frozenset(
+    {"requires_payment_method", "requires_capture", "requires_confirmation", "requires_action", "processing"}
+)
+WRITE_SAFE_ENVIRONMENTS: Final = frozenset({"production"})
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a call goes: the key, the base address and the environment it is made for."""
+
+    secret: Secret
+    api_base: str | None = None
+    environment: str = "Editor"
+    connection_name: str = ""
+
+    @property
+    def mode(self) -> str:
+        key = self.secret.reveal()
+        if "_live_" in key[:8]:
+            return "live"
+        if "_test_" in key[:8]:
+            return "test"
+        return "unknown"
+
+    @property
+    def is_sandbox(self) -> bool:
+        return not is_stripe(self.api_base)
+
+    @property
+    def target_name(self) -> str:
+        return "sandbox" if self.is_sandbox else "stripe"
+
+
+def target_for(connection: Any, environment: Any) -> Target:
+    """A :class:`Target` from a ``core.environments`` connection and environment."""
+    from core import environments
+
+    return environments.target_for(connection, environment)  # type: ignore[no-any-return]
+
+
+@dataclass
+class _Call:
+    """The mutable state of one run while it is being assembled."""
+
+    action: Action
+    target: Target
+    prepared: Prepared
+    idempotency_key: str | None
+    warnings: list[Finding] = field(default_factory=list)
+    requests: list[RequestRecord] = field(default_factory=list)
+
+
+def new_submission_key() -> str:
+    """A fresh idempotency key for one form submission (a UUID4, as Stripe suggests)."""
+    return str(uuid.uuid4())
+
+
+def run(
+    action: Action | str,
+    inputs: Mapping[str, object],
+    connection: Any = None,
+    environment: Any = None,
+    *,
+    target: Target | None = None,
+    confirm_live_write: bool = False,
+    idempotency_key: str | None = None,
+    load_all: bool = False,
+    client: stripe.StripeClient | None = None,
+    clients: ClientCache | None = None,
+    knowledge: KeyKnowledge | None = None,
+    money_checks: bool = True,
+) -> RunResult:
+    """Validate, pre-flight check, send and explain one action. Never raises for user or network errors.
+
+    Pass either ``connection`` and ``environment`` (from ``core.environments``) or a ready ``target``.
+    ``client`` overrides the client (tests); otherwise ``clients`` (the session's cache) or a fresh one.
+    ``knowledge`` is the per-connection record of what this key may do; it is updated by 403s and successes.
+    """
+    act = catalog.get(action) if isinstance(action, str) else action
+    tgt = target if target is not None else target_for(connection, environment)
+    prepared = prepare(act, inputs)
+    key = (idempotency_key or new_submission_key()) if act.is_write else None
+    call = _Call(act, tgt, prepared, key)
+    call.warnings.extend(prepared.findings)
+    if money_checks:
+        call.warnings.extend(_amount_findings(act, prepared))
+    call.warnings.extend(_environment_findings(act, tgt, confirm_live_write))
+    if knowledge is not None:
+        call.warnings.extend(_known_permission_findings(act, knowledge))
+    if _has_errors(call.warnings):
+        return _blocked(call)
+
+    try:
+        stripe_client = client or (clients.get(tgt.secret, tgt.api_base) if clients else None)
+        if stripe_client is None:
+            stripe_client = build_client(tgt.secret, api_base=tgt.api_base)
+    except ClientConfigError as error:
+        call.warnings.append(
+            Finding(
+                "client.config", Severity.ERROR, str(error), "Fix the connection settings.", field="api_base"
+            )
+        )
+        return _blocked(call)
+
+    if act.id == "cancel_payment_intent":
+        call.warnings.extend(_cancel_preflight(call, stripe_client))
+        if _has_errors(call.warnings):
+            return _blocked(call)
+    if act.id == "refund_payment" and money_checks:
+        call.warnings.extend(_refund_preflight(call, stripe_client))
+        if _has_errors(call.warnings):
+            return _blocked(call)
+
+    return _send(call, stripe_client, load_all=load_all, knowledge=knowledge)
+
+
+def _has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity is Severity.ERROR for f in findings)
+
+
+def _amount_findings(action: Action, prepared: Prepared) -> list[Finding]:
+    """Amount checks through core.money: minimums, maximums, currencies where "1000" means ¥1,000."""
+    from core import money
+
+    findings: list[Finding] = []
+    for inp in action.amount_inputs():
+        amount = prepared.values.get(inp.name)
+        if not isinstance(amount, int):
+            continue
+        currency = prepared.values.get(inp.currency_input) if inp.currency_input else None
+        if amount < 0 and not inp.allow_negative:
+            findings.append(
+                Finding(
+                    "amount.negative",
+                    Severity.ERROR,
+                    f"{inp.label} is negative ({amount}); Stripe accepts only positive amounts here.",
+                    "Enter a positive whole number in the smallest currency unit.",
+                    field=inp.name,
+                )
+            )
+            continue
+        if not isinstance(currency, str):
+            continue
+        for f in money.check_amount(abs(amount), currency, purpose=inp.amount_purpose or "payment"):
+            findings.append(f if f.field else _with_field(f, inp.name))
+    return findings
+
+
+def _with_field(finding: Finding, name: str) -> Finding:
+    return Finding(
+        finding.code, finding.severity, finding.message, finding.fix, finding.doc_url, name, finding.pitfall
+    )
+
+
+def _environment_findings(action: Action, target: Target, confirm_live_write: bool) -> list[Finding]:
+    """A live key outside Production must not write by accident: WeWeb's first pitfall."""
+    env = target.environment.strip().lower()
+    mode = target.mode
+    findings: list[Finding] = []
+    if mode == "live" and env not in WRITE_SAFE_ENVIRONMENTS and action.is_write:
+        if not confirm_live_write:
+            findings.append(
+                Finding(
+                    "pitfall.live_key_write_outside_production",
+                    Severity.ERROR,
+                    f"{action.name} would change real data: the {target.environment} connection uses a live "
+                    "key (sk_live_/rk_live_), and this action writes.",
+                    "Use test keys (sk_test_…) in the Editor and Staging, live keys only in Production. If "
+                    "you really mean to write to live data, confirm the live write explicitly.",
+                    doc_url=catalog.WEWEB_SETUP_DOC,
+                    pitfall="live_key_in_editor",
+                )
+            )
+        else:
+            findings.append(
+                Finding(
+                    "pitfall.live_key_write_confirmed",
+                    Severity.WARNING,
+                    f"Live write confirmed: {action.name} changes real data in live mode.",
+                    "Switch this environment back to test keys when you are done.",
+                    doc_url=catalog.WEWEB_SETUP_DOC,
+                    pitfall="live_key_in_editor",
+                )
+            )
+    elif mode == "live" and env not in WRITE_SAFE_ENVIRONMENTS:
+        findings.append(
+            Finding(
+                "pitfall.live_key_outside_production",
+                Severity.WARNING,
+                f"The {target.environment} connection uses a live key: you are reading real data.",
+                "Use test keys (pk_test_/sk_test_) in the Editor and Staging.",
+                doc_url=catalog.WEWEB_SETUP_DOC,
+                pitfall="live_key_in_editor",
+            )
+        )
+    elif mode == "test" and env in WRITE_SAFE_ENVIRONMENTS:
+        findings.append(
+            Finding(
+                "pitfall.test_key_in_production",
+                Severity.WARNING,
+                "The Production connection uses a test key: real customers' payments would not be charged.",
+                "Put the live keys (pk_live_/sk_live_) in Production when you are ready to accept payments.",
+                doc_url=catalog.WEWEB_SETUP_DOC,
+                pitfall="test_key_in_production",
+            )
+        )
+    return findings
+
+
+def _known_permission_findings(action: Action, knowledge: KeyKnowledge) -> list[Finding]:
+    if action.permission not in knowledge.missing:
+        return []
+    return [
+        Finding(
+            "permission.known_missing",
+            Severity.ERROR,
+            f"This restricted key lacks `{action.permission}` (Stripe answered 403 earlier), so "
+            f"{action.name} would fail the same way.",
+            how_to_grant(action.permission) + " Then re-check the key's permissions to clear this.",
+            doc_url="https://docs.stripe.com/keys/restricted-api-keys",
+            field=None,
+            pitfall="restricted_key_permissions",
+        )
+    ]
+
+
+def _cancel_preflight(call: _Call, client: stripe.StripeClient) -> list[Finding]:
+    """Read the PaymentIntent first: canceling a succeeded (or canceled) one is WeWeb's fourth pitfall."""
+    intent_id = call.prepared.path_args.get("id")
+    if not intent_id:
+        return []
+    retrieve = catalog.get("retrieve_payment_intent")
+    started = time.perf_counter()
+    try:
+        intent = client.v1.payment_intents.retrieve(intent_id, options={"headers": dict(CLIENT_HEADERS)})
+    except stripe.StripeError as error:
+        call.requests.append(_record(call, retrieve, {"id": intent_id}, {}, started, error=error, key=None))
+        return []  # the cancel itself will fail the same way and explain it
+    call.requests.append(_record(call, retrieve, {"id": intent_id}, {}, started, response=intent, key=None))
+    status = str(getattr(intent, "status", ""))
+    if status in CANCELABLE_PI_STATUSES:
+        return []
+    what = (
+        "has already succeeded: the money was collected, so it can only be refunded"
+        if status == "succeeded"
+        else "is already canceled"
+        if status == "canceled"
+        else f"has status {status}"
+    )
+    return [
+        Finding(
+            "pitfall.payment_intent_not_cancelable",
+            Severity.ERROR,
+            f"Payment Intent {intent_id} {what}. Stripe only cancels a Payment Intent whose status is "
+            f"{', '.join(sorted(CANCELABLE_PI_STATUSES))}.",
+            "Use Refund Payment for a succeeded payment; check the status with Retrieve Payment Intent "
+            "and your flow (is something canceling twice?).",
+            doc_url="https://docs.stripe.com/api/payment_intents/cancel",
+            field="id",
+            pitfall="payment_intent_cannot_be_canceled",
+        )
+    ]
+
+
+def _refund_preflight(call: _Call, client: stripe.StripeClient) -> list[Finding]:
+    """A refund amount has no currency input: read it from the Payment Intent to check the amount."""
+    amount = call.prepared.values.get("amount")
+    intent_id = call.prepared.values.get("payment_intent")
+    if not isinstance(amount, int) or not isinstance(intent_id, str):
+        return []
+    retrieve = catalog.get("retrieve_payment_intent")
+    started = time.perf_counter()
+    try:
+        intent = client.v1.payment_intents.retrieve(intent_id, options={"headers": dict(CLIENT_HEADERS)})
+    except stripe.StripeError as error:
+        call.requests.append(_record(call, retrieve, {"id": intent_id}, {}, started, error=error, key=None))
+        return []
+    call.requests.append(_record(call, retrieve, {"id": intent_id}, {}, started, response=intent, key=None))
+    received = getattr(intent, "amount_received", None)
+    currency = str(getattr(intent, "currency", "") or "")
+    if isinstance(received, int) and received and amount > received:
+        from core import money
+
+        return [
+            Finding(
+                "amount.refund_exceeds_payment",
+                Severity.ERROR,
+                f"Refund amount {amount} ({money.format_minor(amount, currency)}) is more than the "
+                f"{received} ({money.format_minor(received, currency)}) this payment collected.",
+                "Leave the amount empty for a full refund, or enter at most the amount received, in the "
+                "smallest currency unit.",
+                field="amount",
+                pitfall="amounts_in_cents",
+            )
+        ]
+    return []
+
+
+def _record(
+    call: _Call,
+    action: Action,
+    path_args: Mapping[str, str],
+    params: Mapping[str, Any],
+    started: float | None,
+    *,
+    response: Any = None,
+    error: BaseException | None = None,
+    key: str | None,
+    sent: bool = True,
+) -> RequestRecord:
+    status: int | None = None
+    request_id: str | None = None
+    replayed = False
+    last = getattr(response, "last_response", None) if response is not None else None
+    if last is not None:
+        status = int(last.code)
+        request_id = last.request_id
+        replayed = str(last.headers.get("Idempotent-Replayed", "")).lower() == "true"
+    if isinstance(error, stripe.StripeError):
+        status = error.http_status
+        request_id = error.request_id
+    return RequestRecord(
+        time=dt.datetime.now(dt.UTC),
+        action_id=action.id,
+        action_name=action.name,
+        method=action.method,
+        path=action.path.format(**path_args) if path_args else action.path,
+        params=redact_params(dict(params)),
+        status=status,
+        request_id=request_id,
+        idempotency_key=key,
+        duration_ms=round((time.perf_counter() - started) * 1000, 1) if started is not None else None,
+        environment=call.target.environment,
+        mode=call.target.mode,
+        target=call.target.target_name,
+        api_base=normalize_api_base(call.target.api_base),
+        sent=sent,
+        replayed=replayed,
+    )
+
+
+def _snippets(call: _Call, params: Mapping[str, Any]) -> Any:
+    try:
+        return snippets_for(
+            call.action,
+            call.prepared.path_args,
+            params,
+            api_base=call.target.api_base,
+            idempotency_key=call.idempotency_key,
+        )
+    except (KeyError, ClientConfigError):  # a missing path id: nothing sensible to show yet
+        return None
+
+
+def _blocked(call: _Call) -> RunResult:
+    params = redact_params(call.prepared.params)
+    record = _record(
+        call, call.action, call.prepared.path_args, params, None, key=call.idempotency_key, sent=False
+    )
+    return RunResult(
+        action_id=call.action.id,
+        ok=False,
+        objects=[],
+        table=to_table([]),
+        request=record,
+        warnings=call.warnings,
+        guidance=[],
+        snippets=_snippets(call, params),
+        idempotency_key=call.idempotency_key,
+        requests=[*call.requests, record],
+    )
+
+
+def _options(call: _Call, page_key: str | None) -> dict[str, Any]:
+    options: dict[str, Any] = {"headers": dict(CLIENT_HEADERS)}
+    if page_key:
+        options["idempotency_key"] = page_key
+    return options
+
+
+def _send(
+    call: _Call, client: stripe.StripeClient, *, load_all: bool, knowledge: KeyKnowledge | None
+) -> RunResult:
+    action = call.action
+    method: Callable[..., Any] = resolve_call(client, action.sdk_call)
+    path_values = [call.prepared.path_args[i.name] for i in action.path_inputs]
+    params = call.prepared.params
+    started = time.perf_counter()
+    try:
+        response = method(*path_values, dict(params), _options(call, call.idempotency_key))
+    except stripe.StripeError as error:
+        return _failed(call, error, started, knowledge)
+    except Exception as error:  # the SDK raising something unexpected must still become a message
+        return _failed(call, error, started, knowledge)
+    record = _record(
+        call, action, call.prepared.path_args, params, started, response=response, key=call.idempotency_key
+    )
+    call.requests.append(record)
+    if knowledge is not None:
+        knowledge.learn_granted(action.permission)
+
+    objects: list[dict[str, Any]]
+    has_more = False
+    if action.is_list:
+        objects = [o.to_dict() for o in response.data]
+        has_more = bool(getattr(response, "has_more", False))
+        backwards = "ending_before" in params
+        while load_all and has_more and len(objects) < MAX_LOAD_ALL and objects:
+            page_params = dict(params)
+            page_params.pop("starting_after", None)
+            page_params.pop("ending_before", None)
+            if backwards:
+                page_params["ending_before"] = objects[0]["id"]
+            else:
+                page_params["starting_after"] = objects[-1]["id"]
+            started = time.perf_counter()
+            try:
+                page = method(*path_values, page_params, _options(call, None))
+            except stripe.StripeError as error:
+                failed = _failed(call, error, started, knowledge)
+                failed.objects = objects
+                failed.table = to_table(objects)
+                return failed
+            call.requests.append(
+                _record(call, action, call.prepared.path_args, page_params, started, response=page, key=None)
+            )
+            page_objects = [o.to_dict() for o in page.data]
+            objects = [*page_objects, *objects] if backwards else [*objects, *page_objects]
+            has_more = bool(getattr(page, "has_more", False))
+        if load_all and has_more:
+            call.warnings.append(
+                Finding(
+                    "list.truncated",
+                    Severity.INFO,
+                    f"Stopped after {len(objects)} objects: there are more.",
+                    "Use filters or the cursors to see the rest.",
+                )
+            )
+    else:
+        objects = [response.to_dict()]
+    if record.replayed:
+        call.warnings.append(
+            Finding(
+                "idempotency.replayed",
+                Severity.INFO,
+                "Stripe replayed the answer of an earlier request with the same idempotency key: this "
+                "submission did not create anything new.",
+                "That is the point of idempotency keys: a double submit creates one object. Start a new "
+                "submission to create another.",
+                doc_url="https://docs.stripe.com/api/idempotent_requests",
+            )
+        )
+    if action.is_list and not objects:
+        call.warnings.append(
+            Finding(
+                "list.empty",
+                Severity.INFO,
+                "The list is empty, and that still means the call worked.",
+                "Create an object first (or check the filters) to see rows here.",
+            )
+        )
+    return RunResult(
+        action_id=action.id,
+        ok=True,
+        objects=objects,
+        table=to_table(objects),
+        request=record,
+        warnings=call.warnings,
+        snippets=_snippets(call, params),
+        idempotency_key=call.idempotency_key,
+        has_more=has_more,
+        next_cursor=objects[-1].get("id") if objects and has_more else None,
+        prev_cursor=objects[0].get("id") if objects and action.is_list else None,
+        requests=call.requests,
+    )
+
+
+def _error_info(error: BaseException) -> StripeErrorInfo:
+    if isinstance(error, stripe.StripeError):
+        err = error.error
+        message = (
+            (err.message if err is not None and err.message else None) or error.user_message or str(error)
+        )
+        return StripeErrorInfo(
+            http_status=error.http_status,
+            type=err.type if err is not None else None,
+            code=error.code,
+            param=err.param if err is not None else None,
+            message=redact(str(message)),
+            request_id=error.request_id,
+            decline_code=err.decline_code if err is not None else None,
+            doc_url=err.doc_url if err is not None else None,
+        )
+    return StripeErrorInfo(None, None, None, None, f"{type(error).__name__}: {redact(str(error))}", None)
+
+
+def _failed(call: _Call, error: BaseException, started: float, knowledge: KeyKnowledge | None) -> RunResult:
+    params = call.prepared.params
+    record = _record(
+        call, call.action, call.prepared.path_args, params, started, error=error, key=call.idempotency_key
+    )
+    call.requests.append(record)
+    guidance = _guidance(call, error, knowledge)
+    return RunResult(
+        action_id=call.action.id,
+        ok=False,
+        objects=[],
+        table=to_table([]),
+        request=record,
+        warnings=call.warnings,
+        guidance=guidance,
+        error=_error_info(error),
+        snippets=_snippets(call, params),
+        idempotency_key=call.idempotency_key,
+        requests=call.requests,
+    )
+
+
+def _guidance(call: _Call, error: BaseException, knowledge: KeyKnowledge | None) -> list[Finding]:
+    """The pitfall catalog's reading of the error, with this call's specifics filled in."""
+    findings: list[Finding] = []
+    if isinstance(error, stripe.APIConnectionError):
+        return [
+            Finding(
+                "network.unreachable",
+                Severity.ERROR,
+                connection_error_message(error, call.target.api_base),
+                "Nothing was created: retry when the address is reachable (the same submission key is safe "
+                "to reuse).",
+                doc_url="https://status.stripe.com",
+            )
+        ]
+    if isinstance(error, stripe.PermissionError):
+        message = str(error.user_message or error)
+        slugs = slugs_in_message(message) or [call.action.permission]
+        if knowledge is not None:
+            knowledge.learn_from_error(error, call.action)
+        slug_text = " or ".join(f"`{s}`" for s in slugs)
+        findings.append(
+            Finding(
+                "permission.missing",
+                Severity.ERROR,
+                f"This restricted key lacks {slug_text}, so Stripe refused {call.action.name} (403).",
+                how_to_grant(slugs[0]),
+                doc_url="https://docs.stripe.com/keys/restricted-api-keys",
+                pitfall="restricted_key_permissions",
+            )
+        )
+    if isinstance(error, stripe.StripeError):
+        try:
+            from core import pitfalls
+        except ImportError:  # pragma: no cover - core.pitfalls is part of core
+            return findings
+        for finding in pitfalls.from_stripe_error(error):
+            if any(f.code == finding.code for f in findings):
+                continue
+            findings.append(finding)
+        return findings
+    findings.append(
+        Finding(
+            "runner.unexpected",
+            Severity.ERROR,
+            f"The call failed before Stripe answered: {type(error).__name__}: {redact(str(error))}",
+            "Check the inputs; if this keeps happening it is a bug in the playground.",
+        )
+    )
+    return findings
