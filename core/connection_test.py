@@ -1,0 +1,177 @@
+"""WeWeb's connection test, done the same way: run List Products with the environment's key.
+
+The Setup page says "If you see a list (even if empty), the connection works", so an empty list is a
+success here too, said in so many words. On top of that we report what a person setting up keys needs to
+know: which mode the key is in, which account it belongs to, how fast the answer came, everything wrong with
+the key/environment pairing, and on failure the pitfall guidance.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import pandas as pd
+import stripe
+
+from core import catalog
+from core.client import CLIENT_HEADERS, ClientCache, ClientConfigError, build_client
+from core.findings import Finding, Severity
+from core.permissions import KeyKnowledge
+from core.results import RunResult
+from core.runner import Target, run, target_for
+
+EMPTY_LIST_MESSAGE: Final = "The list is empty, and that still means the connection works."
+_ACCOUNT_IN_MESSAGE: Final = re.compile(r"on account '(acct_[0-9A-Za-z]+)'")
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    id: str | None
+    name: str | None = None
+    email: str | None = None
+    country: str | None = None
+    source: str = ""  # "GET /v1/account", "403 message", or why it is unknown
+
+
+@dataclass
+class ConnectionReport:
+    ok: bool
+    message: str
+    environment: str
+    mode: str
+    target: str
+    account: AccountInfo
+    latency_ms: float | None
+    result: RunResult
+    findings: list[Finding] = field(default_factory=list)  # key/environment problems, before the call
+
+    @property
+    def products(self) -> pd.DataFrame:
+        return self.result.table
+
+    @property
+    def guidance(self) -> list[Finding]:
+        return self.result.guidance
+
+    def __str__(self) -> str:
+        lines = [
+            ("OK: " if self.ok else "FAILED: ") + self.message,
+            f"  environment {self.environment}, {self.mode} mode, {self.target}"
+            + (f", account {self.account.id}" if self.account.id else "")
+            + (f" ({self.account.name})" if self.account.name else "")
+            + (f", {self.latency_ms:.0f} ms" if self.latency_ms is not None else ""),
+        ]
+        for f in [*self.findings, *self.result.guidance]:
+            lines.append(f"  [{f.severity.value}] {f.message} → {f.fix}")
+        return "\n".join(lines)
+
+
+def _environment_findings(connection: Any, environment: Any) -> list[Finding]:
+    if connection is None:
+        return []
+    from core import environments
+
+    found: Sequence[Finding] = environments.check_environment(connection, environment)
+    return list(found)
+
+
+def fetch_account(client: stripe.StripeClient) -> AccountInfo:
+    """The account behind the key, when the server can say (the local sandbox may not emulate it)."""
+    try:
+        response = client.raw_request("get", "/v1/account", headers=dict(CLIENT_HEADERS))
+        account = client.deserialize(response, api_mode="V1").to_dict()
+    except stripe.PermissionError as error:
+        found = _ACCOUNT_IN_MESSAGE.search(str(error.user_message or error))
+        return AccountInfo(
+            found.group(1) if found else None,
+            source="from the 403 message (the restricted key may not read account details)",
+        )
+    except stripe.InvalidRequestError:
+        return AccountInfo(None, source="this server does not provide GET /v1/account (the local sandbox)")
+    except stripe.StripeError as error:
+        return AccountInfo(None, source=f"GET /v1/account failed: {type(error).__name__}")
+    settings = account.get("settings") or {}
+    dashboard = settings.get("dashboard") or {} if isinstance(settings, dict) else {}
+    profile = account.get("business_profile") or {}
+    name = dashboard.get("display_name") or (profile.get("name") if isinstance(profile, dict) else None)
+    return AccountInfo(
+        account.get("id"),
+        name=name,
+        email=account.get("email"),
+        country=account.get("country"),
+        source="GET /v1/account",
+    )
+
+
+def check_connection(
+    connection: Any = None,
+    environment: Any = None,
+    *,
+    target: Target | None = None,
+    clients: ClientCache | None = None,
+    client: stripe.StripeClient | None = None,
+    knowledge: KeyKnowledge | None = None,
+    limit: int = 10,
+) -> ConnectionReport:
+    """List Products for one environment and explain the outcome. Never raises for bad keys or networks."""
+    tgt = target if target is not None else target_for(connection, environment)
+    findings = _environment_findings(connection, environment)
+    try:
+        stripe_client = client or (
+            clients.get(tgt.secret, tgt.api_base)
+            if clients
+            else build_client(tgt.secret, api_base=tgt.api_base)
+        )
+    except ClientConfigError as error:
+        stripe_client = None
+        findings.append(Finding("client.config", Severity.ERROR, str(error), "Fix the connection settings."))
+    result = run(
+        catalog.get("list_products"),
+        {"limit": limit},
+        target=tgt,
+        client=stripe_client,
+        knowledge=knowledge,
+    )
+    latency = result.request.duration_ms if result.request else None
+    if result.ok:
+        count = len(result.objects)
+        message = (
+            EMPTY_LIST_MESSAGE
+            if count == 0
+            else f"The connection works: List Products returned {count} product{'s' if count != 1 else ''}"
+            + (" (and more)." if result.has_more else ".")
+        )
+        account = fetch_account(stripe_client) if stripe_client is not None else AccountInfo(None)
+        modes = {o.get("livemode") for o in result.objects}
+        if (modes == {True} and tgt.mode == "test") or (modes == {False} and tgt.mode == "live"):
+            findings.append(
+                Finding(
+                    "connection.mode_mismatch",
+                    Severity.WARNING,
+                    f"The key says {tgt.mode} mode but the products came back with livemode={modes.pop()}.",
+                    "Check that the key and the server belong together.",
+                )
+            )
+    else:
+        message = result.headline()
+        if result.error is not None:
+            message = f"The connection does not work yet: {result.error.message}"
+        account = AccountInfo(None, source="unknown: the call failed")
+        if result.error is not None and result.error.http_status == 403:
+            found = _ACCOUNT_IN_MESSAGE.search(result.error.message)
+            if found:
+                account = AccountInfo(found.group(1), source="from the 403 message")
+    return ConnectionReport(
+        ok=result.ok,
+        message=message,
+        environment=tgt.environment,
+        mode=tgt.mode,
+        target=tgt.target_name,
+        account=account,
+        latency_ms=latency,
+        result=result,
+        findings=findings,
+    )
