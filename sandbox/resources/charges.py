@@ -1,0 +1,183 @@
+"""Charges: the record of one payment attempt. Created by PaymentIntents, never directly.
+
+Every confirm that reaches the card network (success or decline) leaves a charge, as in Stripe; the
+PaymentIntent points at the newest through ``latest_charge``. Only reads are served here; the legacy
+``POST /v1/charges`` is not emulated.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from sandbox._api import Context, endpoint
+from sandbox._test_cards import Decline, TestCard
+
+KIND = "charge"
+
+
+def _outcome(decline: Decline | None) -> dict[str, Any]:
+    if decline is None:
+        return {
+            "advice_code": None,
+            "network_advice_code": None,
+            "network_decline_code": None,
+            "network_status": "approved_by_network",
+            "reason": None,
+            "risk_level": "normal",
+            "risk_score": 32,
+            "seller_message": "Payment complete.",
+            "type": "authorized",
+        }
+    return {
+        "advice_code": None,
+        "network_advice_code": None,
+        "network_decline_code": None,
+        "network_status": decline.network_status,
+        "reason": decline.outcome_reason,
+        "risk_level": "elevated"
+        if decline.decline_code in ("lost_card", "stolen_card", "fraudulent")
+        else "normal",
+        "risk_score": 70 if decline.decline_code in ("lost_card", "stolen_card", "fraudulent") else 32,
+        "seller_message": decline.seller_message,
+        "type": decline.outcome_type,
+    }
+
+
+def build(
+    ctx: Context,
+    *,
+    pi: dict[str, Any],
+    pm: dict[str, Any],
+    card: TestCard,
+    decline: Decline | None,
+    capture: bool,
+    authenticated: bool,
+) -> dict[str, Any]:
+    """A charge for one attempt of ``pi`` with ``pm``; saved by the caller's flow (here)."""
+    charge_id = ctx.new_id("ch")
+    succeeded = decline is None
+    captured = succeeded and capture
+    pm_card = pm.get("card") or {}
+    charge: dict[str, Any] = {
+        "id": charge_id,
+        "object": "charge",
+        "amount": pi["amount"],
+        "amount_captured": pi["amount"] if captured else 0,
+        "amount_refunded": 0,
+        "application": None,
+        "application_fee": None,
+        "application_fee_amount": None,
+        "balance_transaction": ctx.new_id("txn") if captured else None,
+        "billing_details": copy.deepcopy(pm.get("billing_details")),
+        "calculated_statement_descriptor": "SANDBOX",
+        "captured": captured,
+        "created": ctx.now(),
+        "currency": pi["currency"],
+        "customer": pi.get("customer"),
+        "description": pi.get("description"),
+        "destination": None,
+        "dispute": None,
+        "disputed": False,
+        "failure_balance_transaction": None,
+        "failure_code": None if succeeded else decline.code,  # type: ignore[union-attr]
+        "failure_message": None if succeeded else decline.message,  # type: ignore[union-attr]
+        "fraud_details": {},
+        "livemode": False,
+        "metadata": dict(pi.get("metadata") or {}),
+        "on_behalf_of": None,
+        "outcome": _outcome(decline),
+        "paid": succeeded,
+        "payment_intent": pi["id"],
+        "payment_method": pm["id"],
+        "payment_method_details": {
+            "card": {
+                "amount_authorized": pi["amount"] if succeeded else None,
+                "authorization_code": None,
+                "brand": card.brand,
+                "checks": {"address_line1_check": None, "address_postal_code_check": None, "cvc_check": None},
+                "country": card.country,
+                "exp_month": pm_card.get("exp_month"),
+                "exp_year": pm_card.get("exp_year"),
+                "extended_authorization": {"status": "disabled"},
+                "fingerprint": card.fingerprint,
+                "funding": card.funding,
+                "incremental_authorization": {"status": "unavailable"},
+                "installments": None,
+                "last4": card.last4,
+                "mandate": None,
+                "multicapture": {"status": "unavailable"},
+                "network": card.brand,
+                "network_token": {"used": False},
+                "network_transaction_id": None,
+                "overcapture": {"maximum_amount_capturable": pi["amount"], "status": "unavailable"},
+                "regulated_status": "unregulated",
+                "three_d_secure": (
+                    {
+                        "authentication_flow": "challenge",
+                        "electronic_commerce_indicator": "05",
+                        "result": "authenticated",
+                        "result_reason": None,
+                        "transaction_id": None,
+                        "version": "2.2.0",
+                    }
+                    if authenticated
+                    else None
+                ),
+                "wallet": None,
+            },
+            "type": "card",
+        },
+        "radar_options": {},
+        "receipt_email": pi.get("receipt_email"),
+        "receipt_number": None,
+        "receipt_url": f"{ctx.public_url}/receipts/{charge_id}" if succeeded else None,
+        "refunded": False,
+        "review": None,
+        "shipping": None,
+        "source": None,
+        "source_transfer": None,
+        "statement_descriptor": pi.get("statement_descriptor"),
+        "statement_descriptor_suffix": pi.get("statement_descriptor_suffix"),
+        "status": "succeeded" if succeeded else "failed",
+        "transfer_data": None,
+        "transfer_group": None,
+    }
+    ctx.save(charge)
+    ctx.emit("charge.succeeded" if succeeded else "charge.failed", copy.deepcopy(charge))
+    return charge
+
+
+@endpoint("GET", "/v1/charges/{charge}", permission="charge")
+def retrieve(ctx: Context) -> dict[str, Any]:
+    return ctx.load(KIND, ctx.path["charge"], param="charge")
+
+
+@endpoint("GET", "/v1/charges", permission="charge")
+def list_all(ctx: Context) -> dict[str, Any]:
+    filters = {
+        k: ctx.params[k] for k in ("customer", "payment_intent", "transfer_group") if ctx.params.get(k)
+    }
+    return ctx.list_response(KIND, "/v1/charges", filters=filters)
+
+
+@endpoint("GET", "/v1/charges/search", permission="charge")
+def search(ctx: Context) -> dict[str, Any]:
+    return ctx.search_response(
+        KIND,
+        "/v1/charges/search",
+        fields={
+            "amount": "number",
+            "billing_details.address.postal_code": "string",
+            "created": "number",
+            "currency": "string",
+            "customer": "string",
+            "disputed": "boolean",
+            "metadata": "metadata",
+            "payment_method_details.card.last4": "string",
+            "payment_method_details.card.brand": "string",
+            "payment_intent": "string",
+            "refunded": "boolean",
+            "status": "string",
+        },
+    )
