@@ -1,0 +1,347 @@
+"""The contract resource modules build on: ``@endpoint``, ``Context``, extra routes, expanders, event sinks.
+
+A resource module registers handlers at import time::
+
+    @endpoint("POST", "/v1/products", permission="product")
+    def create_product(ctx: Context) -> dict[str, Any]:
+        product = {"id": ctx.new_id("prod"), "object": "product", ...}
+        ctx.save(product)
+        ctx.emit("product.created", product)
+        return product
+
+By the time a handler runs, the framework has authenticated the key, checked ``rak_<permission>_read`` (GET)
+or ``rak_<permission>_write`` (anything else), validated and coerced ``ctx.params`` against the operation in
+Stripe's OpenAPI spec, and opened the request's transaction. The handler returns the response object or
+raises :class:`sandbox._errors.StripeError`. Expansion, idempotency, request ids, logging and the error
+envelope are the framework's job.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sandbox import _errors as errors
+from sandbox import _ids
+from sandbox._store import JSONObject, Predicate, Tx
+
+DEFAULT_API_VERSION = "2026-10-28.endive"  # what stripe-python 16.1.0 pins
+Handler = Callable[["Context"], JSONObject]
+Expander = Callable[["Context", JSONObject], Any]
+
+
+class EventSink(Protocol):
+    """Receives events after their request committed, on a background thread (never the request path)."""
+
+    def publish(self, account: str, events: list[JSONObject]) -> None: ...
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    template: str
+    permission: str | None
+    handler: Handler
+    regex: re.Pattern[str]
+    publishable: bool
+    extra_params: Mapping[str, Any]
+
+    @property
+    def specificity(self) -> tuple[int, int]:
+        """Literal segments win over parameters: /v1/products/search before /v1/products/{id}."""
+        return (self.template.count("{"), -len(self.template))
+
+
+@dataclass(frozen=True)
+class ExtraRoute:
+    path: str
+    endpoint: Callable[..., Any]
+    methods: tuple[str, ...]
+
+
+@dataclass
+class Registry:
+    endpoints: list[Endpoint] = field(default_factory=list)
+    routes: list[ExtraRoute] = field(default_factory=list)
+    expanders: dict[tuple[str, str], Expander] = field(default_factory=dict)
+    sink_factories: list[Callable[[Any], EventSink]] = field(default_factory=list)
+
+
+# Module-level on purpose: registration happens at import time and is the same for every app instance.
+# It holds code (handlers), never request or account state.
+REGISTRY = Registry()
+
+
+def template_regex(template: str) -> re.Pattern[str]:
+    pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template))
+    return re.compile(pattern + r"\Z")
+
+
+def endpoint(
+    method: str,
+    spec_path: str,
+    *,
+    permission: str | None,
+    publishable: bool = False,
+    extra_params: Mapping[str, Any] | None = None,
+) -> Callable[[Handler], Handler]:
+    """Register a handler for ``method spec_path`` (the path template exactly as Stripe's spec writes it).
+
+    ``permission`` is the restricted-key stem ("product", "plan" for prices, ...); ``publishable=True`` lets
+    publishable keys call it (Stripe allows them on a few client-side endpoints); ``extra_params`` are JSON
+    schemas for parameters stripe-python sends that the vendored spec lacks.
+    """
+
+    def register(handler: Handler) -> Handler:
+        REGISTRY.endpoints.append(
+            Endpoint(
+                method.upper(),
+                spec_path,
+                permission,
+                handler,
+                template_regex(spec_path),
+                publishable,
+                dict(extra_params or {}),
+            )
+        )
+        REGISTRY.endpoints.sort(key=lambda e: e.specificity)
+        return handler
+
+    return register
+
+
+def route(path: str, methods: Sequence[str] = ("GET",)) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register an extra Starlette route (hosted pages, control endpoints). The endpoint receives a
+    ``starlette.requests.Request``; ``request.app.state.runtime`` is the :class:`sandbox._app.Runtime`."""
+
+    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+        REGISTRY.routes.append(ExtraRoute(path, fn, tuple(methods)))
+        return fn
+
+    return register
+
+
+def expander(kind: str, field_name: str) -> Callable[[Expander], Expander]:
+    """Register how to expand a field that is not a stored id (e.g. ``checkout.session.line_items``)."""
+
+    def register(fn: Expander) -> Expander:
+        REGISTRY.expanders[(kind, field_name)] = fn
+        return fn
+
+    return register
+
+
+def event_sink_factory(factory: Callable[[Any], EventSink]) -> Callable[[Any], EventSink]:
+    """Register ``factory(runtime) -> EventSink``; every app built afterwards gets one sink from it."""
+    REGISTRY.sink_factories.append(factory)
+    return factory
+
+
+def _as_int(value: Any, default: int) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+
+class Context:
+    """Everything a handler may touch for one request, scoped to one account and one transaction."""
+
+    def __init__(
+        self,
+        *,
+        store: Tx,
+        account: str,
+        params: JSONObject,
+        path: Mapping[str, str],
+        request_id: str,
+        idempotency_key: str | None = None,
+        public_url: str = "",
+        stripe_version: str = DEFAULT_API_VERSION,
+        key_kind: str = "secret",
+        method: str = "GET",
+        url_path: str = "",
+        pending_webhooks: Callable[[Tx, str], int] | None = None,
+    ) -> None:
+        self.store = store
+        self.account = account
+        self.params = params
+        self.path = dict(path)
+        self.request_id = request_id
+        self.idempotency_key = idempotency_key
+        self.public_url = public_url
+        self.stripe_version = stripe_version
+        self.key_kind = key_kind
+        self.method = method
+        self.url_path = url_path
+        self.events: list[JSONObject] = []
+        self._pending_webhooks = pending_webhooks
+        self._now: int | None = None
+
+    def now(self) -> int:
+        """Unix seconds, fixed for the whole request so every timestamp of one request agrees."""
+        if self._now is None:
+            self._now = int(time.time())
+        return self._now
+
+    def new_id(self, prefix: str) -> str:
+        return _ids.new_id(prefix, self.account)
+
+    # --- objects -----------------------------------------------------------------------------------------
+
+    def get(self, object_id: str) -> JSONObject | None:
+        return self.store.get(object_id)
+
+    def load(self, kind: str, object_id: str, param: str | None = "id", status: int = 404) -> JSONObject:
+        """The stored object, or Stripe's ``No such <kind>: '<id>'`` (404 for a URL id, 400 for a param)."""
+        obj = self.store.get(object_id)
+        if obj is None or obj.get("object") != kind:
+            raise errors.resource_missing(kind, object_id, param, status)
+        return obj
+
+    def save(self, obj: JSONObject) -> JSONObject:
+        self.store.put(obj)
+        return obj
+
+    def delete(self, object_id: str) -> None:
+        self.store.delete(object_id)
+
+    def query(self, kind: str, filters: Mapping[str, Any] | None = None) -> list[JSONObject]:
+        """Visible objects of a kind matching equality ``filters`` (dotted paths allowed), newest first."""
+        return list(self.store.scan(kind, filters))
+
+    def exists(self, kind: str, filters: Mapping[str, Any]) -> bool:
+        return bool(self.store.page(kind, limit=1, filters=filters).data)
+
+    # --- lists and search --------------------------------------------------------------------------------
+
+    def list_response(
+        self,
+        kind: str,
+        url: str,
+        filters: Mapping[str, Any] | None = None,
+        predicate: Predicate | None = None,
+    ) -> JSONObject:
+        """A Stripe list: ``limit`` (1–100, default 10), ``starting_after``/``ending_before``, ``created``."""
+        limit = check_limit(self.params.get("limit"))
+        after = self.params.get("starting_after")
+        before = self.params.get("ending_before")
+        if after and before:
+            raise errors.exclusive(["starting_after", "ending_before"])
+        after_seq = before_seq = None
+        if after:
+            after_seq = self._cursor_seq(kind, after, "starting_after")
+        if before:
+            before_seq = self._cursor_seq(kind, before, "ending_before")
+        page = self.store.page(
+            kind,
+            limit=limit,
+            filters=filters,
+            created=self.params.get("created"),
+            after_seq=after_seq,
+            before_seq=before_seq,
+            predicate=predicate,
+        )
+        return {"object": "list", "data": page.data, "has_more": page.has_more, "url": url}
+
+    def _cursor_seq(self, kind: str, object_id: str, param: str) -> int:
+        seq = self.store.seq_of(object_id)
+        if seq is None:
+            raise errors.resource_missing(kind, object_id, param, 404)
+        return seq
+
+    def search_response(self, kind: str, url: str, fields: Mapping[str, str]) -> JSONObject:
+        """Stripe's search query language over ``fields`` ({name: "string"|"number"|"boolean"|"metadata"})."""
+        from sandbox import _search  # local import: search is only loaded when used
+
+        return _search.search_response(self, kind, url, fields)
+
+    # --- events ------------------------------------------------------------------------------------------
+
+    def emit(
+        self, type: str, obj: Mapping[str, Any], previous_attributes: Mapping[str, Any] | None = None
+    ) -> JSONObject:
+        """Record an event (stored as kind "event"); sinks get it after this request commits."""
+        data: JSONObject = {"object": copy.deepcopy(dict(obj))}
+        if previous_attributes is not None:
+            data["previous_attributes"] = copy.deepcopy(dict(previous_attributes))
+        event: JSONObject = {
+            "id": self.new_id("evt"),
+            "object": "event",
+            "api_version": self.stripe_version,
+            "created": self.now(),
+            "data": data,
+            "livemode": False,
+            "pending_webhooks": self._pending_webhooks(self.store, type) if self._pending_webhooks else 0,
+            "request": {"id": self.request_id, "idempotency_key": self.idempotency_key},
+            "type": type,
+        }
+        self.store.put(event)
+        self.events.append(event)
+        return event
+
+
+def check_limit(value: Any) -> int:
+    limit = _as_int(value, 10)
+    if value is not None and not 1 <= limit <= 100:
+        # [U] Stripe's exact wording for an out-of-range limit is not confirmed.
+        raise errors.invalid_request(
+            f"Invalid limit: must be between 1 and 100 (inclusive), got {limit}.", param="limit"
+        )
+    return limit
+
+
+# --- metadata (https://docs.stripe.com/api/metadata) -------------------------------------------------------
+
+
+def apply_metadata(current: Mapping[str, str] | None, update: Any) -> dict[str, str]:
+    """Merge ``metadata`` params into ``current``: ``""`` for the whole field clears it, ``""`` for a key
+    unsets that key. Enforces Stripe's limits with Stripe's messages."""
+    result = dict(current or {})
+    if update is None:
+        return result
+    if update == "":
+        return {}
+    if not isinstance(update, Mapping):
+        raise errors.invalid_hash("metadata")
+    for key, value in update.items():
+        if "[" in key or "]" in key:
+            raise errors.invalid_request(
+                f"Metadata keys may not contain square brackets ('[' or ']'): {key}", param=f"metadata[{key}]"
+            )
+        if len(key) > 40:
+            raise errors.invalid_request(
+                f"Metadata key length can't exceed 40 characters. The key '{key}' is {len(key)} characters.",
+                param=f"metadata[{key}]",
+            )
+        text = "" if value is None else str(value)
+        if len(text) > 500:
+            raise errors.invalid_request(
+                f"Metadata values can have up to 500 characters, but you passed in a value that is "
+                f"{len(text)} characters. Invalid value: {text[:20]}...",
+                param=f"metadata[{key}]",
+            )
+        if text == "":
+            result.pop(key, None)
+        else:
+            result[key] = text
+    if len(result) > 50:
+        raise errors.invalid_request(
+            "You can include up to 50 metadata keys, but you passed in " + str(len(result)) + ".",
+            param="metadata",
+        )
+    return result
+
+
+def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+    """``previous_attributes`` for an ``*.updated`` event: the old values of fields that changed."""
+    return {key: before.get(key) for key in after if before.get(key) != after.get(key)}
+
+
+def deleted(obj_id: str, kind: str) -> JSONObject:
+    return {"id": obj_id, "object": kind, "deleted": True}
+
+
+def iter_ids(values: Iterable[Any]) -> list[str]:
+    return [v for v in values if isinstance(v, str)]

@@ -1,0 +1,587 @@
+"""The Starlette app: auth, routing, validation, idempotency, expansion, errors, logging, control API.
+
+Every /v1 request runs the same pipeline (``Runtime.handle``) in Starlette's thread pool:
+
+    authenticate → route → permission → idempotency → validate → handler (one transaction) → expand → JSON
+
+Events a handler emits are handed to the event sinks after the transaction commits, on a background thread.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import copy
+import hashlib
+import json
+import logging
+import queue
+import re
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from sandbox import _errors as errors
+from sandbox import _ids
+from sandbox._api import DEFAULT_API_VERSION, REGISTRY, Context, Endpoint, EventSink
+from sandbox._forms import decode
+from sandbox._store import IdempotencyRecord, JSONObject, KeyRecord, Store, Tx, dumps
+from sandbox._validation import spec_document, stripe_path_templates, validate_params
+
+log = logging.getLogger("sandbox")
+request_log = logging.getLogger("sandbox.requests")
+
+MAX_EXPAND_DEPTH = 4
+_ID_LIKE = re.compile(r"[a-z]+(_[a-z]+)?_[A-Za-z0-9]+")
+_NO_KEY_WORDS = {"null", "undefined", "bearer"}
+
+# Restricted-key stems Stripe uses for the resources the sandbox serves (facts §2.2). Stems of registered
+# endpoints are added at run time, so a new resource module needs no edit here.
+KNOWN_STEMS = {
+    "product", "plan", "customer", "payment_intent", "setup_intent", "payment_method", "charge", "refund",
+    "checkout_session", "invoice", "invoice_item", "subscription", "event", "webhook", "balance",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Auth:
+    """Who is calling. The raw key is kept only to build Stripe's masked messages; it is never shown."""
+
+    record: KeyRecord
+    key: str = field(repr=False)
+
+    @property
+    def account(self) -> str:
+        return self.record.account
+
+
+@dataclass(frozen=True)
+class Result:
+    status: int
+    body: bytes
+    headers: dict[str, str]
+
+
+def _stripe_templates() -> list[tuple[re.Pattern[str], str, list[str]]]:
+    from sandbox._api import template_regex
+
+    return [(template_regex(t), t, methods) for t, methods in stripe_path_templates().items()]
+
+
+class Runtime:
+    """One running sandbox: its store, its event sinks and the request pipeline. Apps share nothing else."""
+
+    def __init__(self, store: Store, public_url: str = "", log_requests: bool = False) -> None:
+        import sandbox.resources  # noqa: F401 - registers every resource module's endpoints
+
+        self.store = store
+        self.public_url = public_url
+        self.api_base = ""
+        self.log_requests = log_requests
+        self.sinks: list[EventSink] = []
+        self._inflight: set[tuple[str, str]] = set()
+        self._inflight_lock = threading.Lock()
+        self._latency: dict[str, float] = {}
+        self._templates = _stripe_templates()
+        self._events: queue.Queue[tuple[str, list[JSONObject]] | None] = queue.Queue()
+        self._worker = threading.Thread(target=self._deliver, name="sandbox-events", daemon=True)
+        self._worker.start()
+        for factory in REGISTRY.sink_factories:
+            self.sinks.append(factory(self))
+
+    # --- lifecycle and events ----------------------------------------------------------------------------
+
+    def add_sink(self, sink: EventSink) -> None:
+        self.sinks.append(sink)
+
+    def publish(self, account: str, events: list[JSONObject]) -> None:
+        if events and self.sinks:
+            self._events.put((account, events))
+
+    def _deliver(self) -> None:
+        while (item := self._events.get()) is not None:
+            account, events = item
+            for sink in list(self.sinks):
+                try:
+                    sink.publish(account, events)
+                except Exception:
+                    log.exception("event sink %r failed", sink)
+
+    def drain(self, timeout: float = 5.0) -> None:
+        """Wait until queued events reached the sinks (tests use it to avoid sleeping)."""
+        deadline = time.monotonic() + timeout
+        while self._events.unfinished_tasks and time.monotonic() < deadline:
+            if self._events.empty():
+                break
+            time.sleep(0.005)
+
+    def close(self) -> None:
+        self._events.put(None)
+        self._worker.join(timeout=5)
+        self.store.close()
+
+    # --- accounts and keys -------------------------------------------------------------------------------
+
+    def create_account(self) -> dict[str, str]:
+        account = _ids.new_account_id()
+        secret, publishable = _ids.new_api_key("sk"), _ids.new_api_key("pk")
+        self.store.create_account(account, secret, publishable)
+        return {"id": account, "publishable_key": publishable, "secret_key": secret}
+
+    def authenticate(self, authorization: str | None) -> Auth:
+        """Stripe's authentication rules (facts §1.2): Bearer or Basic, test keys only."""
+        header = (authorization or "").strip()
+        if not header:
+            raise errors.no_api_key()
+        scheme, _, rest = header.partition(" ")
+        if scheme.lower() == "bearer":
+            key = rest.strip()
+        elif scheme.lower() == "basic":
+            try:
+                key = base64.b64decode(rest.strip(), validate=True).decode("utf-8").partition(":")[0]
+            except (binascii.Error, UnicodeDecodeError):
+                key = ""
+        else:
+            key = header
+        if key.lower() in _NO_KEY_WORDS or (not key and scheme.lower() == "bearer"):
+            raise errors.null_api_key(key or scheme)
+        if not key:
+            raise errors.no_api_key()
+        if " " in key:
+            raise errors.key_with_space()
+        if key.startswith(("sk_live_", "rk_live_", "pk_live_")):
+            raise errors.live_key_refused(key)
+        record = self.store.lookup_key(key)
+        if record is None:
+            raise errors.invalid_api_key(key)
+        return Auth(record, key)
+
+    def secret_auth(self, authorization: str | None) -> Auth:
+        auth = self.authenticate(authorization)
+        if auth.record.kind != "secret":
+            if auth.record.kind == "publishable":
+                raise errors.secret_key_required()
+            raise errors.StripeError(
+                403, "The sandbox control API needs the account's secret key (sk_test_…)."
+            )
+        return auth
+
+    def known_permissions(self) -> set[str]:
+        stems = KNOWN_STEMS | {e.permission for e in REGISTRY.endpoints if e.permission}
+        return {f"rak_{stem}_{level}" for stem in stems for level in ("read", "write")}
+
+    def set_latency(self, account: str, seconds: float) -> None:
+        self._latency[account] = seconds
+
+    # --- routing -----------------------------------------------------------------------------------------
+
+    def match(self, method: str, path: str) -> tuple[Endpoint, dict[str, str]]:
+        for candidate in REGISTRY.endpoints:
+            if candidate.method != method:
+                continue
+            found = candidate.regex.match(path)
+            if found:
+                return candidate, {k: v for k, v in found.groupdict().items()}
+        for regex, template, methods in self._templates:
+            if regex.match(path) and method in methods:
+                raise errors.not_emulated(method, template)
+        error = errors.unrecognized_url(method, path)
+        if path.endswith("/"):
+            error.message += (
+                " If you are trying to list objects, remove the trailing slash. If you are trying to "
+                "retrieve an "
+                "object, make sure you passed a valid (non-empty) identifier in your code."
+            )
+        raise error
+
+    @staticmethod
+    def authorize(endpoint: Endpoint, auth: Auth) -> None:
+        kind = auth.record.kind
+        if kind == "secret":
+            return
+        if kind == "publishable":
+            if endpoint.publishable:
+                return
+            raise errors.secret_key_required()
+        # restricted: write implies read (https://docs.stripe.com/keys/restricted-api-keys)
+        stem = endpoint.permission
+        write = f"rak_{stem}_write"
+        needed = {write} if endpoint.method != "GET" else {write, f"rak_{stem}_read"}
+        if stem is None or not (needed & auth.record.permissions):
+            slug = write if endpoint.method != "GET" else f"rak_{stem}_read"
+            if stem is None:
+                raise errors.StripeError(
+                    403,
+                    f"The provided key '{errors.mask_permission_key(auth.key)}' does not have the required "
+                    f"permissions for this endpoint on account '{auth.account}'. This is a restricted API "
+                    "key, "
+                    "but the required permissions are not available for use by restricted keys.",
+                )
+            raise errors.missing_permission(auth.key, auth.account, [slug])
+
+    # --- the request pipeline ----------------------------------------------------------------------------
+
+    def pending_webhooks(self, tx: Tx, event_type: str) -> int:
+        """How many enabled webhook endpoints of the account will receive an event of this type."""
+        count = 0
+        for endpoint_obj in tx.scan("webhook_endpoint"):
+            if endpoint_obj.get("status", "enabled") != "enabled":
+                continue
+            enabled = endpoint_obj.get("enabled_events") or []
+            if "*" in enabled or event_type in enabled:
+                count += 1
+        return count
+
+    def handle(
+        self, method: str, path: str, query: str, body: bytes, headers: Mapping[str, str], request_id: str
+    ) -> Result:
+        version = headers.get("stripe-version") or DEFAULT_API_VERSION
+        out_headers = {"Request-Id": request_id, "Stripe-Version": version}
+        idem_key = headers.get("idempotency-key") if method == "POST" else None
+        if idem_key is not None:
+            out_headers["Idempotency-Key"] = idem_key
+        try:
+            auth = self.authenticate(headers.get("authorization"))
+            endpoint, path_params = self.match(method, path)
+            self.authorize(endpoint, auth)
+            raw = decode(query) if query else {}
+            if body:
+                raw.update(decode(body.decode("utf-8", errors="replace")))
+            if idem_key is None:
+                return self._execute(
+                    endpoint, auth, raw, path_params, path, request_id, version, None, out_headers
+                )
+            if len(idem_key) > 255:
+                raise errors.idempotency_key_too_long()
+            slot = (auth.account, idem_key)
+            with self._inflight_lock:
+                if slot in self._inflight:
+                    raise errors.idempotency_key_in_use(idem_key)
+                self._inflight.add(slot)
+            try:
+                digest = hashlib.sha256(json.dumps(raw, sort_keys=True).encode()).hexdigest()
+                record = self.store.idempotency_record(auth.account, idem_key)
+                if record is not None:
+                    if record.path != path or record.method != method:
+                        raise errors.idempotency_endpoint_mismatch(idem_key, record.path, path)
+                    if record.params_digest != digest:
+                        raise errors.idempotency_params_mismatch(idem_key)
+                    replay = {
+                        **out_headers,
+                        "Idempotent-Replayed": "true",
+                        "Original-Request": record.request_id,
+                    }
+                    return Result(record.status, record.body, replay)
+                return self._execute(
+                    endpoint,
+                    auth,
+                    raw,
+                    path_params,
+                    path,
+                    request_id,
+                    version,
+                    (idem_key, digest),
+                    out_headers,
+                )
+            finally:
+                with self._inflight_lock:
+                    self._inflight.discard(slot)
+        except errors.StripeError as error:
+            return Result(
+                error.status, dumps(error.body(request_id)).encode(), {**out_headers, **error.headers}
+            )
+
+    def _execute(
+        self,
+        endpoint: Endpoint,
+        auth: Auth,
+        raw: JSONObject,
+        path_params: dict[str, str],
+        path: str,
+        request_id: str,
+        version: str,
+        idempotency: tuple[str, str] | None,
+        out_headers: dict[str, str],
+    ) -> Result:
+        # Validation failures are answered before anything is stored, idempotency record included (facts §7).
+        params = validate_params(endpoint.method, endpoint.template, raw, dict(endpoint.extra_params))
+        expand = params.pop("expand", None) or []
+        delay = self._latency.get(auth.account)
+        if delay:
+            time.sleep(delay)
+        ctx: Context | None = None
+        status, payload = 200, b""
+        try:
+            with self.store.transaction(auth.account) as tx:
+                ctx = self._context(tx, auth.account, params, path_params, request_id, version, idempotency)
+                ctx.key_kind = auth.record.kind
+                ctx.method, ctx.url_path = endpoint.method, path
+                result = endpoint.handler(ctx)
+                if expand:
+                    result = expand_object(ctx, copy.deepcopy(result), expand)
+                payload = dumps(result).encode()
+                if idempotency:
+                    tx.save_idempotency(
+                        idempotency[0],
+                        IdempotencyRecord(endpoint.method, path, idempotency[1], 200, payload, request_id),
+                    )
+        except errors.StripeError as error:
+            status, payload = error.status, dumps(error.body(request_id)).encode()
+            out_headers = {**out_headers, **error.headers}
+            self._remember_failure(auth.account, endpoint, path, idempotency, status, payload, request_id)
+            return Result(status, payload, out_headers)
+        except Exception:
+            log.exception(
+                "handler for %s %s failed (request %s)", endpoint.method, endpoint.template, request_id
+            )
+            failure = errors.api_error()
+            status, payload = failure.status, dumps(failure.body(request_id)).encode()
+            self._remember_failure(auth.account, endpoint, path, idempotency, status, payload, request_id)
+            return Result(status, payload, out_headers)
+        if ctx is not None:
+            self.publish(auth.account, ctx.events)
+        return Result(status, payload, out_headers)
+
+    def _remember_failure(
+        self,
+        account: str,
+        endpoint: Endpoint,
+        path: str,
+        idempotency: tuple[str, str] | None,
+        status: int,
+        payload: bytes,
+        request_id: str,
+    ) -> None:
+        """Stripe saves the result of an idempotent request once execution started, errors included."""
+        if idempotency is None:
+            return
+        with self.store.transaction(account) as tx:
+            tx.save_idempotency(
+                idempotency[0],
+                IdempotencyRecord(endpoint.method, path, idempotency[1], status, payload, request_id),
+            )
+
+    def _context(
+        self,
+        tx: Tx,
+        account: str,
+        params: JSONObject,
+        path_params: Mapping[str, str],
+        request_id: str,
+        version: str = DEFAULT_API_VERSION,
+        idempotency: tuple[str, str] | None = None,
+    ) -> Context:
+        return Context(
+            store=tx,
+            account=account,
+            params=params,
+            path=path_params,
+            request_id=request_id,
+            idempotency_key=idempotency[0] if idempotency else None,
+            public_url=self.public_url,
+            stripe_version=version,
+            pending_webhooks=self.pending_webhooks,
+        )
+
+    @contextmanager
+    def context(self, account: str, params: JSONObject | None = None) -> Iterator[Context]:
+        """A Context outside a /v1 request (hosted pages, control endpoints): one transaction, events
+        published after it commits. Use it only with an account the caller has authenticated."""
+        request_id = _ids.new_id("req")
+        with self.store.transaction(account) as tx:
+            ctx = self._context(tx, account, params or {}, {}, request_id)
+            yield ctx
+        self.publish(account, ctx.events)
+
+
+# --- expansion -------------------------------------------------------------------------------------------
+
+
+def expand_object(ctx: Context, obj: Any, paths: list[str]) -> Any:
+    for path in paths:
+        parts = path.split(".")
+        if len(parts) > MAX_EXPAND_DEPTH:
+            raise errors.invalid_request(
+                f"You cannot expand more than {MAX_EXPAND_DEPTH} levels of a property. Property: {path}",
+                param="expand",
+            )
+        _expand(ctx, obj, parts, path)
+    return obj
+
+
+def _expand(ctx: Context, obj: Any, parts: list[str], full: str) -> None:
+    if not isinstance(obj, dict):
+        return
+    name, rest = parts[0], parts[1:]
+    if obj.get("object") in ("list", "search_result") and name == "data":
+        for item in obj.get("data", []):
+            if rest:
+                _expand(ctx, item, rest, full)
+        return
+    custom = REGISTRY.expanders.get((str(obj.get("object")), name))
+    if custom is not None:
+        obj[name] = custom(ctx, obj)
+    elif name not in obj:
+        raise errors.invalid_request(f"This property cannot be expanded ({name}).", param="expand")
+    else:
+        value = obj[name]
+        if isinstance(value, str):
+            obj[name] = _load_for_expand(ctx, value, name)
+        elif isinstance(value, list):
+            obj[name] = [_load_for_expand(ctx, v, name) if isinstance(v, str) else v for v in value]
+        elif value is not None and not isinstance(value, dict):
+            raise errors.invalid_request(f"This property cannot be expanded ({name}).", param="expand")
+    if rest:
+        target = obj.get(name)
+        if isinstance(target, list):
+            for item in target:
+                _expand(ctx, item, rest, full)
+        else:
+            _expand(ctx, target, rest, full)
+
+
+def _load_for_expand(ctx: Context, value: str, name: str) -> Any:
+    if not _ID_LIKE.fullmatch(value):
+        raise errors.invalid_request(f"This property cannot be expanded ({name}).", param="expand")
+    loaded = ctx.get(value)
+    return loaded if loaded is not None else value
+
+
+# --- the ASGI app ----------------------------------------------------------------------------------------
+
+
+def _error_response(error: errors.StripeError) -> Response:
+    request_id = _ids.new_id("req")
+    return JSONResponse(error.body(request_id), status_code=error.status, headers={"Request-Id": request_id})
+
+
+async def _json_body(request: Request) -> JSONObject:
+    raw = await request.body()
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise errors.invalid_request("The request body must be a JSON object.") from exc
+    if not isinstance(value, dict):
+        raise errors.invalid_request("The request body must be a JSON object.")
+    return value
+
+
+def build_app(runtime: Runtime) -> Starlette:
+    async def v1(request: Request) -> Response:
+        started = time.perf_counter()
+        request_id = _ids.new_id("req")
+        body = await request.body()
+        result = await run_in_threadpool(
+            runtime.handle,
+            request.method,
+            request.url.path,
+            request.url.query,
+            body,
+            request.headers,
+            request_id,
+        )
+        if runtime.log_requests:
+            request_log.info(
+                "%s %s %d %s %.1fms",
+                request.method,
+                request.url.path,
+                result.status,
+                request_id,
+                (time.perf_counter() - started) * 1000,
+            )
+        return Response(result.body, result.status, result.headers, media_type="application/json")
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def create_account(request: Request) -> Response:
+        return JSONResponse(await run_in_threadpool(runtime.create_account))
+
+    async def restricted_keys(request: Request) -> Response:
+        try:
+            auth = runtime.secret_auth(request.headers.get("authorization"))
+            payload = await _json_body(request)
+            permissions = payload.get("permissions")
+            if not isinstance(permissions, list) or not all(isinstance(p, str) for p in permissions):
+                raise errors.invalid_request(
+                    'Send {"permissions": ["rak_product_write", ...]}: a JSON list of permission slugs.',
+                    param="permissions",
+                )
+            known = runtime.known_permissions()
+            unknown = sorted(set(permissions) - known)
+            if unknown:
+                resources = sorted(p[4:-5] for p in known if p.endswith("_read"))
+                raise errors.invalid_request(
+                    f"Unknown permission(s): {', '.join(unknown)}. Known permissions are "
+                    f"rak_<resource>_read and rak_<resource>_write for: {', '.join(resources)}.",
+                    param="permissions",
+                )
+            key = _ids.new_api_key("rk")
+            runtime.store.add_key(auth.account, key, "restricted", permissions)
+            return JSONResponse({"key": key, "permissions": sorted(set(permissions))})
+        except errors.StripeError as error:
+            return _error_response(error)
+
+    async def reset(request: Request) -> Response:
+        try:
+            auth = runtime.secret_auth(request.headers.get("authorization"))
+        except errors.StripeError as error:
+            return _error_response(error)
+
+        def wipe() -> None:
+            with runtime.store.transaction(auth.account) as tx:
+                tx.reset()
+
+        await run_in_threadpool(wipe)
+        return JSONResponse({"account": auth.account, "reset": True})
+
+    async def latency(request: Request) -> Response:
+        try:
+            auth = runtime.secret_auth(request.headers.get("authorization"))
+            payload = await _json_body(request)
+            ms = payload.get("ms")
+            if not isinstance(ms, int | float) or isinstance(ms, bool) or not 0 <= ms <= 30_000:
+                raise errors.invalid_request('Send {"ms": N} with 0 <= N <= 30000.', param="ms")
+        except errors.StripeError as error:
+            return _error_response(error)
+        runtime.set_latency(auth.account, ms / 1000)
+        return JSONResponse({"account": auth.account, "latency_ms": ms})
+
+    async def openapi(request: Request) -> Response:
+        return JSONResponse(served_spec())
+
+    routes = [
+        Route("/_sandbox/health", health, methods=["GET"]),
+        Route("/_sandbox/accounts", create_account, methods=["POST"]),
+        Route("/_sandbox/restricted_keys", restricted_keys, methods=["POST"]),
+        Route("/_sandbox/reset", reset, methods=["POST"]),
+        Route("/_sandbox/latency", latency, methods=["POST"]),
+        Route("/_sandbox/openapi.json", openapi, methods=["GET"]),
+        *(Route(r.path, r.endpoint, methods=list(r.methods)) for r in REGISTRY.routes),
+        Route("/{path:path}", v1, methods=["GET", "POST", "DELETE"]),
+    ]
+    app = Starlette(routes=routes)
+    app.state.runtime = runtime
+    return app
+
+
+def served_spec() -> JSONObject:
+    """The vendored spec restricted to the operations registered endpoints serve."""
+    document = spec_document()
+    served: dict[str, dict[str, Any]] = {}
+    for registered in REGISTRY.endpoints:
+        op = document["paths"].get(registered.template, {}).get(registered.method.lower())
+        if op is not None:
+            served.setdefault(registered.template, {})[registered.method.lower()] = op
+    return {**document, "paths": served}

@@ -1,0 +1,13 @@
+"""Resource modules; importing one registers its endpoints. Add one import line per module."""
+
+from sandbox.resources import (  # noqa: F401
+    charges,
+    customers,
+    payment_controls,
+    payment_intents,
+    payment_methods,
+    prices,
+    products,
+    refunds,
+    setup_intents,
+)

