@@ -76,8 +76,6 @@ def build(
         "currency": pi["currency"],
         "customer": pi.get("customer"),
         "description": pi.get("description"),
-        "destination": None,
-        "dispute": None,
         "disputed": False,
         "failure_balance_transaction": None,
         "failure_code": None if succeeded else decline.code,  # type: ignore[union-attr]
@@ -135,7 +133,6 @@ def build(
         "refunded": False,
         "review": None,
         "shipping": None,
-        "source": None,
         "source_transfer": None,
         "statement_descriptor": pi.get("statement_descriptor"),
         "statement_descriptor_suffix": pi.get("statement_descriptor_suffix"),

@@ -149,7 +149,6 @@ def build(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         "review": None,
         "setup_future_usage": params.get("setup_future_usage") or None,
         "shipping": None,
-        "source": None,
         "statement_descriptor": params.get("statement_descriptor") or None,
         "statement_descriptor_suffix": params.get("statement_descriptor_suffix") or None,
         "status": "requires_payment_method",

@@ -83,7 +83,6 @@ def create(ctx: Context) -> dict[str, Any]:
         "charge": charge["id"],
         "created": ctx.now(),
         "currency": charge["currency"],
-        "description": None,
         "destination_details": {
             "card": {
                 "reference_status": "pending",
@@ -92,13 +91,8 @@ def create(ctx: Context) -> dict[str, Any]:
             },
             "type": "card",
         },
-        "failure_balance_transaction": None,
-        "failure_reason": None,
-        "instructions_email": None,
         "metadata": apply_metadata({}, p.get("metadata")),
-        "next_action": None,
         "payment_intent": charge.get("payment_intent"),
-        "pending_reason": None,
         "reason": p.get("reason") or None,
         "receipt_number": None,
         "source_transfer_reversal": None,
