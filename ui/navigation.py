@@ -40,6 +40,14 @@ PAGES: tuple[PageSpec, ...] = (
         heading="Stripe Setup Playground",
         default=True,
     ),
+    PageSpec(
+        path="pages/keys.py",
+        title="1 · Keys",
+        icon=":material/key:",
+        url_path="keys",
+        section="Set up",
+        heading="Step 1 — Your Stripe keys",
+    ),
 )
 
 

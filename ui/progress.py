@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ui import state
+from ui import keys_step, state
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ def setup_steps() -> list[Step]:
     """The three steps in order, with their state in this session."""
     connections = st.session_state.get(state.CONNECTIONS, [])
     results = st.session_state.get(state.TEST_RESULTS, {})
-    keys_ok = bool(st.session_state.get(state.KEYS_OK, False))
+    keys_ok = keys_step.done()
     passed = [name for name, result in results.items() if getattr(result, "ok", False)]
     return [
         Step(

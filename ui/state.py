@@ -12,12 +12,10 @@ from typing import Any
 import streamlit as st
 
 # Shared (cross-page) state.
-KEYS_OK = "setup_keys_ok"  # bool: step 1 passed (a publishable and a secret/restricted key without errors)
 CONNECTIONS = "setup_connections"  # list of connections created on the Connections page
 TEST_RESULTS = "setup_test_results"  # {(connection name, environment): result of the test call}
 
 _DEFAULTS: dict[str, Any] = {
-    KEYS_OK: False,
     CONNECTIONS: [],
     TEST_RESULTS: {},
 }

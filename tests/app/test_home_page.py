@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from ui import state
+from core.secrets import Secret
+from ui import keys_step
 from ui.navigation import ROOT
 
 APP = str(ROOT / "app.py")
@@ -25,6 +26,7 @@ def test_fresh_session_shows_three_open_steps_and_step_one_next() -> None:
 
 def test_step_one_done_moves_next_to_step_two() -> None:
     at = AppTest.from_file(APP, default_timeout=30)
-    at.session_state[state.KEYS_OK] = True
+    at.session_state[keys_step.PUBLISHABLE] = Secret("pk_test_" + "51" + "A1b2C3d4E5" * 9 + "f6G7h8I")
+    at.session_state[keys_step.SECRET] = Secret("sk_test_" + "51" + "Z9y8X7w6V5" * 9 + "u4T3s2R")
     at.run()
     assert [i.value for i in at.info] == ["Next: step 2, Create a connection per environment."]

@@ -1,0 +1,38 @@
+"""Step 1 — Keys: paste the publishable key and the secret or restricted key; each is judged as it lands."""
+
+import streamlit as st
+
+from core.keys import KeyField
+from ui import findings, key_input, keys_step, navigation
+
+navigation.page_header(
+    "keys",
+    "Stripe Dashboard → Developers → API keys, in Test mode while you build. "
+    "Paste both keys here: each field says at once what it got and what is wrong with it.",
+)
+st.button(
+    "Use sandbox keys",
+    icon=":material/science:",
+    on_click=keys_step.use_sandbox_keys,
+    help="Fills both fields with this session's own keys for the local sandbox (test mode).",
+)
+left, right = st.columns(2)
+with left:
+    publishable = key_input.key_field(
+        "Publishable Key",
+        widget_key="keys_publishable",
+        store_key=keys_step.PUBLISHABLE,
+        field=KeyField.PUBLISHABLE,
+        placeholder="pk_test_…",
+    )
+with right:
+    secret = key_input.key_field(
+        "Secret Key or Restricted Key",
+        widget_key="keys_secret",
+        store_key=keys_step.SECRET,
+        field=KeyField.SECRET,
+        placeholder="sk_test_… or rk_test_…",
+    )
+findings.render(keys_step.pair_findings(publishable, secret))
+if keys_step.done():
+    st.success("Step 1 is done: both keys are usable and belong together.", icon=":material/task_alt:")
