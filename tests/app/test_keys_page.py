@@ -45,8 +45,10 @@ def test_valid_pair_is_accepted_masked_and_marks_step_one_done() -> None:
     assert not at.error
     assert at.text_input(key="keys_secret").value == ""  # the raw key left the widget
     shown = texts(at)
-    assert "Secret key (test mode)" in shown and "Publishable key (test mode)" in shown
-    assert TEST_SK[:8] + "*" in shown and TEST_SK not in shown
+    assert "Secret key (test mode)" in shown
+    assert "Publishable key (test mode)" in shown
+    assert TEST_SK[:8] + "*" in shown
+    assert TEST_SK not in shown
     assert "Step 1 is done" in shown
     assert isinstance(at.session_state[keys_step.SECRET], Secret)
 
