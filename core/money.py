@@ -1,0 +1,908 @@
+"""Stripe amounts as money: currencies as data, minor units ⇄ display text, and the checks people need.
+
+Stripe wants every amount as an integer in the currency's *smallest unit* (1000 usd = $10.00, 1000 jpy =
+¥1,000, 1000 kwd = KWD 1.000) and currency codes in lower case. That single rule causes most amount mistakes
+(a $10 charge sent as 10, a yen amount multiplied by 100, a dinar amount not ending in 0), so every amount the
+app shows is also shown as money, and :func:`check_amount` explains the mistake with the number it expects.
+
+Formatting uses Babel for the locale's symbols and separators, but always with *Stripe's* number of decimals,
+because CLDR's (what Babel knows) differ for ISK, UGX, HUF, TWD and others.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import (
+    NumberPattern,
+    get_currency_name,
+    get_currency_symbol,
+    get_decimal_symbol,
+    get_group_symbol,
+)
+
+from core import _currency_data as data
+from core import _docs
+from core.findings import Finding, Severity
+
+__all__ = [
+    "CURRENCIES",
+    "AmountError",
+    "AmountPreview",
+    "Currency",
+    "CurrencyError",
+    "Purpose",
+    "check_amount",
+    "check_currency",
+    "currency",
+    "format_minor",
+    "preview",
+    "to_minor",
+]
+
+
+class Purpose(StrEnum):
+    """What an amount is for; decides which limits apply (see :func:`check_amount`)."""
+
+    PAYMENT = "payment"  # a charge: PaymentIntent amount, Checkout price_data — minimum and maximum apply
+    CAPTURE = "capture"  # amount_to_capture of an authorized PaymentIntent
+    REFUND = "refund"  # a (partial) refund: no minimum, at least 1
+    PRICE = "price"  # a Price's unit_amount: 0 is a free price; below the charge minimum only warns
+    INVOICE_ITEM = "invoice_item"  # negative is a credit, 0 allowed
+    PAYOUT = "payout"  # HUF/TWD payouts must be whole units
+
+
+@dataclass(frozen=True)
+class Currency:
+    """One Stripe currency and the rules for its amounts (all in minor units)."""
+
+    code: str  # lowercase ISO 4217, as the API wants it
+    decimals: int  # digits of the API integer after the decimal point: 0, 2 or 3
+    display_decimals: int  # digits a person types and sees: 0 for ISK/UGX although the API uses 2
+    step: int  # every amount must be a multiple of this: 10 for three-decimal, 100 for ISK/UGX, else 1
+    minimum: int | None  # minimum charge in minor units when this is the settlement currency, else None
+    max_amount: int  # the largest amount for any payment method
+    card_max_amount: int | None = None  # a larger limit that only card payments allow
+    payout_step: int = 1  # payout amounts must be a multiple of this (100 for HUF/TWD)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def upper(self) -> str:
+        return self.code.upper()
+
+    @property
+    def name(self) -> str:
+        """English name from CLDR, e.g. "Japanese Yen"."""
+        return str(get_currency_name(self.upper, locale="en_US"))
+
+    @property
+    def is_zero_decimal(self) -> bool:
+        return self.decimals == 0
+
+    @property
+    def unit(self) -> int:
+        """Minor units in one major unit (100 for usd and isk, 1 for jpy, 1000 for kwd)."""
+        return int(10**self.decimals)
+
+
+def _build(code: str) -> Currency:
+    if code in data.WHOLE_UNITS_SENT_AS_CENTS:
+        decimals, display, step = 2, 0, 100
+    elif code in data.ZERO_DECIMAL:
+        decimals, display, step = 0, 0, 1
+    elif code in data.THREE_DECIMAL:
+        decimals, display, step = 3, 3, 10
+    else:
+        decimals, display, step = 2, 2, 1
+    return Currency(
+        code=code,
+        decimals=decimals,
+        display_decimals=display,
+        step=step,
+        minimum=data.MINIMUM_CHARGE.get(code),
+        max_amount=data.MAX_AMOUNT.get(code, data.DEFAULT_MAX_AMOUNT),
+        card_max_amount=data.CARD_MAX_AMOUNT.get(code),
+        payout_step=100 if code in data.PAYOUT_WHOLE_UNITS else 1,
+        notes=data.NOTES.get(code, ()),
+    )
+
+
+#: Every currency Stripe accepts, by lowercase code.
+CURRENCIES: dict[str, Currency] = {code: _build(code) for code in data.PRESENTMENT_CURRENCIES}
+
+
+class AmountError(ValueError):
+    """Bad amount or currency input; ``finding`` says what is wrong and how to fix it."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.message)
+        self.finding = finding
+
+
+class CurrencyError(AmountError):
+    """An unknown or malformed currency code."""
+
+
+def _purpose(purpose: Purpose | str) -> Purpose:
+    try:
+        return Purpose(purpose)
+    except ValueError:
+        valid = ", ".join(p.value for p in Purpose)
+        raise ValueError(f"Unknown amount purpose {purpose!r}; use one of: {valid}.") from None
+
+
+def _f(
+    code: str,
+    severity: Severity,
+    message: str,
+    fix: str,
+    *,
+    doc_url: str | None = _docs.STRIPE_CURRENCIES,
+    field: str | None = "amount",
+    pitfall: str | None = None,
+) -> Finding:
+    return Finding(code, severity, message, fix, doc_url=doc_url, field=field, pitfall=pitfall)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def check_currency(code: object) -> list[Finding]:
+    """Problems with a currency code as typed: unknown, not lower case, surrounded by spaces."""
+    if not isinstance(code, str) or not code.strip():
+        return [
+            _f(
+                "currency.missing",
+                Severity.ERROR,
+                "No currency given.",
+                "Enter a three-letter ISO code in lower case, e.g. usd, eur, jpy.",
+                field="currency",
+            )
+        ]
+    findings: list[Finding] = []
+    stripped = code.strip()
+    lower = stripped.lower()
+    if lower not in CURRENCIES:
+        hint = ""
+        if len(lower) != 3 or not lower.isascii() or not lower.isalpha():
+            hint = " Currency codes are three letters (ISO 4217)."
+        findings.append(
+            _f(
+                "currency.unknown",
+                Severity.ERROR,
+                f"'{_short(stripped)}' is not a currency Stripe accepts.{hint}",
+                "Use a lowercase ISO 4217 code Stripe supports, e.g. usd, eur, gbp, jpy.",
+                field="currency",
+            )
+        )
+        return findings
+    if stripped != code:
+        findings.append(
+            _f(
+                "currency.whitespace",
+                Severity.WARNING,
+                f"The currency '{_short(code)}' has spaces around it.",
+                f"Send '{lower}' exactly.",
+                field="currency",
+            )
+        )
+    if stripped != lower:
+        findings.append(
+            _f(
+                "currency.uppercase",
+                Severity.WARNING,
+                f"Stripe expects lowercase currency codes: '{lower}', not '{stripped}'.",
+                f"Send '{lower}'.",
+                field="currency",
+            )
+        )
+    return findings
+
+
+def currency(code: str) -> Currency:
+    """The :class:`Currency` for ``code`` (case-insensitive); :class:`CurrencyError` when Stripe has none."""
+    if isinstance(code, Currency):
+        return code
+    if isinstance(code, str):
+        found = CURRENCIES.get(code.strip().lower())
+        if found is not None:
+            return found
+    errors = [f for f in check_currency(code) if f.severity is Severity.ERROR]
+    raise CurrencyError(errors[0])
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Formatting
+
+
+@functools.lru_cache(maxsize=64)
+def _locale(name: str) -> Locale:
+    try:
+        return Locale.parse(name)
+    except (ValueError, UnknownLocaleError) as exc:
+        raise ValueError(f"Unknown locale {name!r}; use a name like 'en_US' or 'de_DE'.") from exc
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern(locale: str, digits: int) -> NumberPattern:
+    pattern: NumberPattern = copy.copy(_locale(locale).currency_formats["standard"])
+    pattern.frac_prec = (digits, digits)
+    return pattern
+
+
+def format_minor(amount: int, currency_code: str, locale: str = "en_US") -> str:
+    """Show a minor-unit amount as money: 1000 usd → "$10.00", 1000 jpy → "¥1,000", 1000 kwd → "KWD1.000".
+
+    Uses Stripe's decimals, not CLDR's. An amount that breaks the currency's step (an ISK amount not ending
+    in 00) is shown with all API decimals, so the display never hides the problem by rounding.
+    """
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise TypeError(f"amount must be an int in minor units, got {type(amount).__name__}")
+    cur = currency(currency_code)
+    digits = cur.display_decimals if amount % cur.step == 0 else cur.decimals
+    value = Decimal(amount).scaleb(-cur.decimals)
+    return str(
+        _pattern(locale, digits).apply(value, _locale(locale), currency=cur.upper, currency_digits=False)
+    )
+
+
+def _money(amount: int, cur: Currency) -> str:
+    return format_minor(amount, cur.code)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Parsing what a person types as a display amount
+
+
+# Symbols people type that Babel's en_US data does not use for the currency (it writes "DKK", "CHF", …).
+_EXTRA_SYMBOLS: dict[str, tuple[str, ...]] = {
+    "aed": ("د.إ", "dh", "dhs"),
+    "aud": ("au$",),
+    "bgn": ("лв", "лв."),
+    "brl": ("r$",),
+    "cad": ("c$", "can$"),
+    "chf": ("fr", "fr.", "sfr"),
+    "cny": ("¥", "元", "rmb"),
+    "czk": ("kč",),
+    "dkk": ("kr", "kr."),
+    "eur": ("eur€",),
+    "gbp": ("gbp£",),
+    "hkd": ("hk$",),
+    "huf": ("ft",),
+    "idr": ("rp",),
+    "inr": ("rs", "rs."),
+    "isk": ("kr", "kr."),
+    "jpy": ("円", "￥"),
+    "krw": ("원",),
+    "mxn": ("mex$",),
+    "myr": ("rm",),
+    "nok": ("kr", "kr."),
+    "nzd": ("nz$",),
+    "pln": ("zł",),
+    "ron": ("lei",),
+    "rub": ("₽", "руб", "руб."),
+    "sek": ("kr", "kr."),
+    "sgd": ("s$",),
+    "thb": ("฿",),
+    "try": ("₺", "tl"),
+    "uah": ("₴",),
+    "usd": ("us$",),
+    "zar": ("r",),
+    "ngn": ("₦",),
+}
+
+
+@functools.lru_cache(maxsize=512)
+def _markers(code: str, locale: str) -> frozenset[str]:
+    """Every way of writing ``code``'s currency that we accept next to a number (case-folded)."""
+    upper = code.upper()
+    out = {code, upper.casefold()}
+    for loc in ("en_US", locale):
+        symbol = get_currency_symbol(upper, locale=_locale(loc))
+        out.add(_norm_marker(symbol))
+        # "CA$", "NT$", "CN¥": the bare sign is fine too.
+        bare = "".join(ch for ch in symbol if not ch.isalpha() and not ch.isspace())
+        if bare and bare != symbol:
+            out.add(_norm_marker(bare))
+    out.update(_EXTRA_SYMBOLS.get(code, ()))
+    return frozenset(m for m in out if m)
+
+
+@functools.lru_cache(maxsize=1)
+def _symbol_owners() -> dict[str, frozenset[str]]:
+    """Which currencies a symbol can mean in en_US, to name the right one when the wrong one is typed."""
+    owners: dict[str, set[str]] = {}
+    for code in CURRENCIES:
+        for marker in _markers(code, "en_US"):
+            owners.setdefault(marker, set()).add(code)
+    return {m: frozenset(c) for m, c in owners.items()}
+
+
+def _norm_marker(text: str) -> str:
+    return re.sub(r"\s+", "", text).casefold()
+
+
+_SPACES = "\u00a0\u202f\u2009\u2007\u3000"
+_BIDI = "\u200e\u200f\u061c\u200b\ufeff"
+_MINUS = "-−–"  # hyphen-minus, minus sign, en dash
+_MAX_INPUT = 100
+_MAX_DIGITS = 30
+
+
+def _amount_error(code: str, message: str, fix: str, *, pitfall: str | None = None) -> AmountError:
+    return AmountError(_f(code, Severity.ERROR, message, fix, pitfall=pitfall))
+
+
+def to_minor(text: str, currency_code: str, locale: str = "en_US") -> int:
+    """Parse a *display* amount as a person types it ("10", "10.50", "$10.50", "1,000", "¥1,000", "-5")
+    into Stripe's minor units for ``currency_code`` (10.50 usd → 1050, 1,000 jpy → 1000, 5 isk → 500).
+
+    Raises :class:`AmountError` (never anything else) with a specific finding: empty, not a number, the
+    wrong currency's symbol, too many decimals for the currency, ambiguous separators.
+    """
+    cur = currency(currency_code)
+    if not isinstance(text, str):
+        raise _amount_error(
+            "amount.invalid",
+            f"Expected the amount as text, got {type(text).__name__}.",
+            "Pass the amount as typed, e.g. '10.50'.",
+        )
+    decimal_sym, group_sym = _separators(locale)
+    s = text
+    for ch in _SPACES:
+        s = s.replace(ch, " ")
+    for ch in _BIDI:
+        s = s.replace(ch, "")
+    s = s.strip()
+    if not s:
+        raise _amount_error("amount.empty", "No amount entered.", f"Type an amount, e.g. {_example(cur)}.")
+    if len(s) > _MAX_INPUT:
+        raise _amount_error(
+            "amount.invalid",
+            f"The amount is {len(s)} characters long; that is not an amount.",
+            f"Type an amount, e.g. {_example(cur)}.",
+        )
+    digits_at = [i for i, ch in enumerate(s) if ch.isdigit()]
+    if not digits_at or not all(s[i].isascii() for i in digits_at):
+        raise _amount_error(
+            "amount.invalid",
+            f"'{_short(s)}' is not an amount: it has no digits 0-9.",
+            f"Type an amount with digits, e.g. {_example(cur)}.",
+        )
+    start, end = digits_at[0], digits_at[-1] + 1
+    if start > 0 and s[start - 1] in (decimal_sym, "."):
+        start -= 1  # ".50"
+    number, prefix, suffix = s[start:end], s[:start].strip(), s[end:].strip()
+
+    negative = False
+    for side in ("prefix", "suffix"):
+        part = prefix if side == "prefix" else suffix
+        if part and part[0] in _MINUS + "+":
+            negative = negative or part[0] in _MINUS
+            part = part[1:].strip()
+        if part and part[-1] in _MINUS + "+" and side == "prefix":
+            negative = negative or part[-1] in _MINUS
+            part = part[:-1].strip()
+        if side == "prefix":
+            prefix = part
+        else:
+            suffix = part
+    for marker in (prefix, suffix):
+        if marker:
+            _check_marker(marker, cur, locale)
+
+    minor = _parse_number(number, cur, decimal_sym, group_sym, s)
+    return -minor if negative else minor
+
+
+def _separators(locale: str) -> tuple[str, str]:
+    loc = _locale(locale)
+    decimal_sym = get_decimal_symbol(loc)
+    group_sym = get_group_symbol(loc)
+    if group_sym in _SPACES:
+        group_sym = " "
+    return decimal_sym, group_sym
+
+
+def _example(cur: Currency) -> str:
+    return {0: "1000", 2: "10.50", 3: "1.250"}[cur.display_decimals]
+
+
+def _check_marker(marker: str, cur: Currency, locale: str) -> None:
+    norm = _norm_marker(marker)
+    if norm in _markers(cur.code, locale):
+        return
+    owners = _symbol_owners().get(norm)
+    if owners:
+        names = ", ".join(sorted(c.upper() for c in owners)[:4])
+        raise _amount_error(
+            "amount.wrong_currency_symbol",
+            f"'{_short(marker)}' is the symbol of {names}, but the currency here is {cur.upper}.",
+            f"Type the amount without a symbol (e.g. {_example(cur)}), or change the currency.",
+        )
+    raise _amount_error(
+        "amount.invalid",
+        f"'{_short(marker)}' is not part of an amount in {cur.upper}.",
+        f"Type only the number, e.g. {_example(cur)}.",
+    )
+
+
+def _parse_number(number: str, cur: Currency, decimal_sym: str, group_sym: str, shown: str) -> int:
+    groups = {group_sym, " ", "'", "’"} - {decimal_sym}
+    allowed = set("0123456789") | groups | {decimal_sym}
+    bad = sorted({ch for ch in number if ch not in allowed})
+    if bad:
+        raise _amount_error(
+            "amount.invalid",
+            f"'{_short(shown)}' is not an amount: it contains {', '.join(repr(c) for c in bad[:3])}.",
+            f"Type digits with at most one decimal separator '{decimal_sym}', e.g. {_example(cur)}.",
+        )
+    if number.count(decimal_sym) > 1:
+        raise _amount_error(
+            "amount.invalid",
+            f"'{_short(shown)}' has more than one decimal separator '{decimal_sym}'.",
+            f"Use '{decimal_sym}' once, before the decimals, e.g. {_example(cur)}.",
+        )
+    int_part, _, frac = number.partition(decimal_sym)
+    group_re = "[" + re.escape("".join(groups)) + "]"
+    if re.search(group_re, frac):
+        raise _amount_error(
+            "amount.invalid",
+            f"'{_short(shown)}' has a thousands separator after the decimal separator '{decimal_sym}'.",
+            f"Write the decimals as plain digits, e.g. {_example(cur)}.",
+        )
+    if re.search(group_re, int_part):
+        parts = re.split(group_re, int_part)
+        # Groups of 3 (en_US) or, for Indian-style grouping, 2 before the last group of 3.
+        valid = (
+            1 <= len(parts[0]) <= 3
+            and all(len(p) in (2, 3) for p in parts[1:-1])
+            and len(parts[-1]) == 3
+            and all(p.isdigit() for p in parts)
+        )
+        if not valid:
+            if not frac and len(parts) == 2 and len(parts[-1]) in (1, 2) and group_sym == ",":
+                guess = f"{parts[0]}{decimal_sym}{parts[1]}"
+                raise _amount_error(
+                    "amount.ambiguous_separator",
+                    f"In '{_short(shown)}' the '{group_sym}' separates thousands, so it cannot be read as "
+                    f"decimals here.",
+                    f"For decimals use '{decimal_sym}': {guess}.",
+                )
+            raise _amount_error(
+                "amount.invalid",
+                f"'{_short(shown)}' has thousands separators in the wrong places.",
+                f"Type the amount without separators, e.g. {_example(cur)}.",
+            )
+        int_part = "".join(parts)
+    if not int_part:
+        int_part = "0"
+    if len(int_part) > _MAX_DIGITS:
+        raise _amount_error(
+            "amount.too_large",
+            f"'{_short(shown)}' has {len(int_part)} digits; Stripe amounts have at most 12.",
+            "Check the amount.",
+        )
+    significant = frac.rstrip("0")
+    if len(significant) > cur.display_decimals:
+        if cur.display_decimals == 0:
+            what = (
+                f"{cur.upper} has no decimals: its smallest amount is {format_minor(cur.step, cur.code)}"
+                if cur.step == 1
+                else f"{cur.upper} amounts are whole units (no decimals) in Stripe"
+            )
+        else:
+            what = f"{cur.upper} has {cur.display_decimals} decimals"
+        raise _amount_error(
+            "amount.too_many_decimals",
+            f"'{_short(shown)}' has {len(significant)} decimal(s), but {what}.",
+            f"Round to {cur.display_decimals} decimal(s), e.g. {_example(cur)}.",
+            pitfall="three_decimal_rounding" if cur.decimals == 3 else None,
+        )
+    value = Decimal(f"{int_part}.{frac or '0'}")
+    return int(value.scaleb(cur.decimals))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Checking minor-unit amounts
+
+
+_INT_RE = re.compile(r"^[+-]?[0-9]+$")
+
+
+def _coerce(amount: object, cur: Currency) -> tuple[int | None, list[Finding]]:
+    """An int from what was entered in a minor-unit field, or the finding that says why not."""
+    if isinstance(amount, bool):
+        return None, [
+            _f("amount.invalid", Severity.ERROR, "The amount is a true/false value.", "Enter a whole number.")
+        ]
+    if isinstance(amount, int):
+        return amount, []
+    if isinstance(amount, float | Decimal):
+        text = format(amount, "f") if isinstance(amount, Decimal) else repr(amount)
+    elif isinstance(amount, str):
+        text = amount.strip()
+    else:
+        return None, [
+            _f(
+                "amount.invalid",
+                Severity.ERROR,
+                f"The amount is a {type(amount).__name__}, not a whole number.",
+                "Enter the amount in the smallest unit as digits only.",
+            )
+        ]
+    if _INT_RE.match(text):
+        return int(text), []
+    if isinstance(amount, float) and amount.is_integer() and abs(amount) < 1e15:
+        whole = int(amount)
+        return None, [
+            _f(
+                "amount.not_integer",
+                Severity.ERROR,
+                f"{text} is a decimal number; Stripe answers 400 'Invalid integer: {text}'. Stripe amounts "
+                "are whole numbers in the smallest unit.",
+                f"Send {whole} ({_money(whole, cur)}).",
+                pitfall="amounts_in_smallest_unit",
+            )
+        ]
+    if not text:
+        return None, []
+    # Only separators inside digits ("1,000", "1 000"): they meant the digits.
+    digits_only = re.sub(r"(?<=\d)[,' ](?=\d)", "", text)
+    if _INT_RE.match(digits_only):
+        whole = int(digits_only)
+        return None, [
+            _f(
+                "amount.not_integer",
+                Severity.ERROR,
+                f"'{_short(text)}' contains separators; Stripe amounts are plain digits in the smallest "
+                "unit.",
+                f"Did you mean {whole} ({_money(whole, cur)})?",
+                pitfall="amounts_in_smallest_unit",
+            )
+        ]
+    try:
+        suggestion = to_minor(text, cur.code)
+    except AmountError:
+        suggestion = None
+    if suggestion is not None:
+        return None, [
+            _f(
+                "amount.not_integer",
+                Severity.ERROR,
+                f"'{_short(text)}' is written as money, but Stripe amounts are whole numbers in the smallest "
+                f"unit of the currency ({_unit_phrase(cur)}).",
+                f"Did you mean {suggestion} ({_money(suggestion, cur)})?",
+                pitfall="amounts_in_smallest_unit",
+            )
+        ]
+    return None, [
+        _f(
+            "amount.invalid",
+            Severity.ERROR,
+            f"'{_short(text)}' is not a number.",
+            f"Enter the amount in the smallest unit as digits only, e.g. {_example_minor(cur)}.",
+        )
+    ]
+
+
+def _unit_phrase(cur: Currency) -> str:
+    return f"{cur.unit} = {_money(cur.unit, cur)}"
+
+
+def _example_minor(cur: Currency) -> str:
+    amount = 10 * cur.unit
+    return f"{amount} for {_money(amount, cur)}"
+
+
+def check_amount(
+    amount: int | str | float | Decimal,
+    currency_code: str,
+    *,
+    purpose: Purpose | str = Purpose.PAYMENT,
+) -> list[Finding]:
+    """Everything wrong with ``amount`` (MINOR units, as Stripe expects) for ``purpose`` in ``currency_code``.
+
+    Rules, by purpose:
+
+    * payment: at least 1; below the currency's minimum charge is an ERROR (Stripe's ``amount_too_small``);
+      above the maximum an ERROR (``amount_too_large``).
+    * capture: at least 1; below the minimum only a WARNING (the authorization already met it).
+    * refund: at least 1 (leave it empty for a full refund); no minimum.
+    * price: 0 is a free price (INFO); negative is an ERROR; above 0 but below the minimum a WARNING, since a
+      one-unit Checkout or invoice for it would be refused.
+    * invoice_item: negative is a credit (INFO), 0 allowed.
+    * payout: at least 1; HUF/TWD amounts must be whole units (divisible by 100).
+
+    Always: the currency must be known (and lower case), the amount an integer, a multiple of the currency's
+    step (three-decimal currencies end in 0; ISK/UGX end in 00), and within the maximum.
+
+    "Looks like major units" heuristic: in a currency with decimals, a positive amount below one major unit
+    (< 100 for usd, < 1000 for kwd) or below the minimum charge is probably a price typed in dollars rather
+    than cents; it gets a WARNING suggesting the amount × 100 (× 1000).
+    """
+    purpose = _purpose(purpose)
+    findings = [f for f in check_currency(currency_code)]
+    if any(f.severity is Severity.ERROR for f in findings):
+        return findings
+    cur = currency(currency_code)
+    value, problems = _coerce(amount, cur)
+    findings += problems
+    if value is None:
+        return findings
+    findings += _sign_findings(value, cur, purpose)
+    if value == 0 or (value < 0 and purpose is not Purpose.INVOICE_ITEM):
+        return findings
+    findings += _step_findings(value, cur, purpose)
+    findings += _range_findings(value, cur, purpose)
+    findings += _unit_hints(value, cur, purpose)
+    return findings
+
+
+def _sign_findings(value: int, cur: Currency, purpose: Purpose) -> list[Finding]:
+    if value > 0:
+        return []
+    if purpose is Purpose.INVOICE_ITEM:
+        if value == 0:
+            return [
+                _f(
+                    "amount.zero",
+                    Severity.INFO,
+                    "An invoice item of 0 adds a line without changing the total.",
+                    "Enter the amount in the smallest unit if the line should cost something.",
+                )
+            ]
+        return [
+            _f(
+                "amount.credit",
+                Severity.INFO,
+                f"A negative invoice item is a credit: {value} = {_money(value, cur)} off the invoice.",
+                "Nothing to do if a credit is what you want.",
+            )
+        ]
+    if purpose is Purpose.PRICE and value == 0:
+        return [
+            _f(
+                "amount.zero",
+                Severity.INFO,
+                "A unit amount of 0 makes a free price (fine for free tiers and trials).",
+                "Enter the price in the smallest unit if it should cost something, "
+                f"e.g. {_example_minor(cur)}.",
+            )
+        ]
+    if purpose is Purpose.REFUND:
+        return [
+            _f(
+                "amount.not_positive",
+                Severity.ERROR,
+                f"A refund amount must be at least 1; {value} was given.",
+                "Leave the amount empty to refund the whole payment, or enter a positive amount in the "
+                "smallest unit for a partial refund.",
+            )
+        ]
+    return [
+        _f(
+            "amount.not_positive",
+            Severity.ERROR,
+            f"The amount must be at least 1; {value} was given (Stripe: 'This value must be greater than or "
+            "equal to 1.').",
+            f"Enter a positive amount in the smallest unit, e.g. {_example_minor(cur)}.",
+        )
+    ]
+
+
+def _step_findings(value: int, cur: Currency, purpose: Purpose) -> list[Finding]:
+    findings: list[Finding] = []
+    if value % cur.step:
+        lower = value - value % cur.step
+        upper = lower + cur.step
+        options = (
+            f"{upper} ({_money(upper, cur)})"
+            if lower == 0
+            else (f"{lower} ({_money(lower, cur)}) or {upper} ({_money(upper, cur)})")
+        )
+        if cur.decimals == 3:
+            findings.append(
+                _f(
+                    "amount.three_decimal_rounding",
+                    Severity.ERROR,
+                    f"{value} {cur.code} ({_money(value, cur)}) must end in 0: Stripe accepts {cur.upper} "
+                    "amounts "
+                    "rounded to the nearest ten (the last of the three decimals is always 0).",
+                    f"Use {options}.",
+                    doc_url=_docs.STRIPE_THREE_DECIMAL,
+                    pitfall="three_decimal_rounding",
+                )
+            )
+        else:
+            scaled = value * cur.step
+            meant = f" If you meant {_money(scaled, cur)}, send {scaled}." if scaled <= cur.max_amount else ""
+            findings.append(
+                _f(
+                    "amount.whole_units_as_cents",
+                    Severity.ERROR,
+                    f"{cur.upper} amounts are sent with two decimals that are always 00 ({cur.step} = "
+                    f"{_money(cur.step, cur)}): {value} is {_money(value, cur)}, which cannot be charged.",
+                    f"Use {options}.{meant}",
+                    doc_url=_docs.STRIPE_SPECIAL_CASES,
+                    pitfall="amounts_in_smallest_unit",
+                )
+            )
+    if purpose is Purpose.PAYOUT and value % cur.payout_step:
+        lower = value - value % cur.payout_step
+        findings.append(
+            _f(
+                "amount.payout_whole_units",
+                Severity.ERROR,
+                f"{cur.upper} payouts must be whole units (divisible by {cur.payout_step}): {value} is "
+                f"{_money(value, cur)}.",
+                f"Use {lower} ({_money(lower, cur)}) or {lower + cur.payout_step} "
+                f"({_money(lower + cur.payout_step, cur)}).",
+                doc_url=_docs.STRIPE_SPECIAL_CASES,
+            )
+        )
+    return findings
+
+
+def _range_findings(value: int, cur: Currency, purpose: Purpose) -> list[Finding]:
+    findings: list[Finding] = []
+    size = abs(value)
+    if size > cur.max_amount:
+        limit = _money(cur.max_amount, cur)
+        if cur.card_max_amount is not None and size <= cur.card_max_amount:
+            findings.append(
+                _f(
+                    "amount.card_only_maximum",
+                    Severity.WARNING,
+                    f"{value} ({_money(value, cur)}) is above {limit}, the limit for most payment methods in "
+                    f"{cur.upper}; only card payments allow up to {_money(cur.card_max_amount, cur)}.",
+                    "Keep the amount at or below the limit unless the customer pays by card.",
+                    doc_url=_docs.STRIPE_MINIMUMS,
+                    pitfall="amount_too_large",
+                )
+            )
+        else:
+            findings.append(
+                _f(
+                    "amount.too_large",
+                    Severity.ERROR,
+                    f"{value} ({_money(value, cur)}) is too large: Stripe answers 'Amount must be no more "
+                    "than "
+                    f"{limit}' ({len(str(cur.max_amount))} digits at most in {cur.upper}).",
+                    f"Use at most {cur.max_amount}. If you multiplied by 100 twice, divide by 100.",
+                    doc_url=_docs.STRIPE_MINIMUMS,
+                    pitfall="amount_too_large",
+                )
+            )
+    if cur.minimum is not None and 0 < value < cur.minimum:
+        severity = {
+            Purpose.PAYMENT: Severity.ERROR,
+            Purpose.CAPTURE: Severity.WARNING,
+            Purpose.PRICE: Severity.WARNING,
+        }.get(purpose)
+        if severity is not None:
+            minimum = _money(cur.minimum, cur)
+            message = (
+                f"{value} is {_money(value, cur)}, below Stripe's minimum charge of {minimum} "
+                f"({cur.minimum} {cur.code}): Stripe answers 'Amount must be at least {minimum} {cur.code}'."
+            )
+            if purpose is Purpose.PRICE:
+                message = (
+                    f"{value} is {_money(value, cur)}, below Stripe's minimum charge of {minimum} "
+                    f"({cur.minimum}): a Checkout or invoice for one unit of this price would be refused."
+                )
+            findings.append(
+                _f(
+                    "amount.too_small",
+                    severity,
+                    message,
+                    f"Charge at least {cur.minimum} ({minimum}). The minimum applies in your account's "
+                    "settlement currency after conversion.",
+                    doc_url=_docs.STRIPE_MINIMUMS,
+                    pitfall="amount_too_small",
+                )
+            )
+    return findings
+
+
+def _unit_hints(value: int, cur: Currency, purpose: Purpose) -> list[Finding]:
+    if value <= 0 or purpose is Purpose.PAYOUT:
+        return []
+    if cur.display_decimals > 0:
+        below_one = value < cur.unit
+        below_min = cur.minimum is not None and value < cur.minimum
+        if below_one or below_min:
+            meant = value * cur.unit
+            if meant > cur.max_amount:
+                return []
+            severity = (
+                Severity.INFO if purpose in (Purpose.REFUND, Purpose.INVOICE_ITEM) else Severity.WARNING
+            )
+            return [
+                _f(
+                    "amount.looks_like_major_units",
+                    severity,
+                    f"{value} is {_money(value, cur)}: Stripe amounts are in the smallest unit "
+                    f"({_unit_phrase(cur)}).",
+                    f"Did you mean {meant} ({_money(meant, cur)})?",
+                    doc_url=_docs.WEWEB_SETUP,
+                    pitfall="amounts_in_smallest_unit",
+                )
+            ]
+        return []
+    if cur.decimals == 0 and value >= 10_000 and value % 100 == 0:
+        meant = value // 100
+        return [
+            _f(
+                "amount.zero_decimal_multiplied",
+                Severity.INFO,
+                f"{cur.upper} has no minor unit: {value} is {_money(value, cur)}.",
+                f"If you multiplied by 100 out of habit, send {meant} ({_money(meant, cur)}) instead.",
+                doc_url=_docs.STRIPE_ZERO_DECIMAL,
+                pitfall="zero_decimal_multiplied",
+            )
+        ]
+    return []
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Live preview under an amount field
+
+
+@dataclass(frozen=True)
+class AmountPreview:
+    """What the UI shows under a minor-unit amount field while the person types."""
+
+    text: str
+    currency: str
+    minor: int | None
+    display: str | None
+    findings: tuple[Finding, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.minor is not None and not any(f.severity is Severity.ERROR for f in self.findings)
+
+    @property
+    def line(self) -> str:
+        """E.g. "1000 usd → $10.00"; the first error's message when there is no display."""
+        if self.minor is not None and self.display is not None:
+            return f"{self.minor} {self.currency} → {self.display}"
+        errors = [f for f in self.findings if f.severity is Severity.ERROR]
+        return errors[0].message if errors else ""
+
+
+def preview(
+    text: str | int, currency_code: str, *, purpose: Purpose | str = Purpose.PAYMENT
+) -> AmountPreview:
+    """Parse a minor-unit field, show it as money and list its findings: "1000 usd → $10.00"."""
+    purpose = _purpose(purpose)
+    raw = str(text).strip() if not isinstance(text, str) else text.strip()
+    code = currency_code.strip().lower() if isinstance(currency_code, str) else ""
+    if not raw:
+        findings: list[Finding] = []
+        if purpose is Purpose.REFUND:
+            findings.append(
+                _f(
+                    "amount.full_refund",
+                    Severity.INFO,
+                    "No amount: the whole payment (whatever has not been refunded yet) is refunded.",
+                    "Enter an amount in the smallest unit for a partial refund.",
+                )
+            )
+        return AmountPreview(raw, code, None, None, tuple(findings + check_currency(currency_code)))
+    findings = check_amount(raw, currency_code, purpose=purpose)
+    minor = int(raw) if _INT_RE.match(raw) else None
+    display = None
+    if minor is not None and code in CURRENCIES:
+        display = format_minor(minor, code)
+    else:
+        minor = None
+    return AmountPreview(raw, code, minor, display, tuple(findings))
