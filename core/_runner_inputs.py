@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
@@ -139,8 +139,8 @@ def _coerce(inp: Input, value: object, findings: list[Finding]) -> object:
             )
             return None
         return text.lower()
-    if kind is InputKind.AMOUNT:
-        return _coerce_amount(inp, value, findings)
+    if kind is InputKind.AMOUNT:  # handled in prepare(), once the currency is known
+        raise AssertionError("amounts are coerced by prepare()")
     if kind is InputKind.METADATA:
         return _coerce_metadata(inp, value, findings)
     if kind is InputKind.JSON:
@@ -195,27 +195,31 @@ def _coerce_id(inp: Input, value: object, findings: list[Finding]) -> str | None
     return text
 
 
-def _coerce_amount(inp: Input, value: object, findings: list[Finding]) -> int | None:
+def _coerce_amount(inp: Input, value: object, findings: list[Finding], currency: str | None) -> int | None:
     """Amounts are integers in minor units; "10.00" is the classic mistake and gets its own message."""
-    if isinstance(value, bool):
-        findings.append(
-            _error("amount.not_integer", inp, f"{inp.label} must be a whole number.", "Enter e.g. 1000.")
-        )
-        return None
-    if isinstance(value, int):
+    if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    text = str(value).strip().replace("_", "")
+    text = str(value).strip()
     if _INT_RE.fullmatch(text):
         return int(text)
-    cleaned = text.lstrip("$€£¥").replace(",", "")
+    if currency is not None:
+        from core import money
+
+        if not any(f.is_error for f in money.check_currency(currency)):
+            problems = [
+                f for f in money.check_amount(text, currency, purpose=inp.amount_purpose) if f.is_error
+            ]
+            if problems:
+                findings.extend(
+                    replace(f, field=inp.name, message=f"{inp.label}: {f.message}") for f in problems
+                )
+                return None
     try:
-        as_decimal = Decimal(cleaned)
+        as_decimal = Decimal(text.lstrip("$€£¥").replace(",", ""))
     except InvalidOperation:
         findings.append(
             _error(
-                "amount.not_integer",
+                "amount.invalid",
                 inp,
                 f"{inp.label}: {value!r} is not a number.",
                 "Enter the amount as a whole number of the smallest currency unit, e.g. 1000 for $10.00.",
@@ -224,10 +228,10 @@ def _coerce_amount(inp: Input, value: object, findings: list[Finding]) -> int | 
         return None
     findings.append(
         Finding(
-            code="amount.decimal_in_minor_units",
+            code="amount.not_integer",
             severity=Severity.ERROR,
             message=(
-                f"{inp.label}: {value!r} has a decimal point, but Stripe amounts are whole numbers in the "
+                f"{inp.label}: {value!r} is not a whole number, but Stripe amounts are whole numbers in the "
                 "currency's smallest unit (cents for USD)."
             ),
             fix=(
@@ -236,7 +240,7 @@ def _coerce_amount(inp: Input, value: object, findings: list[Finding]) -> int | 
             ),
             field=inp.name,
             doc_url="https://docs.stripe.com/currencies#zero-decimal",
-            pitfall="amounts_in_cents",
+            pitfall="amounts_in_smallest_unit",
         )
     )
     return None
@@ -382,7 +386,9 @@ def prepare(action: Action, inputs: Mapping[str, object]) -> Prepared:
                 field=name,
             )
         )
-    for inp in action.inputs:
+    # Amounts last: their currency input must be coerced first.
+    ordered = sorted(action.inputs, key=lambda i: i.is_amount)
+    for inp in ordered:
         raw = inputs.get(inp.name, inp.default)
         if _is_empty(raw) and not (inp.kind is InputKind.BOOL and isinstance(raw, bool)):
             if inp.required:
@@ -396,7 +402,14 @@ def prepare(action: Action, inputs: Mapping[str, object]) -> Prepared:
                     )
                 )
             continue
-        value = _coerce(inp, raw, prepared.findings)
+        value: object
+        if inp.is_amount:
+            currency = prepared.values.get(inp.currency_input) if inp.currency_input else None
+            value = _coerce_amount(
+                inp, raw, prepared.findings, currency if isinstance(currency, str) else None
+            )
+        else:
+            value = _coerce(inp, raw, prepared.findings)
         if value is None:
             continue
         prepared.values[inp.name] = value
@@ -442,6 +455,6 @@ def prepare(action: Action, inputs: Mapping[str, object]) -> Prepared:
                 field="limit",
             )
         )
-    for key, value in action.fixed_params.items():
-        _nest(prepared.params, key, value)
+    for key, fixed in action.fixed_params.items():
+        _nest(prepared.params, key, fixed)
     return prepared

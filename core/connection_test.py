@@ -122,7 +122,7 @@ def check_connection(
     try:
         stripe_client = client or (
             clients.get(tgt.secret, tgt.api_base)
-            if clients
+            if clients is not None
             else build_client(tgt.secret, api_base=tgt.api_base)
         )
     except ClientConfigError as error:

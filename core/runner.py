@@ -134,7 +134,7 @@ def run(
         return _blocked(call)
 
     try:
-        stripe_client = client or (clients.get(tgt.secret, tgt.api_base) if clients else None)
+        stripe_client = client or (clients.get(tgt.secret, tgt.api_base) if clients is not None else None)
         if stripe_client is None:
             stripe_client = build_client(tgt.secret, api_base=tgt.api_base)
     except ClientConfigError as error:
@@ -163,28 +163,30 @@ def _has_errors(findings: list[Finding]) -> bool:
 
 def _amount_findings(action: Action, prepared: Prepared) -> list[Finding]:
     """Amount checks through core.money: minimums, maximums, currencies where "1000" means ¥1,000."""
-    from core import money
-
     findings: list[Finding] = []
     for inp in action.amount_inputs():
         amount = prepared.values.get(inp.name)
         if not isinstance(amount, int):
             continue
         currency = prepared.values.get(inp.currency_input) if inp.currency_input else None
-        if amount < 0 and not inp.allow_negative:
-            findings.append(
-                Finding(
-                    "amount.negative",
-                    Severity.ERROR,
-                    f"{inp.label} is negative ({amount}); Stripe accepts only positive amounts here.",
-                    "Enter a positive whole number in the smallest currency unit.",
-                    field=inp.name,
-                )
-            )
-            continue
         if not isinstance(currency, str):
+            # No currency to judge by (refund, capture): only the sign can be checked here.
+            if (amount < 0 and not inp.allow_negative) or (
+                amount == 0 and inp.amount_purpose in ("refund", "capture")
+            ):
+                findings.append(
+                    Finding(
+                        "amount.not_positive",
+                        Severity.ERROR,
+                        f"{inp.label} must be at least 1 (in the smallest currency unit); it is {amount}.",
+                        "Enter a positive whole number, or leave it empty for the full amount.",
+                        field=inp.name,
+                    )
+                )
             continue
-        for f in money.check_amount(abs(amount), currency, purpose=inp.amount_purpose or "payment"):
+        from core import money
+
+        for f in money.check_amount(amount, currency, purpose=inp.amount_purpose or "payment"):
             findings.append(f if f.field else _with_field(f, inp.name))
     return findings
 

@@ -9,7 +9,7 @@ command uses Stripe's bracket notation for nested parameters, so both send the s
 from __future__ import annotations
 
 import itertools
-import pprint
+import json
 import re
 import shlex
 from collections.abc import Mapping, Sequence
@@ -56,6 +56,28 @@ def _encode_value(name: str, value: object) -> list[tuple[str, str]]:
     return [(name, str(value))]
 
 
+def _py(value: object, indent: int = 0) -> str:
+    """A Python literal in the style people paste: double quotes, one key per line when long."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool) or value is None or isinstance(value, int | float):
+        return repr(value)
+    pad = " " * (indent + 4)
+    if isinstance(value, Mapping):
+        items = [f"{_py(str(k))}: {_py(v, indent + 4)}" for k, v in value.items()]
+        flat = "{" + ", ".join(items) + "}"
+        if len(flat) + indent <= 80 and "\n" not in flat:
+            return flat
+        return "{\n" + "".join(f"{pad}{i},\n" for i in items) + " " * indent + "}"
+    if isinstance(value, list | tuple):
+        items = [_py(v, indent + 4) for v in value]
+        flat = "[" + ", ".join(items) + "]"
+        if len(flat) + indent <= 80 and "\n" not in flat:
+            return flat
+        return "[\n" + "".join(f"{pad}{i},\n" for i in items) + " " * indent + "]"
+    return _py(str(value), indent)
+
+
 def _path(action: Action, path_args: Mapping[str, str]) -> str:
     return action.path.format(**path_args)
 
@@ -72,13 +94,13 @@ def python_snippet(
     lines = ["import os", "", "import stripe", "", "client = stripe.StripeClient("]
     lines.append(f'    os.environ["{KEY_ENV_VAR}"],')
     if base != STRIPE_API_BASE:
-        lines.append(f'    base_addresses={{"api": {base!r}}},  # the local sandbox, not Stripe')
+        lines.append(f'    base_addresses={{"api": {_py(base)}}},  # the local sandbox, not Stripe')
     lines.append(")")
-    args: list[str] = [repr(path_args[i.name]) for i in action.path_inputs]
+    args: list[str] = [_py(path_args[i.name]) for i in action.path_inputs]
     if params or idempotency_key:
-        args.append(pprint.pformat(dict(params), width=100, sort_dicts=False) if params else "{}")
+        args.append(_py(dict(params)))
     if idempotency_key:
-        args.append(repr({"idempotency_key": idempotency_key}))
+        args.append(_py({"idempotency_key": idempotency_key}))
     call = f"result = client.{action.sdk_call}("
     if not args:
         lines.append(call + ")")

@@ -66,7 +66,7 @@ def test_python_snippet_mentions_sandbox_only_when_not_stripe() -> None:
     assert "base_addresses" not in code
     assert "result = client.v1.products.list()" in code
     code = python_snippet(catalog.get("list_products"), {}, {"limit": 1}, api_base="http://127.0.0.1:5/")
-    assert "base_addresses={\"api\": 'http://127.0.0.1:5'}" in code
+    assert 'base_addresses={"api": "http://127.0.0.1:5"}' in code
 
 
 def _exec(code: str) -> Any:
