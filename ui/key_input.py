@@ -15,6 +15,11 @@ from core.secrets import Secret
 from ui import findings as findings_ui
 
 
+def short(masked: str) -> str:
+    """A long masked key in a line: the same 8 + 4 characters Stripe reveals, the stars shortened."""
+    return f"{masked[:8]}…{masked[-4:]}" if len(masked) > 16 else masked
+
+
 def stored(store_key: str) -> Secret | None:
     """The value kept for this field in the session, or None."""
     value = st.session_state.get(store_key)
@@ -52,7 +57,9 @@ def mode_badge(mode: Mode | None) -> None:
 def verdict(report: KeyReport) -> None:
     """Kind, mode and masked value, then every finding with its fix (or a short all-clear)."""
     cols = st.columns([3, 1], vertical_alignment="center")
-    cols[0].markdown(f"**{report.description.capitalize()}** `{report.masked}`")
+    cols[0].markdown(
+        f"**{report.description.capitalize()}** `{short(report.masked)}` ({len(report.masked)} characters)"
+    )
     with cols[1]:
         mode_badge(report.mode)
     findings_ui.render(report.findings)
@@ -70,7 +77,7 @@ def key_field(
 ) -> KeyReport | None:
     """A password input for one key plus the verdict on the stored value; returns that verdict, if any."""
     current = stored(store_key)
-    hint = f"Stored: {current.masked}. Paste another key to replace it." if current else placeholder
+    hint = f"Stored: {short(current.masked)}. Paste another key to replace it." if current else placeholder
     st.text_input(
         label,
         type="password",

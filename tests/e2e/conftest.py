@@ -15,7 +15,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -141,8 +141,18 @@ def wait_until_ready(page: Page) -> None:
 
 
 @pytest.fixture
-def app_page(page: Page, app_url: str) -> Page:
+def open_app(page: Page, app_url: str) -> Callable[[str], Page]:
+    """Open a page of the app by its ``url_path`` ("" for Home) and wait until it has rendered."""
+
+    def _open(url_path: str = "") -> Page:
+        page.goto(f"{app_url}/{url_path}")
+        wait_until_ready(page)
+        return page
+
+    return _open
+
+
+@pytest.fixture
+def app_page(open_app: Callable[[str], Page]) -> Page:
     """A browser tab on the app's home page, fully rendered."""
-    page.goto(app_url)
-    wait_until_ready(page)
-    return page
+    return open_app("")
