@@ -1,0 +1,474 @@
+"""Every catalog action through the runner against the sandbox: its happy path and its typical failure.
+
+Each test walks one resource the way a WeWeb flow would, through ``core.runner.run`` only (the code path the
+app uses), and checks Stripe's answer: object fields, state changes, error status/code/message, guidance.
+``ACTION_TESTS`` maps every catalog action to the test that covers it, and a test keeps it complete.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from core import catalog
+from core.results import RunResult
+from core.runner import Target, run
+from core.secrets import Secret
+
+
+@pytest.fixture
+def target(sandbox: Any, account: dict[str, str]) -> Target:
+    return Target(Secret(account["secret_key"]), sandbox.api_base, "Editor")
+
+
+def ok(target: Target, action_id: str, **inputs: object) -> RunResult:
+    result = run(action_id, inputs, target=target)
+    assert result.ok, str(result)
+    assert result.request is not None
+    assert result.request.status == 200
+    return result
+
+
+def obj(target: Target, action_id: str, **inputs: object) -> dict[str, Any]:
+    return ok(target, action_id, **inputs).objects[0]
+
+
+def ids(result: RunResult) -> list[str]:
+    return [o["id"] for o in result.objects]
+
+
+def fails(target: Target, action_id: str, status: int, **inputs: object) -> RunResult:
+    result = run(action_id, inputs, target=target)
+    assert not result.ok, str(result)
+    assert result.request is not None
+    assert result.request.sent
+    assert result.request.status == status, str(result)
+    assert result.error is not None
+    assert result.snippets is not None
+    return result
+
+
+def customer(target: Target, **inputs: object) -> str:
+    return str(obj(target, "create_customer", email="buyer@example.com", **inputs)["id"])
+
+
+def price(target: Target, *, amount: int = 1200, recurring: bool = False) -> str:
+    product = obj(target, "create_product", name="Plan" if recurring else "Thing")
+    extra: dict[str, object] = {"recurring.interval": "month"} if recurring else {}
+    return str(
+        obj(target, "create_price", product=product["id"], currency="usd", unit_amount=amount, **extra)["id"]
+    )
+
+
+def paid_intent(target: Target, amount: int = 3000, **inputs: object) -> dict[str, Any]:
+    return obj(
+        target,
+        "create_payment_intent",
+        amount=amount,
+        currency="usd",
+        payment_method="pm_card_visa",
+        payment_method_types="card",
+        confirm=True,
+        **inputs,
+    )
+
+
+ACTION_TESTS = {
+    "test_products": [
+        "list_products",
+        "retrieve_product",
+        "create_product",
+        "update_product",
+        "delete_product",
+    ],
+    "test_prices": ["list_prices", "retrieve_price", "create_price", "update_price", "deactivate_price"],
+    "test_customers": [
+        "list_customers",
+        "retrieve_customer",
+        "create_customer",
+        "update_customer",
+        "delete_customer",
+    ],
+    "test_invoices": [
+        "list_invoices",
+        "retrieve_invoice",
+        "create_invoice",
+        "update_invoice",
+        "delete_invoice",
+        "finalize_invoice",
+        "pay_invoice",
+        "void_invoice",
+    ],
+    "test_invoice_items": [
+        "list_invoice_items",
+        "retrieve_invoice_item",
+        "create_invoice_item",
+        "update_invoice_item",
+        "delete_invoice_item",
+    ],
+    "test_subscriptions": [
+        "list_subscriptions",
+        "retrieve_subscription",
+        "create_subscription",
+        "update_subscription",
+        "cancel_subscription",
+    ],
+    "test_payment_intents": [
+        "list_payment_intents",
+        "retrieve_payment_intent",
+        "create_payment_intent",
+        "update_payment_intent",
+        "confirm_payment_intent",
+    ],
+    "test_capture_and_cancel_payment_intent": ["capture_payment_intent", "cancel_payment_intent"],
+    "test_refunds_and_charges": ["refund_payment", "list_charges", "retrieve_charge"],
+    "test_checkout_sessions": [
+        "list_checkout_sessions",
+        "retrieve_checkout_session",
+        "create_checkout_session",
+        "update_checkout_session",
+        "list_checkout_session_line_items",
+        "expire_checkout_session",
+    ],
+    "test_setup_intents": [
+        "list_setup_intents",
+        "retrieve_setup_intent",
+        "create_setup_intent",
+        "confirm_setup_intent",
+        "cancel_setup_intent",
+    ],
+    "test_payment_methods": [
+        "list_payment_methods",
+        "create_payment_method",
+        "attach_payment_method",
+        "detach_payment_method",
+    ],
+}
+
+
+def test_every_catalog_action_has_a_sandbox_test() -> None:
+    covered = [a for actions in ACTION_TESTS.values() for a in actions]
+    assert sorted(covered) == sorted(a.id for a in catalog.ACTIONS)
+    assert all(name in globals() for name in ACTION_TESTS)
+
+
+def test_products(target: Target) -> None:
+    product = obj(
+        target,
+        "create_product",
+        name="Hat",
+        description="Warm",
+        metadata='{"sku": "H1"}',
+        **{"default_price_data.currency": "usd", "default_price_data.unit_amount": 2500},
+    )
+    assert product["id"].startswith("prod_")
+    assert product["metadata"] == {"sku": "H1"}
+    assert str(product["default_price"]).startswith("price_")
+    assert obj(target, "retrieve_product", id=product["id"])["description"] == "Warm"
+    assert obj(target, "update_product", id=product["id"], name="Cap", active="false")["name"] == "Cap"
+    assert product["id"] in ids(ok(target, "list_products", active=False))
+    assert product["id"] not in ids(ok(target, "list_products", active=True))
+    # Typical failure: a product that has prices cannot be deleted (deactivate it instead).
+    refused = fails(target, "delete_product", 400, id=product["id"])
+    assert refused.error is not None
+    assert "price" in refused.error.message
+    plain = obj(target, "create_product", name="Temporary")
+    deleted = obj(target, "delete_product", id=plain["id"])
+    assert deleted["deleted"] is True
+    missing = fails(target, "retrieve_product", 404, id=plain["id"])
+    assert missing.error is not None
+    assert missing.error.code == "resource_missing"
+
+
+def test_prices(target: Target) -> None:
+    product = obj(target, "create_product", name="Course")
+    one_time = obj(target, "create_price", product=product["id"], currency="eur", unit_amount="4900")
+    assert one_time["type"] == "one_time"
+    assert one_time["unit_amount"] == 4900
+    monthly = obj(
+        target,
+        "create_price",
+        product=product["id"],
+        currency="usd",
+        unit_amount=1500,
+        nickname="Monthly",
+        **{"recurring.interval": "month"},
+    )
+    assert monthly["recurring"]["interval"] == "month"
+    recurring = ok(target, "list_prices", product=product["id"], type="recurring")
+    assert ids(recurring) == [monthly["id"]]
+    assert recurring.table.loc[0, "recurring.interval"] == "month"
+    assert obj(target, "retrieve_price", id=one_time["id"])["currency"] == "eur"
+    assert (
+        obj(target, "update_price", id=monthly["id"], nickname="Monthly plan")["nickname"] == "Monthly plan"
+    )
+    deactivated = obj(target, "deactivate_price", id=one_time["id"])
+    assert deactivated["active"] is False
+    assert one_time["id"] in ids(ok(target, "list_prices", product=product["id"], active=False))
+    failure = fails(target, "create_price", 400, product="prod_missing", currency="usd", unit_amount=1000)
+    assert failure.error is not None
+    assert failure.error.message == "No such product: 'prod_missing'"
+
+
+def test_customers(target: Target) -> None:
+    created = obj(target, "create_customer", email="ada@example.com", name="Ada", metadata={"user_id": "42"})
+    assert created["id"].startswith("cus_")
+    assert obj(target, "retrieve_customer", id=created["id"])["name"] == "Ada"
+    assert obj(target, "update_customer", id=created["id"], phone="+15555550100")["phone"] == "+15555550100"
+    assert ids(ok(target, "list_customers", email="ada@example.com")) == [created["id"]]
+    deleted = obj(target, "delete_customer", id=created["id"])
+    assert deleted["deleted"] is True
+    failure = fails(target, "retrieve_customer", 404, id="cus_missing")
+    assert failure.error is not None
+    assert failure.error.message == "No such customer: 'cus_missing'"
+
+
+def test_invoices(target: Target) -> None:
+    cus = customer(target)
+    invoice = obj(target, "create_invoice", customer=cus, description="Consulting", auto_advance=False)
+    assert invoice["status"] == "draft"
+    item = obj(
+        target, "create_invoice_item", customer=cus, invoice=invoice["id"], amount=15000, currency="usd"
+    )
+    assert item["invoice"] == invoice["id"]
+    draft = obj(target, "retrieve_invoice", id=invoice["id"])
+    assert draft["total"] == 15000
+    assert obj(target, "update_invoice", id=invoice["id"], description="Consulting, March")[
+        "description"
+    ] == ("Consulting, March")
+    assert invoice["id"] in ids(ok(target, "list_invoices", customer=cus, status="draft"))
+    table = ok(target, "list_invoices", customer=cus).table
+    assert "150.00" in str(table.loc[0, "total (display)"])
+    finalized = obj(target, "finalize_invoice", id=invoice["id"])
+    assert finalized["status"] == "open"
+    # Typical failure: only drafts can be deleted.
+    refused = fails(target, "delete_invoice", 400, id=invoice["id"])
+    assert refused.error is not None
+    assert "draft" in refused.error.message
+    paid = obj(target, "pay_invoice", id=invoice["id"], payment_method="pm_card_visa")
+    assert paid["status"] == "paid"
+    assert paid["amount_paid"] == 15000
+
+    to_void = obj(target, "create_invoice", customer=cus, auto_advance=False)
+    obj(target, "create_invoice_item", customer=cus, invoice=to_void["id"], amount=500, currency="usd")
+    obj(target, "finalize_invoice", id=to_void["id"])
+    assert obj(target, "void_invoice", id=to_void["id"])["status"] == "void"
+
+    throwaway = obj(target, "create_invoice", customer=cus)
+    assert obj(target, "delete_invoice", id=throwaway["id"])["deleted"] is True
+
+
+def test_invoice_items(target: Target) -> None:
+    cus = customer(target)
+    pending = obj(
+        target, "create_invoice_item", customer=cus, amount=700, currency="usd", description="Setup"
+    )
+    assert pending["invoice"] is None
+    assert obj(target, "retrieve_invoice_item", id=pending["id"])["description"] == "Setup"
+    assert obj(target, "update_invoice_item", id=pending["id"], amount=800)["amount"] == 800
+    credit = run("create_invoice_item", {"customer": cus, "amount": -200, "currency": "usd"}, target=target)
+    assert credit.ok, str(credit)
+    assert credit.objects[0]["amount"] == -200
+    assert any(f.code == "amount.credit" for f in credit.warnings)
+    listed = ok(target, "list_invoice_items", customer=cus, pending=True)
+    assert set(ids(listed)) == {pending["id"], credit.objects[0]["id"]}
+    assert obj(target, "delete_invoice_item", id=pending["id"])["deleted"] is True
+    failure = fails(target, "create_invoice_item", 400, customer="cus_missing", amount=100, currency="usd")
+    assert failure.error is not None
+    assert failure.error.message == "No such customer: 'cus_missing'"
+
+
+def test_subscriptions(target: Target) -> None:
+    cus = customer(target)
+    pm = obj(target, "attach_payment_method", id="pm_card_visa", customer=cus)
+    monthly = price(target, amount=900, recurring=True)
+    sub = obj(
+        target,
+        "create_subscription",
+        customer=cus,
+        items=f'[{{"price": "{monthly}", "quantity": 1}}]',
+        default_payment_method=pm["id"],
+        metadata={"plan": "basic"},
+    )
+    assert sub["status"] == "active"
+    assert sub["items"]["data"][0]["price"]["id"] == monthly
+    assert ids(ok(target, "list_subscriptions", customer=cus)) == [sub["id"]]
+    assert obj(target, "retrieve_subscription", id=sub["id"])["metadata"] == {"plan": "basic"}
+    updated = obj(target, "update_subscription", id=sub["id"], cancel_at_period_end=True)
+    assert updated["cancel_at_period_end"] is True
+    canceled = obj(target, "cancel_subscription", id=sub["id"])
+    assert canceled["status"] == "canceled"
+    # Typical failure: a subscription needs a recurring price.
+    one_time = price(target)
+    failure = fails(
+        target,
+        "create_subscription",
+        400,
+        customer=cus,
+        items=[{"price": one_time}],
+        default_payment_method=pm["id"],
+    )
+    assert failure.error is not None
+    assert "recurring" in failure.error.message
+
+
+def test_payment_intents(target: Target) -> None:
+    cus = customer(target)
+    intent = obj(
+        target,
+        "create_payment_intent",
+        amount=2000,
+        currency="usd",
+        customer=cus,
+        description="Order 1234",
+        metadata={"order_id": "1234"},
+        payment_method_types=["card"],
+    )
+    assert intent["status"] == "requires_payment_method"
+    assert intent["client_secret"].startswith(intent["id"] + "_secret_")
+    assert obj(target, "retrieve_payment_intent", id=intent["id"])["metadata"] == {"order_id": "1234"}
+    assert obj(target, "update_payment_intent", id=intent["id"], amount=2500)["amount"] == 2500
+    listed = ok(target, "list_payment_intents", customer=cus)
+    assert ids(listed) == [intent["id"]]
+    assert "25.00" in str(listed.table.loc[0, "amount (display)"])
+    confirmed = obj(target, "confirm_payment_intent", id=intent["id"], payment_method="pm_card_visa")
+    assert confirmed["status"] == "succeeded"
+    assert confirmed["amount_received"] == 2500
+    # Typical failure: a declined card is a 402 card_error, explained.
+    other = obj(target, "create_payment_intent", amount=2000, currency="usd", payment_method_types="card")
+    declined = fails(
+        target, "confirm_payment_intent", 402, id=other["id"], payment_method="pm_card_chargeDeclined"
+    )
+    assert declined.error is not None
+    assert declined.error.type == "card_error"
+    assert declined.error.decline_code == "generic_decline"
+    assert declined.guidance
+
+
+def test_capture_and_cancel_payment_intent(target: Target) -> None:
+    authorized = paid_intent(target, amount=5000, capture_method="manual")
+    assert authorized["status"] == "requires_capture"
+    captured = obj(target, "capture_payment_intent", id=authorized["id"], amount_to_capture=4000)
+    assert captured["status"] == "succeeded"
+    assert captured["amount_received"] == 4000
+
+    open_intent = obj(
+        target, "create_payment_intent", amount=1000, currency="usd", payment_method_types="card"
+    )
+    canceled = obj(target, "cancel_payment_intent", id=open_intent["id"], cancellation_reason="abandoned")
+    assert canceled["status"] == "canceled"
+    assert canceled["cancellation_reason"] == "abandoned"
+    # Typical failure: a canceled (or succeeded) intent cannot be canceled: caught before the call.
+    again = run("cancel_payment_intent", {"id": open_intent["id"]}, target=target)
+    assert again.blocked
+    assert "already canceled" in again.warnings[-1].message
+    missing = fails(target, "cancel_payment_intent", 404, id="pi_missing")
+    assert missing.error is not None
+    assert missing.error.code == "resource_missing"
+
+
+def test_refunds_and_charges(target: Target) -> None:
+    intent = paid_intent(target, amount=3000)
+    charges = ok(target, "list_charges", payment_intent=intent["id"])
+    assert len(charges.objects) == 1
+    charge = charges.objects[0]
+    assert charge["id"] == intent["latest_charge"]
+    assert obj(target, "retrieve_charge", id=charge["id"])["amount"] == 3000
+    partial = obj(
+        target, "refund_payment", payment_intent=intent["id"], amount=1000, reason="requested_by_customer"
+    )
+    assert partial["amount"] == 1000
+    assert partial["status"] == "succeeded"
+    rest = obj(target, "refund_payment", charge=charge["id"])
+    assert rest["amount"] == 2000
+    assert obj(target, "retrieve_charge", id=charge["id"])["refunded"] is True
+    # Typical failures: more than was paid (caught before the call), and a charge that does not exist.
+    other = paid_intent(target, amount=1000)
+    too_much = run("refund_payment", {"payment_intent": other["id"], "amount": 5000}, target=target)
+    assert too_much.blocked
+    assert too_much.warnings[-1].code == "amount.refund_exceeds_payment"
+    missing = fails(target, "retrieve_charge", 404, id="ch_missing")
+    assert missing.error is not None
+    assert missing.error.message == "No such charge: 'ch_missing'"
+
+
+def test_checkout_sessions(target: Target) -> None:
+    item_price = price(target, amount=1500)
+    session = obj(
+        target,
+        "create_checkout_session",
+        mode="payment",
+        line_items=f'[{{"price": "{item_price}", "quantity": 2}}]',
+        success_url="https://example.com/success?session_id={CHECKOUT_SESSION_ID}",
+        cancel_url="https://example.com/cancel",
+        metadata={"order_id": "77"},
+    )
+    assert session["id"].startswith("cs_test_")
+    assert session["status"] == "open"
+    assert session["url"]
+    assert session["amount_total"] == 3000
+    assert obj(target, "retrieve_checkout_session", id=session["id"])["metadata"] == {"order_id": "77"}
+    assert session["id"] in ids(ok(target, "list_checkout_sessions", status="open"))
+    lines = ok(target, "list_checkout_session_line_items", id=session["id"])
+    assert len(lines.objects) == 1
+    assert lines.objects[0]["quantity"] == 2
+    assert obj(target, "update_checkout_session", id=session["id"], metadata={"order_id": "78"})[
+        "metadata"
+    ] == {"order_id": "78"}
+    expired = obj(target, "expire_checkout_session", id=session["id"])
+    assert expired["status"] == "expired"
+    # Typical failures: expiring twice, and subscription mode with a one-time price.
+    twice = fails(target, "expire_checkout_session", 400, id=session["id"])
+    assert twice.error is not None
+    assert "expire" in twice.error.message.lower()
+    wrong_mode = fails(
+        target,
+        "create_checkout_session",
+        400,
+        mode="subscription",
+        line_items=[{"price": item_price, "quantity": 1}],
+        success_url="https://example.com/success",
+    )
+    assert wrong_mode.error is not None
+    assert "recurring price" in wrong_mode.error.message
+
+
+def test_setup_intents(target: Target) -> None:
+    cus = customer(target)
+    setup = obj(target, "create_setup_intent", customer=cus, payment_method_types="card", usage="off_session")
+    assert setup["status"] == "requires_payment_method"
+    confirmed = obj(target, "confirm_setup_intent", id=setup["id"], payment_method="pm_card_visa")
+    assert confirmed["status"] == "succeeded"
+    assert obj(target, "retrieve_setup_intent", id=setup["id"])["customer"] == cus
+    assert setup["id"] in ids(ok(target, "list_setup_intents", customer=cus))
+    other = obj(target, "create_setup_intent", customer=cus, payment_method_types="card")
+    assert obj(target, "cancel_setup_intent", id=other["id"], cancellation_reason="abandoned")["status"] == (
+        "canceled"
+    )
+    # Typical failure: a succeeded setup intent cannot be canceled.
+    refused = fails(target, "cancel_setup_intent", 400, id=setup["id"])
+    assert refused.error is not None
+    assert "succeeded" in refused.error.message
+
+
+def test_payment_methods(target: Target) -> None:
+    cus = customer(target)
+    created = obj(
+        target,
+        "create_payment_method",
+        type="card",
+        **{"card.token": "tok_visa", "billing_details.name": "Ada"},
+    )
+    assert created["id"].startswith("pm_")
+    assert created["card"]["last4"] == "4242"
+    attached = obj(target, "attach_payment_method", id=created["id"], customer=cus)
+    assert attached["customer"] == cus
+    listed = ok(target, "list_payment_methods", customer=cus, type="card")
+    assert ids(listed) == [created["id"]]
+    assert listed.table.loc[0, "card.last4"] == "4242"
+    detached = obj(target, "detach_payment_method", id=created["id"])
+    assert detached["customer"] is None
+    failure = fails(target, "attach_payment_method", 400, id="pm_card_visa", customer="cus_missing")
+    assert failure.error is not None
+    assert failure.error.message == "No such customer: 'cus_missing'"
