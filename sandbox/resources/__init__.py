@@ -1,8 +1,11 @@
 """Resource modules; importing one registers its endpoints. Add one import line per module."""
 
-from sandbox.resources import (  # noqa: F401
+from sandbox.resources import (  # noqa: F401  # noqa: F401, E402
     charges,
     customers,
+    events,
+    invoice_items,
+    invoices,
     payment_controls,
     payment_intents,
     payment_methods,
@@ -10,4 +13,6 @@ from sandbox.resources import (  # noqa: F401
     products,
     refunds,
     setup_intents,
+    subscriptions,
+    webhook_endpoints,
 )

@@ -1,0 +1,663 @@
+"""Subscriptions: recurring prices billed to a customer, started by a first invoice whose payment decides the
+status (:func:`sandbox._billing.plan_first_invoice` holds the rules).
+
+API 2025-03-31.basil moved ``current_period_start``/``current_period_end`` from the subscription to each
+subscription item, and links invoices to their subscription through ``invoice.parent.subscription_details``;
+the objects here have the shapes of the version stripe-python 16 pins (2026-10-28.endive).
+
+The sandbox has no running clock: periods are computed but never roll over, trials never end by themselves
+and ``cancel_at_period_end`` is recorded without the later cancellation [U].
+
+:func:`create_from_checkout` is the entry point Checkout uses for a completed subscription-mode session.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sandbox import _billing as billing
+from sandbox import _errors as errors
+from sandbox._api import Context, apply_metadata, changed_fields, endpoint
+from sandbox._errors import StripeError
+from sandbox._payment_amounts import format_money
+from sandbox._store import JSONObject
+from sandbox.resources import invoices, payment_methods
+
+KIND = "subscription"
+ITEM_KIND = "subscription_item"
+PERMISSION = "subscription"
+# [O] quoted by many integrations
+ONE_TIME_ONLY = (
+    "The price specified is set to `type=one_time` but this field only accepts prices with `type=recurring`."
+)
+INACTIVE_PRICE = "The price specified is inactive. This field only accepts active prices."  # [U]
+UPDATABLE = (
+    "items",
+    "metadata",
+    "cancel_at_period_end",
+    "cancel_at",
+    "cancellation_details",
+    "default_payment_method",
+    "description",
+    "proration_behavior",
+    "proration_date",
+    "payment_behavior",
+    "collection_method",
+    "days_until_due",
+    "off_session",
+)
+# Docs: "A subscription in this status can only have metadata and default_source updated."
+INCOMPLETE_UPDATABLE = ("metadata", "default_payment_method", "description", "cancellation_details")
+
+
+# --- items and prices ------------------------------------------------------------------------------------
+
+
+def _price(ctx: Context, price_id: Any, param: str) -> JSONObject:
+    if not price_id:
+        raise errors.parameter_missing(param)
+    price = ctx.load("price", str(price_id), param=param, status=400)
+    if not price.get("recurring"):
+        raise errors.invalid_request(ONE_TIME_ONLY, param=param)
+    if price.get("active") is False:
+        raise errors.invalid_request(INACTIVE_PRICE, param=param)
+    if price.get("unit_amount") is None:
+        # [U] wording: metered and tiered prices are not emulated.
+        raise errors.invalid_request(
+            f"The sandbox only bills prices with a fixed unit_amount; {price['id']} has none (tiered or "
+            "metered).",
+            param=param,
+        )
+    return price
+
+
+def _check_compatible(prices: Sequence[JSONObject]) -> None:
+    """Every price of one subscription bills in the same currency on the same interval."""
+    first = prices[0]
+    for price in prices[1:]:
+        for field_name, a, b in (
+            ("currency", first["currency"], price["currency"]),
+            ("interval", first["recurring"]["interval"], price["recurring"]["interval"]),
+            (
+                "interval",
+                first["recurring"].get("interval_count", 1),
+                price["recurring"].get("interval_count", 1),
+            ),
+        ):
+            if a != b:
+                raise errors.invalid_request(  # [U: as quoted by Stripe emulators]
+                    "Currency and interval fields must match across all plans on this subscription. Found "
+                    f"mismatch in {field_name} field.",
+                    param="items",
+                )
+
+
+def _quantity(value: Any, param: str) -> int:
+    quantity = 1 if value in (None, "") else int(value)
+    if quantity < 0:
+        raise errors.invalid_request("This value must be greater than or equal to 0.", param=param)  # [U]
+    return quantity
+
+
+def _new_item(
+    ctx: Context, sub_id: str, price: JSONObject, quantity: int, period: tuple[int, int], metadata: Any
+) -> JSONObject:
+    return {
+        "id": ctx.new_id("si"),
+        "object": ITEM_KIND,
+        "billing_thresholds": None,
+        "created": ctx.now(),
+        "current_period_end": period[1],
+        "current_period_start": period[0],
+        "discounts": [],
+        "metadata": apply_metadata({}, metadata),
+        "price": copy.deepcopy(price),
+        "quantity": quantity,
+        "subscription": sub_id,
+        "tax_rates": [],
+    }
+
+
+def _items_list(sub_id: str, items: Sequence[JSONObject]) -> JSONObject:
+    return {
+        "object": "list",
+        "data": list(items),
+        "has_more": False,
+        "total_count": len(items),
+        "url": f"/v1/subscription_items?subscription={sub_id}",
+    }
+
+
+def _money(price: Mapping[str, Any]) -> str:
+    return format_money(int(price["unit_amount"]), str(price["currency"]))
+
+
+def _line_for_item(
+    ctx: Context, invoice_id: str, sub_id: str, item: JSONObject, *, trial: bool
+) -> JSONObject:
+    price = item["price"]
+    product = ctx.get(str(price.get("product"))) or {}
+    name = product.get("name") or price.get("nickname") or price.get("product")
+    quantity = int(item["quantity"])
+    amount = 0 if trial else int(price["unit_amount"]) * quantity
+    interval = price["recurring"]["interval"]
+    count = int(price["recurring"].get("interval_count") or 1)
+    every = interval if count == 1 else f"{count} {interval}s"
+    description = (
+        f"Trial period for {name}" if trial else f"{quantity} × {name} (at {_money(price)} / {every})"
+    )
+    return {
+        "id": "il_" + str(item["id"]).removeprefix("si_") + ctx.new_id("x")[-6:],
+        "object": "line_item",
+        "amount": amount,
+        "currency": price["currency"],
+        "description": description,
+        "discount_amounts": [],
+        "discountable": True,
+        "discounts": [],
+        "invoice": invoice_id,
+        "livemode": False,
+        "metadata": copy.deepcopy(item.get("metadata") or {}),
+        "parent": {
+            "invoice_item_details": None,
+            "subscription_item_details": {
+                "invoice_item": None,
+                "proration": False,
+                "proration_details": {"credited_items": None},
+                "subscription": sub_id,
+                "subscription_item": item["id"],
+            },
+            "type": "subscription_item_details",
+        },
+        "period": {"end": item["current_period_end"], "start": item["current_period_start"]},
+        "pretax_credit_amounts": [],
+        "pricing": {
+            "price_details": {"price": price["id"], "product": price.get("product")},
+            "type": "price_details",
+            "unit_amount_decimal": str(price.get("unit_amount_decimal") or price["unit_amount"]),
+        },
+        "quantity": quantity,
+        "quantity_decimal": str(quantity),
+        "subscription": sub_id,
+        "subtotal": amount,
+        "taxes": [],
+    }
+
+
+def _attached_payment_method(ctx: Context, pm_id: Any, customer_id: str, param: str) -> str:
+    """A subscription's default payment method must already be attached to its customer."""
+    pm = ctx.get(str(pm_id))
+    if pm is None or pm.get("object") != payment_methods.KIND or pm.get("customer") != customer_id:
+        raise errors.invalid_request(  # [U: as integrations quote it]
+            f"The customer does not have a payment method with the ID {pm_id}. The payment method must be "
+            "attached to the customer.",
+            param=param,
+        )
+    return str(pm["id"])
+
+
+def customer_default_payment_method(ctx: Context, customer: Mapping[str, Any]) -> str | None:
+    settings = customer.get("invoice_settings") or {}
+    pm = settings.get("default_payment_method")
+    return str(pm) if pm else None
+
+
+# --- creation --------------------------------------------------------------------------------------------
+
+
+def create(
+    ctx: Context,
+    *,
+    customer: JSONObject,
+    items: Sequence[Mapping[str, Any]],
+    payment_behavior: str = "allow_incomplete",
+    collection_method: str = "charge_automatically",
+    days_until_due: int | None = None,
+    trial_period_days: int | None = None,
+    trial_end: int | None = None,
+    default_payment_method: str | None = None,
+    charge_payment_method: str | None = None,
+    off_session: bool = False,
+    cancel_at_period_end: bool = False,
+    description: str | None = None,
+    metadata: Mapping[str, str] | None = None,
+) -> JSONObject:
+    """Create a subscription and its first invoice, pay it per ``payment_behavior`` and return it.
+
+    Raises (so the request's transaction rolls back and nothing is created) when Stripe would refuse: no
+    payment method to charge, or a failed charge with ``error_if_incomplete``.
+    """
+    if payment_behavior == "pending_if_incomplete":
+        # [U] wording: pending updates exist only for changes to an existing subscription.
+        raise errors.invalid_request(
+            "payment_behavior=pending_if_incomplete can only be used when updating a subscription.",
+            param="payment_behavior",
+        )
+    if not items:
+        raise errors.parameter_missing("items")
+    now = ctx.now()
+    prices = [_price(ctx, item.get("price"), f"items[{i}][price]") for i, item in enumerate(items)]
+    _check_compatible(prices)
+    recurring = prices[0]["recurring"]
+    if trial_end is None and trial_period_days:
+        trial_end = now + int(trial_period_days) * billing.DAY
+    trialing = trial_end is not None and trial_end > now
+    period_end = (
+        int(trial_end)
+        if trialing and trial_end is not None
+        else billing.add_interval(now, recurring["interval"], int(recurring.get("interval_count") or 1))
+    )
+    sub_id = ctx.new_id("sub")
+    sub_items = [
+        _new_item(
+            ctx,
+            sub_id,
+            price,
+            _quantity(item.get("quantity"), f"items[{i}][quantity]"),
+            (now, period_end),
+            item.get("metadata"),
+        )
+        for i, (item, price) in enumerate(zip(items, prices, strict=True))
+    ]
+    sub: JSONObject = {
+        "id": sub_id,
+        "object": KIND,
+        "application": None,
+        "application_fee_percent": None,
+        "automatic_tax": {"disabled_reason": None, "enabled": False, "liability": None},
+        "billing_cycle_anchor": period_end if trialing else now,
+        "billing_cycle_anchor_config": None,
+        "billing_mode": {"flexible": None, "type": "classic", "updated_at": now},
+        "billing_schedules": [],
+        "billing_thresholds": None,
+        "cancel_at": period_end if cancel_at_period_end else None,
+        "cancel_at_period_end": cancel_at_period_end,
+        "canceled_at": now if cancel_at_period_end else None,
+        "cancellation_details": {
+            "comment": None,
+            "feedback": None,
+            "reason": "cancellation_requested" if cancel_at_period_end else None,
+        },
+        "collection_method": collection_method,
+        "created": now,
+        "currency": prices[0]["currency"],
+        "customer": customer["id"],
+        "customer_account": None,
+        "days_until_due": days_until_due,
+        "default_payment_method": default_payment_method,
+        "default_source": None,
+        "default_tax_rates": [],
+        "description": description,
+        "discounts": [],
+        "ended_at": None,
+        "invoice_settings": {"account_tax_ids": None, "issuer": {"type": "self"}},
+        "items": _items_list(sub_id, sub_items),
+        "latest_invoice": None,
+        "livemode": False,
+        "metadata": dict(metadata or {}),
+        "next_pending_invoice_item_invoice": None,
+        "on_behalf_of": None,
+        "pause_collection": None,
+        "payment_settings": {
+            "payment_method_options": None,
+            "payment_method_types": None,
+            "save_default_payment_method": "off",
+        },
+        "pending_invoice_item_interval": None,
+        "pending_setup_intent": None,
+        "pending_update": None,
+        "presentment_details": None,
+        "schedule": None,
+        "start_date": now,
+        "status": "incomplete",
+        "test_clock": None,
+        "transfer_data": None,
+        "trial_end": int(trial_end) if trialing and trial_end is not None else None,
+        "trial_settings": {"end_behavior": {"missing_payment_method": "create_invoice"}},
+        "trial_start": now if trialing else None,
+    }
+    invoice = invoices.new_draft(
+        ctx,
+        customer,
+        currency=sub["currency"],
+        collection_method=collection_method,
+        days_until_due=days_until_due,
+        billing_reason="subscription_create",
+        subscription=sub,
+        period=(now, now),
+    )
+    lines = [_line_for_item(ctx, invoice["id"], sub_id, item, trial=trialing) for item in sub_items]
+    invoice["lines"]["data"] = lines
+    invoices.refresh(ctx, invoice)
+    invoices.save(ctx, invoice)
+    invoices.emit(ctx, "invoice.created", invoice)
+    charge_with = (
+        charge_payment_method or default_payment_method or customer_default_payment_method(ctx, customer)
+    )
+    plan = billing.plan_first_invoice(
+        trialing=trialing,
+        amount_due=int(invoice["amount_due"]),
+        collection_method=collection_method,
+        payment_behavior=payment_behavior,
+        has_payment_method=charge_with is not None,
+    )
+    if plan.missing_payment_method:
+        raise errors.invalid_request(invoices.NO_PAYMENT_METHOD, code="resource_missing")
+    # The subscription is stored only once its first invoice is settled, so paying that invoice does not
+    # look like a later status change (no customer.subscription.updated inside the create call).
+    invoices.finalize(ctx, invoice)
+    status = plan.status
+    if plan.attempt and invoice["status"] == "open" and charge_with is not None:
+        invoice, failure = invoices.attempt_payment(ctx, invoice, charge_with, off_session=off_session)
+        if failure is not None:
+            if plan.error_if_declined:
+                raise failure
+            status = plan.status_if_declined or "incomplete"
+    sub["status"] = status
+    sub["latest_invoice"] = invoice["id"]
+    ctx.save(sub)
+    ctx.emit("customer.subscription.created", sub)
+    return sub
+
+
+def create_from_checkout(
+    ctx: Context,
+    *,
+    customer: str,
+    items: Sequence[Mapping[str, Any]],
+    payment_method: str | None,
+    trial_period_days: int | None = None,
+    metadata: Mapping[str, str] | None = None,
+) -> JSONObject:
+    """Create the subscription of a completed subscription-mode Checkout Session; returns it (a dict).
+
+    Signature: ``create_from_checkout(ctx, *, customer: str, items: [{"price": str, "quantity": int}],
+    payment_method: str | None, trial_period_days: int | None = None, metadata: dict | None = None) -> dict``.
+
+    The payment method Checkout collected is attached to the customer (test ids such as ``pm_card_visa`` are
+    materialized first) and becomes the subscription's ``default_payment_method``; the first invoice is
+    charged with it on-session, as the customer is on the page. A declined card raises the 402 StripeError
+    (``error_if_incomplete``): Checkout shows the decline and the session stays open, nothing is created.
+    With a trial, or a free price, ``payment_method`` may be ``None``. ``latest_invoice`` is the invoice id.
+    Errors in ``items`` name ``items[i][price]`` as the Subscriptions API does.
+    """
+    owner = invoices.load_customer(ctx, customer)
+    pm_id: str | None = None
+    if payment_method:
+        pm = payment_methods.materialize(ctx, payment_method)
+        payment_methods.attach_to(ctx, pm, owner["id"])
+        pm_id = str(pm["id"])
+    return create(
+        ctx,
+        customer=owner,
+        items=items,
+        payment_behavior="error_if_incomplete",
+        trial_period_days=trial_period_days,
+        default_payment_method=pm_id,
+        metadata=metadata,
+    )
+
+
+def after_invoice_paid(ctx: Context, sub_id: str, invoice: Mapping[str, Any]) -> None:
+    """An invoice of ``sub_id`` was paid later (``POST /v1/invoices/{id}/pay``): incomplete → active."""
+    sub = ctx.get(sub_id)
+    if sub is None or sub.get("object") != KIND:
+        return
+    if sub["status"] not in ("incomplete", "past_due", "unpaid"):
+        return
+    before = copy.deepcopy(sub)
+    trial_end = sub.get("trial_end")
+    sub["status"] = "trialing" if trial_end and trial_end > ctx.now() else "active"
+    ctx.save(sub)
+    ctx.emit("customer.subscription.updated", sub, changed_fields(before, sub))
+
+
+# --- endpoints -------------------------------------------------------------------------------------------
+
+
+def _load(ctx: Context) -> JSONObject:
+    return ctx.load(KIND, ctx.path["subscription_exposed_id"], param="subscription_exposed_id")
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+@endpoint("POST", "/v1/subscriptions", permission=PERMISSION)
+def create_subscription(ctx: Context) -> JSONObject:
+    p = ctx.params
+    if not p.get("customer"):
+        raise errors.parameter_missing("customer")
+    customer = invoices.load_customer(ctx, p["customer"])
+    items = p.get("items")
+    if not items:
+        raise errors.parameter_missing("items")
+    for i, item in enumerate(items):
+        if item.get("price_data"):
+            # [U] The sandbox's own limitation, said plainly.
+            raise errors.invalid_request(
+                "The local sandbox does not emulate items[].price_data yet: create the Price first "
+                "(POST /v1/prices with recurring[interval]) and pass items[][price].",
+                param=f"items[{i}][price_data]",
+            )
+    collection = str(p.get("collection_method") or "charge_automatically")
+    days = _int(p.get("days_until_due"))
+    if collection == "send_invoice" and days is None:
+        raise errors.parameter_missing("days_until_due")
+    if collection == "charge_automatically" and days is not None:
+        # [U] wording.
+        raise errors.invalid_request(
+            "days_until_due can only be set when collection_method is send_invoice.", param="days_until_due"
+        )
+    pm = p.get("default_payment_method")
+    default_pm = _attached_payment_method(ctx, pm, customer["id"], "default_payment_method") if pm else None
+    trial_end_param = p.get("trial_end")
+    trial_end = ctx.now() if trial_end_param == "now" else _int(trial_end_param)
+    if trial_end is not None and trial_end_param != "now" and trial_end <= ctx.now():
+        # [U] wording.
+        raise errors.invalid_request(
+            f"Invalid timestamp: must be in the future (trial_end={trial_end}).", param="trial_end"
+        )
+    sub = create(
+        ctx,
+        customer=customer,
+        items=items,
+        payment_behavior=str(p.get("payment_behavior") or "allow_incomplete"),
+        collection_method=collection,
+        days_until_due=days,
+        trial_period_days=_int(p.get("trial_period_days")),
+        trial_end=trial_end if trial_end_param != "now" else None,
+        default_payment_method=default_pm,
+        off_session=bool(p.get("off_session", False)),
+        cancel_at_period_end=bool(p.get("cancel_at_period_end", False)),
+        description=p.get("description") or None,
+        metadata=apply_metadata({}, p.get("metadata")),
+    )
+    return sub
+
+
+@endpoint("GET", "/v1/subscriptions/{subscription_exposed_id}", permission=PERMISSION)
+def retrieve_subscription(ctx: Context) -> JSONObject:
+    return _load(ctx)
+
+
+def _update_items(ctx: Context, sub: JSONObject, changes: Sequence[Mapping[str, Any]]) -> None:
+    current: list[JSONObject] = list(sub["items"]["data"])
+    by_id = {item["id"]: item for item in current}
+    period = (
+        int(current[0]["current_period_start"]) if current else ctx.now(),
+        int(current[0]["current_period_end"]) if current else ctx.now(),
+    )
+    for i, change in enumerate(changes):
+        item_id = change.get("id")
+        if item_id:
+            item = by_id.get(str(item_id))
+            if item is None:
+                raise errors.resource_missing("subscription_item", str(item_id), f"items[{i}][id]", 400)
+            if change.get("deleted"):
+                current = [c for c in current if c["id"] != item["id"]]
+                continue
+            if change.get("price"):
+                item["price"] = copy.deepcopy(_price(ctx, change["price"], f"items[{i}][price]"))
+            if change.get("quantity") not in (None, ""):
+                item["quantity"] = _quantity(change["quantity"], f"items[{i}][quantity]")
+            if "metadata" in change:
+                item["metadata"] = apply_metadata(item.get("metadata"), change["metadata"])
+        else:
+            price = _price(ctx, change.get("price"), f"items[{i}][price]")
+            if any(c["price"]["id"] == price["id"] for c in current):
+                # [U: as quoted by integrations]
+                raise errors.invalid_request(
+                    "Cannot add multiple subscription items with the same plan: " + price["id"],
+                    param=f"items[{i}][price]",
+                )
+            new = _new_item(
+                ctx,
+                sub["id"],
+                price,
+                _quantity(change.get("quantity"), f"items[{i}][quantity]"),
+                period,
+                change.get("metadata"),
+            )
+            current.append(new)
+    if not current:
+        # [U] wording.
+        raise errors.invalid_request(
+            "A subscription must keep at least one item. Cancel the subscription instead of deleting every "
+            "item.",
+            param="items",
+        )
+    _check_compatible([item["price"] for item in current])
+    sub["items"] = _items_list(sub["id"], current)
+    sub["currency"] = current[0]["price"]["currency"]
+
+
+@endpoint("POST", "/v1/subscriptions/{subscription_exposed_id}", permission=PERMISSION)
+def update_subscription(ctx: Context) -> JSONObject:
+    sub = _load(ctx)
+    p = ctx.params
+    for name in p:
+        if name not in UPDATABLE:
+            # [U] The sandbox's own limitation, said plainly.
+            raise errors.invalid_request(
+                f"The local sandbox does not emulate updating `{name}` on a subscription. It supports: "
+                + ", ".join(UPDATABLE)
+                + ".",
+                param=name,
+            )
+    if sub["status"] in ("canceled", "incomplete_expired"):
+        allowed = ("metadata", "cancellation_details")
+        for name in p:
+            if name not in allowed:
+                raise errors.invalid_request(  # [U] wording
+                    f"A subscription with status {sub['status']} can only have its metadata and "
+                    "cancellation_details updated.",
+                    param=name,
+                )
+    if sub["status"] == "incomplete":
+        for name in p:
+            if name not in INCOMPLETE_UPDATABLE:
+                raise errors.invalid_request(  # [U] wording, after the docs' sentence
+                    "A subscription in status incomplete can only have metadata and its default payment "
+                    "method updated, until its first invoice is paid.",
+                    param=name,
+                )
+    before = copy.deepcopy(sub)
+    if "items" in p:
+        _update_items(ctx, sub, p["items"] or [])
+    if "metadata" in p:
+        sub["metadata"] = apply_metadata(sub.get("metadata"), p["metadata"])
+    if "description" in p:
+        sub["description"] = p["description"] or None
+    if "default_payment_method" in p:
+        pm = p["default_payment_method"]
+        sub["default_payment_method"] = (
+            _attached_payment_method(ctx, pm, sub["customer"], "default_payment_method") if pm else None
+        )
+    if "collection_method" in p:
+        sub["collection_method"] = p["collection_method"]
+    if "days_until_due" in p:
+        sub["days_until_due"] = _int(p["days_until_due"])
+    if sub["collection_method"] == "send_invoice" and sub.get("days_until_due") is None:
+        raise errors.parameter_missing("days_until_due")
+    if "cancellation_details" in p:
+        details = p["cancellation_details"] or {}
+        for key in ("comment", "feedback"):
+            if key in details:
+                sub["cancellation_details"][key] = details[key] or None
+    period_end = int(sub["items"]["data"][0]["current_period_end"])
+    if "cancel_at_period_end" in p:
+        flag = bool(p["cancel_at_period_end"])
+        sub["cancel_at_period_end"] = flag
+        sub["cancel_at"] = period_end if flag else None
+        # Docs: canceled_at reflects the request that asked for the cancellation.
+        sub["canceled_at"] = ctx.now() if flag else None
+        sub["cancellation_details"]["reason"] = "cancellation_requested" if flag else None
+    if "cancel_at" in p:
+        at = p["cancel_at"]
+        if at in ("", None):
+            sub["cancel_at"] = None
+        elif at in ("max_period_end", "min_period_end", "max_billed_until"):
+            sub["cancel_at"] = period_end
+        else:
+            sub["cancel_at"] = int(at)
+        sub["cancellation_details"]["reason"] = "cancellation_requested" if sub["cancel_at"] else None
+    ctx.save(sub)
+    previous = changed_fields(before, sub)
+    if previous:
+        ctx.emit("customer.subscription.updated", sub, previous)
+    return sub
+
+
+@endpoint("DELETE", "/v1/subscriptions/{subscription_exposed_id}", permission=PERMISSION)
+def cancel_subscription(ctx: Context) -> JSONObject:
+    sub = _load(ctx)
+    if sub["status"] == "canceled":
+        # [U] wording.
+        raise errors.invalid_request(
+            f"The subscription {sub['id']} is already canceled; a canceled subscription cannot be canceled "
+            "again."
+        )
+    details = ctx.params.get("cancellation_details") or {}
+    now = ctx.now()
+    sub.update(status="canceled", canceled_at=now, ended_at=now, cancel_at=None)
+    sub["cancellation_details"] = {
+        "comment": details.get("comment") or None,
+        "feedback": details.get("feedback") or None,
+        "reason": "cancellation_requested",
+    }
+    ctx.save(sub)
+    ctx.emit("customer.subscription.deleted", sub)
+    return sub
+
+
+@endpoint("GET", "/v1/subscriptions", permission=PERMISSION)
+def list_subscriptions(ctx: Context) -> JSONObject:
+    p = ctx.params
+    filters: dict[str, Any] = {k: p[k] for k in ("customer", "collection_method") if p.get(k)}
+    statuses = billing.subscription_status_filter(p.get("status"))
+    if statuses is not None:
+        filters["status"] = list(statuses)
+    price = p.get("price")
+    if price:
+        ctx.load("price", str(price), param="price", status=400)
+
+    def has_price(sub: JSONObject) -> bool:
+        return any(item["price"]["id"] == price for item in sub["items"]["data"])
+
+    return ctx.list_response(
+        KIND, "/v1/subscriptions", filters=filters, predicate=has_price if price else None
+    )
+
+
+SEARCH_FIELDS = {"created": "number", "metadata": "metadata", "status": "string", "customer": "string"}
+
+
+@endpoint("GET", "/v1/subscriptions/search", permission=PERMISSION)
+def search_subscriptions(ctx: Context) -> JSONObject:
+    return ctx.search_response(KIND, "/v1/subscriptions/search", SEARCH_FIELDS)
+
+
+__all__ = ["StripeError", "after_invoice_paid", "create", "create_from_checkout"]
