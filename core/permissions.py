@@ -141,13 +141,34 @@ class KeyKnowledge:
         self.learned_at.pop(slug, None)
 
 
-def catalog_resources(actions: Iterable[Action] | None = None) -> dict[str, Action]:
-    """Each restricted-key stem the catalog uses, with the list action that probes its read access."""
-    probes: dict[str, Action] = {}
+@dataclass(frozen=True)
+class Probe:
+    """A harmless read (a ``limit=1`` list) that shows whether a key may read one resource."""
+
+    stem: str
+    name: str
+    sdk_call: str
+
+
+# Stems the catalog writes but never lists (WeWeb has no List Refunds action): probe with the SDK's list.
+_EXTRA_PROBES: Final[Mapping[str, Probe]] = {
+    "refund": Probe("refund", "List Refunds", "v1.refunds.list"),
+}
+
+
+def catalog_resources(actions: Iterable[Action] | None = None) -> dict[str, Probe]:
+    """Each restricted-key stem the catalog uses, with the list call that probes its read access."""
+    probes: dict[str, Probe] = {}
+    stems: list[str] = []
     for action in actions if actions is not None else catalog.ACTIONS:
+        if action.permission_stem not in stems:
+            stems.append(action.permission_stem)
         if action.is_list and not action.path_inputs and action.permission_stem not in probes:
-            probes[action.permission_stem] = action
-    return probes
+            probes[action.permission_stem] = Probe(action.permission_stem, action.name, action.sdk_call)
+    for stem in stems:
+        if stem not in probes and stem in _EXTRA_PROBES:
+            probes[stem] = _EXTRA_PROBES[stem]
+    return {stem: probes[stem] for stem in stems if stem in probes}
 
 
 @dataclass(frozen=True)
@@ -158,7 +179,7 @@ class PermissionRow:
     write: Access
     read_slug: str
     write_slug: str
-    probe: str  # the action id used to probe read
+    probe: str  # the list call used to probe read, e.g. "List Prices"
     detail: str
 
 
@@ -223,7 +244,7 @@ def check_permissions(
                     Access.YES,
                     read_slug,
                     write_slug,
-                    probe.id,
+                    probe.name,
                     "A secret key (sk_…) has every permission.",
                 )
             )
@@ -250,7 +271,7 @@ def check_permissions(
                 knowledge.access(write_slug),
                 read_slug,
                 write_slug,
-                probe.id,
+                probe.name,
                 detail,
             )
         )
