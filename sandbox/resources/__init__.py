@@ -1,6 +1,6 @@
 """Resource modules; importing one registers its endpoints. Add one import line per module."""
 
-from sandbox.resources import (  # noqa: F401  # noqa: F401, E402
+from sandbox.resources import (  # noqa: F401
     charges,
     customers,
     events,
