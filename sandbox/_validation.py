@@ -153,7 +153,9 @@ def _coerce_object(schema: Schema, value: Any, name: str) -> dict[str, Any]:
         if key in properties:
             out[key] = coerce(properties[key], item, child)
         elif isinstance(extra, dict):
-            out[key] = coerce(extra, item, child)
+            # Free-form string maps (metadata) take "" to unset a key.
+            free_string = item == "" and resolve(extra).get("type") == "string"
+            out[key] = "" if free_string else coerce(extra, item, child)
         elif closed:
             raise errors.parameter_unknown(child)
         else:

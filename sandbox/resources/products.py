@@ -91,7 +91,14 @@ def retrieve(ctx: Context) -> dict[str, Any]:
     return ctx.load(KIND, ctx.path["id"])
 
 
-@endpoint("POST", "/v1/products/{id}", permission="product")
+# Stripe accepts default_price="" to unset it (remi-stripe in stripe/stripe-python#658); the spec types it
+# as a plain string, so widen it here.
+_UNSETTABLE_DEFAULT_PRICE = {
+    "default_price": {"anyOf": [{"type": "string", "maxLength": 5000}, {"enum": [""]}]}
+}
+
+
+@endpoint("POST", "/v1/products/{id}", permission="product", extra_params=_UNSETTABLE_DEFAULT_PRICE)
 def update(ctx: Context) -> dict[str, Any]:
     product = ctx.load(KIND, ctx.path["id"])
     before = dict(product)

@@ -7,7 +7,9 @@ import stripe
 
 
 def test_create_retrieve_update_delete(stripe_client: stripe.StripeClient) -> None:
-    product = stripe_client.v1.products.create({"name": "T-shirt", "description": "Cotton", "metadata": {"sku": "1"}})
+    product = stripe_client.v1.products.create(
+        {"name": "T-shirt", "description": "Cotton", "metadata": {"sku": "1"}}
+    )
     assert product.id.startswith("prod_")
     assert len(product.id) == len("prod_") + 14
     assert product.object == "product"
@@ -16,7 +18,9 @@ def test_create_retrieve_update_delete(stripe_client: stripe.StripeClient) -> No
     assert product.metadata.to_dict() == {"sku": "1"}
     assert stripe_client.v1.products.retrieve(product.id).name == "T-shirt"
 
-    updated = stripe_client.v1.products.update(product.id, {"name": "Shirt", "description": "", "active": False})
+    updated = stripe_client.v1.products.update(
+        product.id, {"name": "Shirt", "description": "", "active": False}
+    )
     assert updated.name == "Shirt"
     assert updated.description is None
     assert updated.active is False
@@ -48,7 +52,10 @@ def test_delete_refused_while_prices_exist(stripe_client: stripe.StripeClient) -
     with pytest.raises(stripe.InvalidRequestError) as refused:
         stripe_client.v1.products.delete(product.id)
     assert refused.value.http_status == 400
-    assert refused.value.user_message == "This product cannot be deleted because it has one or more user-created prices."
+    assert (
+        refused.value.user_message
+        == "This product cannot be deleted because it has one or more user-created prices."
+    )
 
 
 def test_list_filters(stripe_client: stripe.StripeClient) -> None:

@@ -1,0 +1,85 @@
+"""Durability: a write the server acknowledged survives SIGKILL; the CLI serves and prints keys."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import requests
+import stripe
+
+import sandbox as sandbox_package
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _serve(db: Path) -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sandbox", "--port", "0", "--db", str(db)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    found = re.search(r"listening on (http://\S+)", line)
+    assert found, line
+    return process, found.group(1)
+
+
+def test_acknowledged_write_survives_sigkill(tmp_path: Path) -> None:
+    db = tmp_path / "state.sqlite3"
+    process, api_base = _serve(db)
+    try:
+        keys = requests.post(api_base + "/_sandbox/accounts", timeout=10).json()
+        client = stripe.StripeClient(keys["secret_key"], base_addresses={"api": api_base})
+        product = client.v1.products.create({"name": "Durable", "metadata": {"k": "v"}})
+    finally:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    assert process.returncode == -signal.SIGKILL
+    handle = sandbox_package.start(db=str(db))
+    try:
+        reopened = stripe.StripeClient(keys["secret_key"], base_addresses={"api": handle.api_base})
+        again = reopened.v1.products.retrieve(product.id)
+        assert again.name == "Durable"
+        assert again.metadata.to_dict() == {"k": "v"}
+    finally:
+        handle.stop()
+
+
+def test_cli_request_log_never_shows_keys(tmp_path: Path) -> None:
+    process, api_base = _serve(tmp_path / "log.sqlite3")
+    try:
+        keys = requests.post(api_base + "/_sandbox/accounts", timeout=10).json()
+        client = stripe.StripeClient(keys["secret_key"], base_addresses={"api": api_base})
+        client.v1.customers.list({"email": "secret@example.com"})
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=15)
+    assert re.search(r"GET /v1/customers 200 req_\w{14} [\d.]+ms", stderr), stderr
+    assert keys["secret_key"] not in stderr
+    assert "secret@example.com" not in stderr
+
+
+def test_print_keys(tmp_path: Path) -> None:
+    db = tmp_path / "keys.sqlite3"
+    command = [sys.executable, "-m", "sandbox", "--db", str(db), "--print-keys"]
+    first = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60, check=True).stdout
+    second = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60, check=True).stdout
+    account = re.search(r"account:\s+(acct_\w+)", first)
+    secret = re.search(r"secret key:\s+(sk_test_\w+)", first)
+    assert account
+    assert secret
+    assert f"account:         {account.group(1)}" in second  # same default account
+    handle = sandbox_package.start(db=str(db))
+    try:
+        client = stripe.StripeClient(secret.group(1), base_addresses={"api": handle.api_base})
+        assert client.v1.products.list().data == []
+    finally:
+        handle.stop()
