@@ -9,15 +9,15 @@ the key/environment pairing, and on failure the pitfall guidance.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Final
 
 import pandas as pd
 import stripe
 
 from core import catalog
 from core.client import CLIENT_HEADERS, ClientCache, ClientConfigError, build_client
+from core.environments import Connection, Environment, check_environment
 from core.findings import Finding, Severity
 from core.permissions import KeyKnowledge
 from core.results import RunResult
@@ -69,13 +69,12 @@ class ConnectionReport:
         return "\n".join(lines)
 
 
-def _environment_findings(connection: Any, environment: Any) -> list[Finding]:
-    if connection is None:
+def _environment_findings(
+    connection: Connection | None, environment: Environment | str | None
+) -> list[Finding]:
+    if connection is None or environment is None:
         return []
-    from core import environments
-
-    found: Sequence[Finding] = environments.check_environment(connection, environment)
-    return list(found)
+    return list(check_environment(environment, connection[environment]))
 
 
 def fetch_account(client: stripe.StripeClient) -> AccountInfo:
@@ -107,8 +106,8 @@ def fetch_account(client: stripe.StripeClient) -> AccountInfo:
 
 
 def check_connection(
-    connection: Any = None,
-    environment: Any = None,
+    connection: Connection | None = None,
+    environment: Environment | str | None = None,
     *,
     target: Target | None = None,
     clients: ClientCache | None = None,
@@ -117,7 +116,9 @@ def check_connection(
     limit: int = 10,
 ) -> ConnectionReport:
     """List Products for one environment and explain the outcome. Never raises for bad keys or networks."""
-    tgt = target if target is not None else target_for(connection, environment)
+    if target is None and (connection is None or environment is None):
+        raise TypeError("check_connection() needs a connection and an environment, or a target")
+    tgt = target if target is not None else target_for(connection, environment)  # type: ignore[arg-type]
     findings = _environment_findings(connection, environment)
     try:
         stripe_client = client or (

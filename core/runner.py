@@ -34,7 +34,9 @@ from core.client import (
     normalize_api_base,
     resolve_call,
 )
+from core.environments import Connection, Environment
 from core.findings import Finding, Severity
+from core.keys import KeyField, inspect_key
 from core.permissions import KeyKnowledge, how_to_grant, slugs_in_message
 from core.results import RequestRecord, RunResult, StripeErrorInfo, redact_params, to_table
 from core.secrets import Secret, redact
@@ -74,11 +76,20 @@ class Target:
         return "sandbox" if self.is_sandbox else "stripe"
 
 
-def target_for(connection: Any, environment: Any) -> Target:
-    """A :class:`Target` from a ``core.environments`` connection and environment."""
-    from core import environments
+def target_for(connection: Connection, environment: Environment | str) -> Target:
+    """A :class:`Target` for one environment of a ``core.environments.Connection``.
 
-    return environments.target_for(connection, environment)  # type: ignore[no-any-return]
+    The key is the cleaned value ``core.keys`` extracts (quotes, whitespace and "Bearer " removed), the same
+    one the Setup page shows as accepted. A missing key gives an empty secret, which ``run`` reports as a
+    clear "No API key" instead of raising.
+    """
+    env = Environment(environment)
+    config = connection[env]
+    secret = Secret("")
+    if config.secret_key is not None and config.secret_key.reveal().strip():
+        report = inspect_key(config.secret_key, KeyField.SECRET)
+        secret = report.secret if report.secret is not None else config.secret_key
+    return Target(secret, connection.api_base, env.label, connection.name)
 
 
 @dataclass
@@ -101,8 +112,8 @@ def new_submission_key() -> str:
 def run(
     action: Action | str,
     inputs: Mapping[str, object],
-    connection: Any = None,
-    environment: Any = None,
+    connection: Connection | None = None,
+    environment: Environment | str | None = None,
     *,
     target: Target | None = None,
     confirm_live_write: bool = False,
@@ -120,7 +131,9 @@ def run(
     ``knowledge`` is the per-connection record of what this key may do; it is updated by 403s and successes.
     """
     act = catalog.get(action) if isinstance(action, str) else action
-    tgt = target if target is not None else target_for(connection, environment)
+    if target is None and (connection is None or environment is None):
+        raise TypeError("run() needs a connection and an environment, or a target")
+    tgt = target if target is not None else target_for(connection, environment)  # type: ignore[arg-type]
     prepared = prepare(act, inputs)
     key = (idempotency_key or new_submission_key()) if act.is_write else None
     call = _Call(act, tgt, prepared, key)
