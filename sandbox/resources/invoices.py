@@ -25,6 +25,7 @@ from sandbox import _errors as errors
 from sandbox._api import Context, apply_metadata, changed_fields, deleted, endpoint, route
 from sandbox._errors import StripeError
 from sandbox._ids import random_chars
+from sandbox._payment_amounts import MINIMUMS
 from sandbox._store import JSONObject
 from sandbox.resources import payment_intents, payment_methods
 
@@ -307,6 +308,11 @@ def finalize(ctx: Context, invoice: JSONObject) -> JSONObject:
         **_customer_snapshot(customer),
     )
     invoice["status_transitions"]["finalized_at"] = now
+    minimum = MINIMUMS.get(str(invoice["currency"]))
+    if minimum is not None and 0 < invoice["amount_due"] < minimum:
+        # Stripe does not charge less than the currency's minimum: nothing is due now and the amount is carried
+        # to the customer's balance (docs on ``amount_due``). The sandbox does not keep customer balances [U].
+        invoice.update(amount_due=0, amount_remaining=0, ending_balance=invoice["total"])
     if invoice["collection_method"] == "send_invoice" and not invoice.get("due_date"):
         invoice["due_date"] = now + int(invoice["days_until_due"]) * billing.DAY
     if invoice["collection_method"] == "charge_automatically" and invoice["auto_advance"]:

@@ -8,10 +8,14 @@ import stripe
 
 
 def customer(client: stripe.StripeClient, **params: Any) -> stripe.Customer:
-    return client.v1.customers.create(params={"email": "billing@example.com", "name": "Ada Billing", **params})
+    return client.v1.customers.create(
+        params={"email": "billing@example.com", "name": "Ada Billing", **params}
+    )
 
 
-def card(client: stripe.StripeClient, customer_id: str, test_pm: str = "pm_card_visa") -> stripe.PaymentMethod:
+def card(
+    client: stripe.StripeClient, customer_id: str, test_pm: str = "pm_card_visa"
+) -> stripe.PaymentMethod:
     """A test card attached to the customer (pm_card_chargeCustomerFail attaches but declines charges)."""
     return client.v1.payment_methods.attach(test_pm, params={"customer": customer_id})
 

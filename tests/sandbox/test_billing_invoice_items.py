@@ -147,7 +147,9 @@ def test_items_of_a_finalized_invoice_are_frozen(stripe_client: stripe.StripeCli
 
 def test_delete_returns_the_stub_and_emits(stripe_client: stripe.StripeClient) -> None:
     cus = customer(stripe_client)
-    item = stripe_client.v1.invoice_items.create(params={"customer": cus.id, "amount": 100, "currency": "usd"})
+    item = stripe_client.v1.invoice_items.create(
+        params={"customer": cus.id, "amount": 100, "currency": "usd"}
+    )
     gone = stripe_client.v1.invoice_items.delete(item.id)
     assert gone.deleted is True
     assert gone.id == item.id
@@ -160,7 +162,9 @@ def test_delete_returns_the_stub_and_emits(stripe_client: stripe.StripeClient) -
 
 def test_list_filters(stripe_client: stripe.StripeClient) -> None:
     a, b = customer(stripe_client), customer(stripe_client)
-    pending = stripe_client.v1.invoice_items.create(params={"customer": a.id, "amount": 100, "currency": "usd"})
+    pending = stripe_client.v1.invoice_items.create(
+        params={"customer": a.id, "amount": 100, "currency": "usd"}
+    )
     invoice = stripe_client.v1.invoices.create(params={"customer": a.id})
     attached = stripe_client.v1.invoice_items.create(
         params={"customer": a.id, "invoice": invoice.id, "amount": 200, "currency": "usd"}
