@@ -310,8 +310,8 @@ def finalize(ctx: Context, invoice: JSONObject) -> JSONObject:
     invoice["status_transitions"]["finalized_at"] = now
     minimum = MINIMUMS.get(str(invoice["currency"]))
     if minimum is not None and 0 < invoice["amount_due"] < minimum:
-        # Stripe does not charge less than the currency's minimum: nothing is due now and the amount is carried
-        # to the customer's balance (docs on ``amount_due``). The sandbox does not keep customer balances [U].
+        # Stripe does not charge less than the currency's minimum: nothing is due now and the amount is
+        # carried to the customer's balance (docs on ``amount_due``). The sandbox keeps no balances [U].
         invoice.update(amount_due=0, amount_remaining=0, ending_balance=invoice["total"])
     if invoice["collection_method"] == "send_invoice" and not invoice.get("due_date"):
         invoice["due_date"] = now + int(invoice["days_until_due"]) * billing.DAY

@@ -91,7 +91,8 @@ def test_a_recurring_price_is_refused(stripe_client: stripe.StripeClient) -> Non
     with pytest.raises(stripe.InvalidRequestError) as info:
         stripe_client.v1.invoice_items.create(params={"customer": cus.id, "pricing": {"price": price.id}})
     assert info.value.error.message == (
-        "The price specified is set to `type=recurring` but this field only accepts prices with `type=one_time`."
+        "The price specified is set to `type=recurring` but this field only accepts prices with "
+        "`type=one_time`."
     )
     assert info.value.param == "pricing[price]"
 

@@ -57,7 +57,8 @@ def test_send_invoice_needs_a_due_date(stripe_client: stripe.StripeClient) -> No
     with pytest.raises(stripe.InvalidRequestError) as info:
         stripe_client.v1.invoices.create(params={"customer": cus.id, "collection_method": "send_invoice"})
     assert info.value.error.message == (
-        "Invoices with `send_invoice` collection method must have either a `due_date` or `days_until_due` set."
+        "Invoices with `send_invoice` collection method must have either a `due_date` or "
+        "`days_until_due` set."
     )
     assert info.value.param == "days_until_due"
 
@@ -76,7 +77,7 @@ def test_finalize_numbers_opens_and_links_the_hosted_page(
     assert opened.invoice_pdf is None
     assert opened.amount_due == opened.amount_remaining == 123456
     assert opened.hosted_invoice_url.startswith(sandbox.public_url + "/i/")  # type: ignore[attr-defined]
-    with urllib.request.urlopen(opened.hosted_invoice_url, timeout=10) as page:  # noqa: S310 - local sandbox
+    with urllib.request.urlopen(opened.hosted_invoice_url, timeout=10) as page:
         html = page.read().decode()
     assert opened.number in html
     assert "$1,234.56" in html
