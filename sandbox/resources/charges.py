@@ -129,7 +129,7 @@ def build(
         "radar_options": {},
         "receipt_email": pi.get("receipt_email"),
         "receipt_number": None,
-        "receipt_url": f"{ctx.public_url}/receipts/{charge_id}" if succeeded else None,
+        "receipt_url": f"{ctx.public_url}/receipts/{ctx.account}/{charge_id}" if succeeded else None,
         "refunded": False,
         "review": None,
         "shipping": None,

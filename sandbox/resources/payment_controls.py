@@ -40,7 +40,7 @@ async def _outcome(request: Request) -> bool:
             "the 3D Secure challenge.",
             param="outcome",
         )
-    return outcome == "succeed"
+    return bool(outcome == "succeed")
 
 
 async def _run(request: Request, work: Callable[[Context, bool], dict[str, Any]]) -> Response:
