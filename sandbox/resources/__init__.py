@@ -2,6 +2,8 @@
 
 from sandbox.resources import (  # noqa: F401
     charges,
+    checkout_page,
+    checkout_sessions,
     customers,
     events,
     invoice_items,
