@@ -1,0 +1,209 @@
+"""The hosted checkout page, driven as a browser drives it (GET the page, POST its form), checked by SDK."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+import stripe
+from payment_http import get, post_form
+
+SUCCESS = "https://shop.example/ok?session_id={CHECKOUT_SESSION_ID}"
+CANCEL = "https://shop.example/cancel"
+
+
+def _payment_session(client: stripe.StripeClient, **extra: Any) -> stripe.checkout.Session:
+    return client.v1.checkout.sessions.create(
+        {
+            "mode": "payment",
+            "success_url": SUCCESS,
+            "cancel_url": CANCEL,
+            "line_items": [
+                {
+                    "price_data": {"currency": "usd", "unit_amount": 1999, "product_data": {"name": "Tea"}},
+                    "quantity": 2,
+                }
+            ],
+            **extra,
+        }
+    )
+
+
+def _events(client: stripe.StripeClient) -> list[str]:
+    return [e.type for e in client.v1.events.list({"limit": 50}).data]
+
+
+def test_page_shows_items_and_total_as_money(stripe_client: stripe.StripeClient) -> None:
+    session = _payment_session(stripe_client)
+    assert session.url is not None
+    page = get(session.url)
+    assert page.status == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Tea" in page.text
+    assert "$19.99" in page.text
+    assert "$39.98" in page.text
+    assert CANCEL in page.text
+    assert "<script" not in page.text
+    assert "http://" not in page.text.replace(CANCEL, "").replace("https://", "")  # no external assets
+
+
+def test_zero_decimal_total(stripe_client: stripe.StripeClient) -> None:
+    session = stripe_client.v1.checkout.sessions.create(
+        {
+            "mode": "payment",
+            "success_url": SUCCESS,
+            "line_items": [
+                {
+                    "price_data": {"currency": "jpy", "unit_amount": 1500, "product_data": {"name": "Ramen"}},
+                    "quantity": 1,
+                }
+            ],
+        }
+    )
+    assert session.url is not None
+    assert "¥1,500" in get(session.url).text
+
+
+def test_paying_with_a_good_card_completes_and_redirects(stripe_client: stripe.StripeClient) -> None:
+    session = _payment_session(stripe_client, customer_email="amy@example.com")
+    assert session.url is not None
+    answer = post_form(session.url, {"card": "4242424242424242", "email": "amy@example.com"})
+    assert answer.status == 303
+    location = answer.headers["location"]
+    assert location == f"https://shop.example/ok?session_id={session.id}"
+    done = stripe_client.v1.checkout.sessions.retrieve(session.id)
+    assert (done.status, done.payment_status, done.url) == ("complete", "paid", None)
+    assert done.customer_details is not None
+    assert done.customer_details.email == "amy@example.com"
+    assert done.payment_intent is not None
+    pi = stripe_client.v1.payment_intents.retrieve(done.payment_intent)
+    assert (pi.status, pi.amount, pi.amount_received, pi.currency) == ("succeeded", 3998, 3998, "usd")
+    assert pi.latest_charge is not None
+    charge = stripe_client.v1.charges.retrieve(pi.latest_charge)
+    assert charge.status == "succeeded"
+    assert charge.receipt_url is not None
+    receipt = get(charge.receipt_url)
+    assert receipt.status == 200
+    assert "$39.98" in receipt.text
+    assert "checkout.session.completed" in _events(stripe_client)
+    # The page of a completed session says so instead of taking a second payment.
+    assert "complete" in get(session.url).text
+    listed = stripe_client.v1.checkout.sessions.list({"payment_intent": pi.id})
+    assert [s.id for s in listed.data] == [session.id]
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        ("4000 0000 0000 0002", "Your card was declined."),
+        ("4000000000009995", "Your card has insufficient funds."),
+        ("4242424242424241", "Your card number is incorrect."),
+    ],
+)
+def test_declines_show_the_message_and_leave_the_session_open(
+    stripe_client: stripe.StripeClient, number: str, message: str
+) -> None:
+    session = _payment_session(stripe_client)
+    assert session.url is not None
+    answer = post_form(session.url, {"card": "4242424242424242", "number": number, "email": "bo@example.com"})
+    assert answer.status == 200
+    assert message.replace("'", "&#x27;") in answer.text
+    still = stripe_client.v1.checkout.sessions.retrieve(session.id)
+    assert (still.status, still.payment_status) == ("open", "unpaid")
+    # A second try with a good card on the same session succeeds and reuses the PaymentIntent.
+    retry = post_form(session.url, {"card": "4242424242424242", "email": "bo@example.com"})
+    assert retry.status == 303
+    done = stripe_client.v1.checkout.sessions.retrieve(session.id)
+    assert done.status == "complete"
+    if still.payment_intent:
+        assert done.payment_intent == still.payment_intent
+
+
+def test_three_d_secure_step_on_the_page(stripe_client: stripe.StripeClient) -> None:
+    session = _payment_session(stripe_client)
+    assert session.url is not None
+    challenge = post_form(session.url, {"card": "4000002760003184", "email": "cy@example.com"})
+    assert challenge.status == 200
+    assert "Complete authentication" in challenge.text
+    action = re.search(r"action='([^']+/authenticate)'", challenge.text)
+    assert action is not None
+    base = urlparse(session.url)
+    auth_url = f"{base.scheme}://{base.netloc}{action.group(1)}"
+    failed = post_form(auth_url, {"outcome": "fail"})
+    assert failed.status == 200
+    assert "failed authentication" in failed.text
+    assert stripe_client.v1.checkout.sessions.retrieve(session.id).status == "open"
+    again = post_form(session.url, {"card": "4000002760003184", "email": "cy@example.com"})
+    assert "Complete authentication" in again.text
+    done = post_form(auth_url, {"outcome": "succeed"})
+    assert done.status == 303
+    session_after = stripe_client.v1.checkout.sessions.retrieve(session.id)
+    assert (session_after.status, session_after.payment_status) == ("complete", "paid")
+    assert session_after.payment_intent is not None
+    assert stripe_client.v1.payment_intents.retrieve(session_after.payment_intent).status == "succeeded"
+
+
+def test_expired_session_page(stripe_client: stripe.StripeClient) -> None:
+    session = _payment_session(stripe_client)
+    assert session.url is not None
+    stripe_client.v1.checkout.sessions.expire(session.id)
+    page = get(session.url)
+    assert page.status == 410
+    assert "expired" in page.text
+    refused = post_form(session.url, {"card": "4242424242424242"})
+    assert refused.status == 410
+    assert stripe_client.v1.checkout.sessions.retrieve(session.id).status == "expired"
+
+
+def test_unknown_session_is_404(sandbox: Any, account: dict[str, str]) -> None:
+    assert get(f"{sandbox.public_url}/c/pay/{account['id']}/cs_test_nope").status == 404
+    assert get(f"{sandbox.public_url}/c/pay/acct_nope/cs_test_nope").status == 404
+
+
+def test_setup_mode_saves_the_card(stripe_client: stripe.StripeClient) -> None:
+    customer = stripe_client.v1.customers.create({"email": "save@example.com"})
+    session = stripe_client.v1.checkout.sessions.create(
+        {"mode": "setup", "success_url": SUCCESS, "currency": "usd", "customer": customer.id}
+    )
+    assert session.url is not None
+    answer = post_form(session.url, {"card": "5555555555554444"})
+    assert answer.status == 303
+    done = stripe_client.v1.checkout.sessions.retrieve(session.id)
+    assert (done.status, done.payment_status) == ("complete", "no_payment_required")
+    assert done.setup_intent is not None
+    si = stripe_client.v1.setup_intents.retrieve(done.setup_intent)
+    assert si.status == "succeeded"
+    saved = stripe_client.v1.customers.payment_methods.list(customer.id)
+    assert [p.card.last4 for p in saved.data if p.card] == ["4444"]
+
+
+def test_subscription_mode_creates_the_subscription(stripe_client: stripe.StripeClient) -> None:
+    price = stripe_client.v1.prices.create(
+        {
+            "currency": "usd",
+            "unit_amount": 900,
+            "recurring": {"interval": "month"},
+            "product_data": {"name": "Pro"},
+        }
+    )
+    session = stripe_client.v1.checkout.sessions.create(
+        {"mode": "subscription", "success_url": SUCCESS, "line_items": [{"price": price.id, "quantity": 1}]}
+    )
+    assert session.url is not None
+    declined = post_form(session.url, {"card": "4000000000000002", "email": "sub@example.com"})
+    assert declined.status == 200
+    assert "Your card was declined." in declined.text
+    assert stripe_client.v1.checkout.sessions.retrieve(session.id).status == "open"
+    answer = post_form(session.url, {"card": "4242424242424242", "email": "sub@example.com"})
+    assert answer.status == 303, answer.text[:500]
+    location = parse_qs(urlparse(answer.headers["location"]).query)
+    assert location["session_id"] == [session.id]
+    done = stripe_client.v1.checkout.sessions.retrieve(session.id)
+    assert (done.status, done.payment_status) == ("complete", "paid")
+    assert done.subscription is not None
+    assert done.customer is not None
+    sub = stripe_client.v1.subscriptions.retrieve(done.subscription)
+    assert sub.status == "active"
+    assert sub.customer == done.customer
