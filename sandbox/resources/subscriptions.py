@@ -308,7 +308,6 @@ def create(
         "pending_invoice_item_interval": None,
         "pending_setup_intent": None,
         "pending_update": None,
-        "presentment_details": None,
         "schedule": None,
         "start_date": now,
         "status": "incomplete",
