@@ -447,17 +447,33 @@ def create(ctx: Context) -> dict[str, Any]:
     return pi
 
 
-@endpoint("GET", "/v1/payment_intents/{intent}", permission="payment_intent")
-def retrieve(ctx: Context) -> dict[str, Any]:
-    pi = _load(ctx)
+def check_client_secret(ctx: Context, intent: dict[str, Any], noun: str) -> None:
+    """Publishable keys (the browser) may read and confirm an intent only with its client_secret."""
     secret = ctx.params.get("client_secret")
-    if secret and secret != pi["client_secret"]:
+    if ctx.key_kind == "publishable" and not secret:
+        raise parameter_missing("client_secret")
+    if secret and secret != intent["client_secret"]:
         # [U] wording.
         raise invalid_request(
-            "The client_secret provided does not match the client_secret associated with the PaymentIntent.",
+            f"The client_secret provided does not match the client_secret associated with the {noun}.",
             param="client_secret",
         )
-    return pi
+
+
+def client_view(ctx: Context, intent: dict[str, Any]) -> dict[str, Any]:
+    """What a publishable key sees: Stripe leaves metadata out of client-side responses."""
+    if ctx.key_kind != "publishable":
+        return intent
+    view = copy.deepcopy(intent)
+    view.pop("metadata", None)
+    return view
+
+
+@endpoint("GET", "/v1/payment_intents/{intent}", permission="payment_intent", publishable=True)
+def retrieve(ctx: Context) -> dict[str, Any]:
+    pi = _load(ctx)
+    check_client_secret(ctx, pi, "PaymentIntent")
+    return client_view(ctx, pi)
 
 
 _AMOUNT_FIELDS = ("amount", "currency", "payment_method", "capture_method", "payment_method_types")
@@ -527,9 +543,11 @@ def search(ctx: Context) -> dict[str, Any]:
     )
 
 
-@endpoint("POST", "/v1/payment_intents/{intent}/confirm", permission="payment_intent")
+@endpoint("POST", "/v1/payment_intents/{intent}/confirm", permission="payment_intent", publishable=True)
 def confirm(ctx: Context) -> dict[str, Any]:
-    return _confirm_or_raise(ctx, _load(ctx), ctx.params)
+    pi = _load(ctx)
+    check_client_secret(ctx, pi, "PaymentIntent")
+    return client_view(ctx, _confirm_or_raise(ctx, pi, ctx.params))
 
 
 @endpoint("POST", "/v1/payment_intents/{intent}/capture", permission="payment_intent")

@@ -13,7 +13,13 @@ from typing import Any
 
 from sandbox import _test_cards as cards
 from sandbox._api import Context, apply_metadata, endpoint
-from sandbox._errors import StripeError, invalid_request, parameter_missing, resource_missing
+from sandbox._errors import (
+    StripeError,
+    invalid_request,
+    parameter_missing,
+    resource_missing,
+    secret_key_required,
+)
 from sandbox._test_cards import Decline, TestCard
 
 KIND = "payment_method"
@@ -201,7 +207,8 @@ def attach_to(ctx: Context, pm: dict[str, Any], customer_id: str) -> dict[str, A
     return pm
 
 
-@endpoint("POST", "/v1/payment_methods", permission="payment_method")
+# Stripe.js creates PaymentMethods in the browser with the publishable key.
+@endpoint("POST", "/v1/payment_methods", permission="payment_method", publishable=True)
 def create(ctx: Context) -> dict[str, Any]:
     p = ctx.params
     customer = p.get("customer")
@@ -226,6 +233,8 @@ def create(ctx: Context) -> dict[str, Any]:
     card_params = p.get("card")
     if not isinstance(card_params, dict):
         raise parameter_missing("card")
+    if customer and ctx.key_kind == "publishable":
+        raise secret_key_required()
     card, month, year, cvc_given = _card_from_params(ctx, card_params)
     pm = build(
         ctx,

@@ -16,7 +16,14 @@ from sandbox._errors import StripeError, invalid_request
 from sandbox._ids import random_chars
 from sandbox._test_cards import Decline
 from sandbox.resources import payment_methods
-from sandbox.resources.payment_intents import _next_action, _payment_method_setup, _truthy, keep_and_raise
+from sandbox.resources.payment_intents import (
+    _next_action,
+    _payment_method_setup,
+    _truthy,
+    check_client_secret,
+    client_view,
+    keep_and_raise,
+)
 
 KIND = "setup_intent"
 
@@ -186,9 +193,11 @@ def create(ctx: Context) -> dict[str, Any]:
     return si
 
 
-@endpoint("GET", "/v1/setup_intents/{intent}", permission="setup_intent")
+@endpoint("GET", "/v1/setup_intents/{intent}", permission="setup_intent", publishable=True)
 def retrieve(ctx: Context) -> dict[str, Any]:
-    return _load(ctx)
+    si = _load(ctx)
+    check_client_secret(ctx, si, "SetupIntent")
+    return client_view(ctx, si)
 
 
 @endpoint("POST", "/v1/setup_intents/{intent}", permission="setup_intent")
@@ -221,9 +230,11 @@ def list_all(ctx: Context) -> dict[str, Any]:
     return ctx.list_response(KIND, "/v1/setup_intents", filters=filters)
 
 
-@endpoint("POST", "/v1/setup_intents/{intent}/confirm", permission="setup_intent")
+@endpoint("POST", "/v1/setup_intents/{intent}/confirm", permission="setup_intent", publishable=True)
 def confirm(ctx: Context) -> dict[str, Any]:
-    return confirm_setup(ctx, _load(ctx), ctx.params)
+    si = _load(ctx)
+    check_client_secret(ctx, si, "SetupIntent")
+    return client_view(ctx, confirm_setup(ctx, si, ctx.params))
 
 
 @endpoint("POST", "/v1/setup_intents/{intent}/cancel", permission="setup_intent")

@@ -396,3 +396,56 @@ def test_events_follow_the_lifecycle(stripe_client: stripe.StripeClient) -> None
     types = [e.type for e in stripe_client.v1.events.list({"limit": 20}).data]
     assert "payment_intent.payment_failed" in types
     assert "charge.failed" in types
+
+
+def test_publishable_key_reads_and_confirms_with_the_client_secret(
+    stripe_client: stripe.StripeClient, make_client: Any, account: dict[str, str]
+) -> None:
+    """What Stripe.js does in the browser: create the card, confirm with the client_secret."""
+    pi = _pi(stripe_client, metadata={"secret_note": "server only"})
+    browser = make_client(account["publishable_key"])
+    with pytest.raises(stripe.InvalidRequestError) as missing:
+        browser.v1.payment_intents.retrieve(pi.id)
+    assert missing.value.param == "client_secret"
+    seen = browser.v1.payment_intents.retrieve(pi.id, {"client_secret": pi.client_secret})
+    assert seen.status == "requires_payment_method"
+    assert "metadata" not in seen
+    pm = browser.v1.payment_methods.create({"type": "card", "card": {"token": "tok_visa"}})
+    confirmed = browser.v1.payment_intents.confirm(
+        pi.id, {"payment_method": pm.id, "client_secret": pi.client_secret}
+    )
+    assert confirmed.status == "succeeded"
+    with pytest.raises(stripe.AuthenticationError):
+        browser.v1.payment_intents.capture(pi.id)
+
+
+@pytest.mark.parametrize(
+    ("pm", "off_session", "status", "error_code"),
+    [
+        ("pm_card_visa", True, "succeeded", None),
+        ("pm_card_visa_chargeDeclinedInsufficientFunds", True, "requires_payment_method", "card_declined"),
+        ("pm_card_authenticationRequired", True, "requires_payment_method", "authentication_required"),
+        ("pm_card_authenticationRequired", False, "requires_action", None),
+    ],
+)
+def test_create_and_confirm_for_billing_never_raises_on_a_decline(
+    sandbox: Any, account: dict[str, str], stripe_client: stripe.StripeClient, pm: str, off_session: bool,
+    status: str, error_code: str | None,
+) -> None:  # fmt: skip
+    from sandbox.resources.payment_intents import create_and_confirm
+
+    with sandbox.runtime.context(account["id"]) as ctx:
+        pi = create_and_confirm(
+            ctx,
+            amount=1200,
+            currency="usd",
+            customer=None,
+            payment_method=pm,
+            off_session=off_session,
+            description="Invoice 0001",
+            metadata={"invoice": "in_1"},
+        )
+    assert pi["status"] == status
+    assert (pi["last_payment_error"] or {}).get("code") == error_code
+    stored = stripe_client.v1.payment_intents.retrieve(pi["id"])
+    assert (stored.status, stored.description, stored.amount) == (status, "Invoice 0001", 1200)
