@@ -663,7 +663,7 @@ def _check_api_key_body(kind: KeyKind, mode: Mode, body: str, field: KeyField | 
                 "resource your actions use (e.g. Products, Prices, Customers, Payment Intents).",
                 field,
                 doc_url=_docs.STRIPE_RESTRICTED_KEYS,
-                pitfall="restricted_key_permission",
+                pitfall="restricted_key_permissions",
             )
         )
     return findings

@@ -549,7 +549,7 @@ def _coerce(amount: object, cur: Currency) -> tuple[int | None, list[Finding]]:
                 f"{text} is a decimal number; Stripe answers 400 'Invalid integer: {text}'. Stripe amounts "
                 "are whole numbers in the smallest unit.",
                 f"Send {whole} ({_money(whole, cur)}).",
-                pitfall="amounts_in_smallest_unit",
+                pitfall="amounts_in_cents",
             )
         ]
     if not text:
@@ -565,7 +565,7 @@ def _coerce(amount: object, cur: Currency) -> tuple[int | None, list[Finding]]:
                 f"'{_short(text)}' contains separators; Stripe amounts are plain digits in the smallest "
                 "unit.",
                 f"Did you mean {whole} ({_money(whole, cur)})?",
-                pitfall="amounts_in_smallest_unit",
+                pitfall="amounts_in_cents",
             )
         ]
     try:
@@ -580,7 +580,7 @@ def _coerce(amount: object, cur: Currency) -> tuple[int | None, list[Finding]]:
                 f"'{_short(text)}' is written as money, but Stripe amounts are whole numbers in the smallest "
                 f"unit of the currency ({_unit_phrase(cur)}).",
                 f"Did you mean {suggestion} ({_money(suggestion, cur)})?",
-                pitfall="amounts_in_smallest_unit",
+                pitfall="amounts_in_cents",
             )
         ]
     return None, [
@@ -732,7 +732,7 @@ def _step_findings(value: int, cur: Currency, purpose: Purpose) -> list[Finding]
                     f"{_money(cur.step, cur)}): {value} is {_money(value, cur)}, which cannot be charged.",
                     f"Use {options}.{meant}",
                     doc_url=_docs.STRIPE_SPECIAL_CASES,
-                    pitfall="amounts_in_smallest_unit",
+                    pitfall="amounts_in_cents",
                 )
             )
     if purpose is Purpose.PAYOUT and value % cur.payout_step:
@@ -833,7 +833,7 @@ def _unit_hints(value: int, cur: Currency, purpose: Purpose) -> list[Finding]:
                     f"({_unit_phrase(cur)}).",
                     f"Did you mean {meant} ({_money(meant, cur)})?",
                     doc_url=_docs.WEWEB_SETUP,
-                    pitfall="amounts_in_smallest_unit",
+                    pitfall="amounts_in_cents",
                 )
             ]
         return []

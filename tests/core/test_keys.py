@@ -70,7 +70,7 @@ class TestClassification:
         report = inspect_key(RK, KeyField.SECRET)
         f = only(report, "key.restricted")
         assert f.severity is Severity.INFO
-        assert f.pitfall == "restricted_key_permission"
+        assert f.pitfall == "restricted_key_permissions"
         assert "403" in f.message
         assert report.ok
 

@@ -241,7 +241,7 @@ class TestCheckAmount:
         assert f.severity is Severity.ERROR
         assert "whole numbers in the smallest unit" in f.message
         assert f.fix == "Did you mean 1050 ($10.50)?"
-        assert f.pitfall == "amounts_in_smallest_unit"
+        assert f.pitfall == "amounts_in_cents"
 
     def test_not_integer_money_text(self) -> None:
         assert only(check_amount("$10", "usd"), "amount.not_integer").fix == "Did you mean 1000 ($10.00)?"
