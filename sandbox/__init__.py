@@ -16,12 +16,14 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import uvicorn
 
 from sandbox._app import Runtime, build_app
 from sandbox._store import Store
+from sandbox.resources import webhook_endpoints
 
 __all__ = ["SandboxHandle", "start"]
 
@@ -43,6 +45,7 @@ class SandboxHandle:
     def stop(self) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=10)
+        webhook_endpoints.close_dispatcher(self.runtime)
         self.runtime.close()
 
 
@@ -52,13 +55,18 @@ def start(
     host: str = "127.0.0.1",
     public_url: str | None = None,
     log_requests: bool = False,
+    allow_webhook_hosts: Sequence[str] = (),
 ) -> SandboxHandle:
     """Serve the sandbox from a daemon thread and return once it accepts connections.
 
     ``port=0`` picks a free port; ``db=None`` keeps state in memory; ``public_url`` is the base a browser
-    uses for hosted pages (defaults to the API base).
+    uses for hosted pages (defaults to the API base). Webhooks go only to loopback hosts unless a host is in
+    ``allow_webhook_hosts`` (see sandbox/README.md, "Webhooks").
     """
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    # proto must be IPPROTO_TCP: asyncio only sets TCP_NODELAY on accepted connections of such sockets, and
+    # without it every response waits ~40 ms for the client's delayed ACK (Nagle).
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     bound_port = sock.getsockname()[1]
@@ -66,6 +74,7 @@ def start(
     api_base = f"http://{display_host}:{bound_port}"
     runtime = Runtime(Store(db), public_url=(public_url or api_base).rstrip("/"), log_requests=log_requests)
     runtime.api_base = api_base
+    webhook_endpoints.configure(runtime, allow_hosts=allow_webhook_hosts)
     config = uvicorn.Config(
         build_app(runtime), log_level="warning", access_log=False, lifespan="off", timeout_keep_alive=30
     )

@@ -26,6 +26,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     where.add_argument("--memory", action="store_true", help="keep the state in memory only")
     parser.add_argument("--public-url", default=None, help="base URL browsers use for hosted pages")
     parser.add_argument(
+        "--allow-webhook-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="also deliver webhooks to this non-loopback host (repeatable; '*' allows every host)",
+    )
+    parser.add_argument(
         "--print-keys", action="store_true", help="print the default account's test keys and exit"
     )
     return parser.parse_args(argv)
@@ -69,7 +76,12 @@ def main(argv: list[str] | None = None) -> int:
     import sandbox
 
     handle = sandbox.start(
-        port=args.port, db=db, host=args.host, public_url=args.public_url, log_requests=True
+        port=args.port,
+        db=db,
+        host=args.host,
+        public_url=args.public_url,
+        log_requests=True,
+        allow_webhook_hosts=args.allow_webhook_host,
     )
     print(f"Stripe sandbox listening on {handle.api_base}  (state: {db or 'memory'})", flush=True)
     print(f'Use it with: stripe.StripeClient(key, base_addresses={{"api": "{handle.api_base}"}})', flush=True)

@@ -18,7 +18,13 @@ from sandbox import _errors as errors
 from sandbox._api import Context, apply_metadata, deleted, endpoint, event_sink_factory, route
 from sandbox._ids import new_id
 from sandbox._store import JSONObject, Tx
-from sandbox._webhooks import EndpointTarget, WebhookDispatcher, event_matches, new_endpoint_secret
+from sandbox._webhooks import (
+    EndpointTarget,
+    RetryPolicy,
+    WebhookDispatcher,
+    event_matches,
+    new_endpoint_secret,
+)
 
 KIND = "webhook_endpoint"
 SECRET_KIND = "sandbox.webhook_secret"  # noqa: S105 - a kind name, not a secret
@@ -63,6 +69,15 @@ def _check_events(values: Any) -> list[str]:
     return list(dict.fromkeys(events))  # Stripe keeps each event once, in the order given
 
 
+def _load(ctx: Context) -> JSONObject:
+    """Stripe names the object in words: "No such webhook endpoint: 'we_…'" [U: the style of its messages]."""
+    endpoint_id = ctx.path["webhook_endpoint"]
+    obj = ctx.get(endpoint_id)
+    if obj is None or obj.get("object") != KIND:
+        raise errors.resource_missing("webhook endpoint", endpoint_id, "webhook_endpoint", 404)
+    return obj
+
+
 def _public(obj: JSONObject) -> JSONObject:
     return {k: v for k, v in obj.items() if k != "secret"}
 
@@ -94,12 +109,12 @@ def create_webhook_endpoint(ctx: Context) -> JSONObject:
 
 @endpoint("GET", "/v1/webhook_endpoints/{webhook_endpoint}", permission=PERMISSION)
 def retrieve_webhook_endpoint(ctx: Context) -> JSONObject:
-    return _public(ctx.load(KIND, ctx.path["webhook_endpoint"]))
+    return _public(_load(ctx))
 
 
 @endpoint("POST", "/v1/webhook_endpoints/{webhook_endpoint}", permission=PERMISSION)
 def update_webhook_endpoint(ctx: Context) -> JSONObject:
-    obj = ctx.load(KIND, ctx.path["webhook_endpoint"])
+    obj = _load(ctx)
     p = ctx.params
     if "url" in p:
         obj["url"] = _check_url(p["url"])
@@ -117,7 +132,7 @@ def update_webhook_endpoint(ctx: Context) -> JSONObject:
 
 @endpoint("DELETE", "/v1/webhook_endpoints/{webhook_endpoint}", permission=PERMISSION)
 def delete_webhook_endpoint(ctx: Context) -> JSONObject:
-    obj = ctx.load(KIND, ctx.path["webhook_endpoint"])
+    obj = _load(ctx)
     ctx.delete(obj["id"])
     ctx.delete(_secret_id(obj["id"]))
     return deleted(obj["id"], KIND)
@@ -177,6 +192,26 @@ def make_dispatcher(runtime: Any) -> WebhookDispatcher:
             return endpoint_targets(tx)
 
     return WebhookDispatcher(endpoints_for)
+
+
+def configure(
+    runtime: Any, *, allow_hosts: Sequence[str] | None = None, retry: RetryPolicy | None = None
+) -> WebhookDispatcher | None:
+    """Set a running sandbox's webhook options: extra hosts it may deliver to, and the retry policy."""
+    dispatcher = dispatcher_of(runtime)
+    if dispatcher is not None:
+        if allow_hosts is not None:
+            dispatcher.allow_hosts = tuple(allow_hosts)
+        if retry is not None:
+            dispatcher.retry = retry
+    return dispatcher
+
+
+def close_dispatcher(runtime: Any) -> None:
+    """Stop the dispatcher's worker threads (pending retries are dropped with the sandbox)."""
+    dispatcher = dispatcher_of(runtime)
+    if dispatcher is not None:
+        dispatcher.close()
 
 
 def dispatcher_of(runtime: Any) -> WebhookDispatcher | None:

@@ -157,6 +157,7 @@ def test_delete_returns_the_stub_and_emits(stripe_client: stripe.StripeClient) -
     with pytest.raises(stripe.InvalidRequestError) as info:
         stripe_client.v1.invoice_items.retrieve(item.id)
     assert info.value.http_status == 404
+    assert info.value.error.message == f"No such invoice item: '{item.id}'"
     deleted_event = stripe_client.v1.events.list(params={"type": "invoiceitem.deleted"}).data[0]
     assert deleted_event.data.object.id == item.id
 

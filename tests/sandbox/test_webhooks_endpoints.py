@@ -1,0 +1,98 @@
+"""Webhook endpoints through the SDK: the secret only on create, URL and event validation, updates, deletes,
+and an event's pending_webhooks."""
+
+from __future__ import annotations
+
+import pytest
+import stripe
+from billing_setup import customer
+
+URL = "http://127.0.0.1:9/stripe/webhooks"
+
+
+def test_create_returns_the_secret_once(stripe_client: stripe.StripeClient) -> None:
+    created = stripe_client.v1.webhook_endpoints.create(
+        params={
+            "url": URL,
+            "enabled_events": ["invoice.paid", "customer.subscription.created"],
+            "description": "billing",
+            "metadata": {"team": "ops"},
+        }
+    )
+    assert created.object == "webhook_endpoint"
+    assert created.id.startswith("we_")
+    assert created.secret.startswith("whsec_")
+    assert created.status == "enabled"
+    assert created.url == URL
+    assert list(created.enabled_events) == ["invoice.paid", "customer.subscription.created"]
+    assert created.description == "billing"
+    assert created.metadata.to_dict() == {"team": "ops"}
+    fetched = stripe_client.v1.webhook_endpoints.retrieve(created.id)
+    assert "secret" not in fetched
+    listed = stripe_client.v1.webhook_endpoints.list()
+    assert [e.id for e in listed.data] == [created.id]
+    assert "secret" not in listed.data[0]
+
+
+@pytest.mark.parametrize("bad", ["not a url", "ftp://example.com/x", "http://", "example.com/hook"])
+def test_invalid_urls(stripe_client: stripe.StripeClient, bad: str) -> None:
+    with pytest.raises(stripe.InvalidRequestError) as info:
+        stripe_client.v1.webhook_endpoints.create(params={"url": bad, "enabled_events": ["*"]})
+    assert info.value.error.message == "Not a valid URL"
+    assert info.value.code == "url_invalid"
+    assert info.value.param == "url"
+
+
+def test_unknown_event_types_are_refused(stripe_client: stripe.StripeClient) -> None:
+    with pytest.raises(stripe.InvalidRequestError) as info:
+        stripe_client.v1.webhook_endpoints.create(params={"url": URL, "enabled_events": ["invoice.exploded"]})
+    assert info.value.param == "enabled_events[0]"
+    assert "must be one of" in info.value.error.message
+
+
+def test_enabled_events_are_required(stripe_client: stripe.StripeClient) -> None:
+    with pytest.raises(stripe.InvalidRequestError) as info:
+        stripe_client.v1.webhook_endpoints.create(params={"url": URL})
+    assert info.value.code == "parameter_missing"
+    assert info.value.param == "enabled_events"
+
+
+def test_update_and_disable(stripe_client: stripe.StripeClient) -> None:
+    created = stripe_client.v1.webhook_endpoints.create(params={"url": URL, "enabled_events": ["*"]})
+    updated = stripe_client.v1.webhook_endpoints.update(
+        created.id,
+        params={"url": "http://localhost:4242/hooks", "enabled_events": ["invoice.paid"], "disabled": True},
+    )
+    assert updated.url == "http://localhost:4242/hooks"
+    assert list(updated.enabled_events) == ["invoice.paid"]
+    assert updated.status == "disabled"
+    assert "secret" not in updated
+    assert (
+        stripe_client.v1.webhook_endpoints.update(created.id, params={"disabled": False}).status == "enabled"
+    )
+    with pytest.raises(stripe.InvalidRequestError) as info:
+        stripe_client.v1.webhook_endpoints.update(created.id, params={"url": "nope"})
+    assert info.value.code == "url_invalid"
+
+
+def test_delete(stripe_client: stripe.StripeClient) -> None:
+    created = stripe_client.v1.webhook_endpoints.create(params={"url": URL, "enabled_events": ["*"]})
+    gone = stripe_client.v1.webhook_endpoints.delete(created.id)
+    assert gone.deleted is True
+    with pytest.raises(stripe.InvalidRequestError) as info:
+        stripe_client.v1.webhook_endpoints.retrieve(created.id)
+    assert info.value.http_status == 404
+    assert info.value.error.message == f"No such webhook endpoint: '{created.id}'"
+
+
+def test_pending_webhooks_counts_matching_enabled_endpoints(stripe_client: stripe.StripeClient) -> None:
+    stripe_client.v1.webhook_endpoints.create(params={"url": URL, "enabled_events": ["*"]})
+    stripe_client.v1.webhook_endpoints.create(params={"url": URL, "enabled_events": ["customer.created"]})
+    stripe_client.v1.webhook_endpoints.create(params={"url": URL, "enabled_events": ["invoice.paid"]})
+    off = stripe_client.v1.webhook_endpoints.create(params={"url": URL, "enabled_events": ["*"]})
+    stripe_client.v1.webhook_endpoints.update(off.id, params={"disabled": True})
+    cus = customer(stripe_client)
+    stripe_client.v1.customers.update(cus.id, params={"name": "x"})
+    events = {e.type: e for e in stripe_client.v1.events.list().data}
+    assert events["customer.created"].pending_webhooks == 2
+    assert events["customer.updated"].pending_webhooks == 1
