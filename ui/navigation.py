@@ -48,6 +48,23 @@ PAGES: tuple[PageSpec, ...] = (
         section="Set up",
         heading="Step 1 — Your Stripe keys",
     ),
+    # The playground (issue 8).
+    PageSpec(
+        path="pages/actions.py",
+        title="Actions",
+        icon=":material/play_circle:",
+        url_path="actions",
+        section="Playground",
+        heading="Actions — run any Stripe action",
+    ),
+    PageSpec(
+        path="pages/request_log.py",
+        title="Request log",
+        icon=":material/receipt_long:",
+        url_path="request-log",
+        section="Playground",
+        heading="Request log",
+    ),
 )
 
 

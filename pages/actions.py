@@ -1,0 +1,42 @@
+"""Actions: every Stripe action of the catalog as a form; the result as a table with its request and code."""
+
+import streamlit as st
+
+from core.keys import Mode
+from ui import action_form, action_picker, navigation, request_log, result_view, target_picker
+
+navigation.page_header(
+    "actions",
+    "Pick an action, fill in its inputs and run it. Amounts are previewed as money while you type.",
+)
+target = target_picker.picker("actions")
+menu, main = st.columns([1, 3], gap="large")
+with menu:
+    action_picker.draw()
+with main:
+    action = action_picker.selected()
+    st.subheader(action.name)
+    st.markdown(
+        f"{action.description}  \n`{action.method} {action.path}` · [Stripe docs]({action.stripe_doc})"
+    )
+    action_form.availability(action)
+    values = action_form.draw_inputs(action, target)
+    confirmed = False
+    if action.is_write and target.mode == Mode.LIVE.value:
+        confirmed = st.checkbox(
+            "I understand this writes to LIVE data (real money, real customers).",
+            key=f"actions_{action.id}_confirm_live",
+        )
+    submission = action_form.submission_key(action, values) if action.is_write else None
+    if st.button(
+        f"Run {action.name}", type="primary", key=f"actions_{action.id}_run", icon=":material/play_arrow:"
+    ):
+        result = request_log.run(action, values, idempotency_key=submission, confirm_live_write=confirmed)
+        st.session_state[f"actions_{action.id}_result"] = result
+        if result.ok and action.is_write:
+            action_form.finish_submission(action)
+    if action.is_write:
+        st.caption(f"Idempotency key of this submission: `{submission}` (a double click creates one object).")
+    result = st.session_state.get(f"actions_{action.id}_result")
+    if result is not None:
+        result_view.render(result, key=f"actions_{action.id}")

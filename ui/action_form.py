@@ -1,0 +1,258 @@
+"""A form generated from a catalog action: one widget per input, amounts previewed as money while typing.
+
+Not an ``st.form``: widgets inside a form do not rerun until submit, and the point of an amount field here is
+that "1000 usd → $10.00" (or "must end in 0") appears as the person types. Every value goes to
+``core.runner`` as the person entered it; the runner coerces and explains, the form only collects.
+
+Idempotency: one submission key per submission. It is kept in the session together with a fingerprint of
+the inputs: a rerun or a double click sends the same key (Stripe replays the first answer, one object is
+created), a changed input or a successful submit starts a new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import streamlit as st
+
+from core import money, runner
+from core.catalog import Action, Availability, Input, InputKind
+from core.client import cache_key
+from core.runner import Target
+from ui import findings as findings_ui
+from ui import request_log
+
+NOT_SET = ""
+COMMON_CURRENCIES = (
+    "usd",
+    "eur",
+    "gbp",
+    "jpy",
+    "cad",
+    "aud",
+    "chf",
+    "krw",
+    "kwd",
+    "bhd",
+    "inr",
+    "brl",
+    "mxn",
+)
+TEST_PAYMENT_METHODS = (
+    "pm_card_visa",
+    "pm_card_mastercard",
+    "pm_card_visa_chargeDeclined",
+    "pm_card_visa_chargeDeclinedInsufficientFunds",
+    "pm_card_authenticationRequired",
+    "pm_card_threeDSecure2Required",
+)
+# Which list action fills the picker of an id input, by the id's prefix.
+PICKER_LISTS = {
+    "prod_": "list_products",
+    "price_": "list_prices",
+    "cus_": "list_customers",
+    "in_": "list_invoices",
+    "ii_": "list_invoice_items",
+    "sub_": "list_subscriptions",
+    "pi_": "list_payment_intents",
+    "cs_": "list_checkout_sessions",
+    "seti_": "list_setup_intents",
+    "ch_": "list_charges",
+    "pm_": "list_payment_methods",
+}
+CURSORS = frozenset({"starting_after", "ending_before"})
+JSON_EXAMPLES = {
+    "items": '[{"price": "price_…", "quantity": 1}]',
+    "line_items": '[{"price": "price_…", "quantity": 1}]',
+    "subscription_data": '{"trial_period_days": 14}',
+}
+
+
+def widget_key(action: Action, name: str) -> str:
+    return f"actions_{action.id}_{name.replace('.', '__')}"
+
+
+def _label_of(obj: Mapping[str, object]) -> str:
+    for field in ("name", "nickname", "email", "description", "status"):
+        value = obj.get(field)
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def _choices(list_action: str, key_digest: str, _target: Target) -> list[tuple[str, str]]:
+    """(id, label) of up to 100 existing objects; keyed by a digest of key and base, never the key."""
+    del key_digest  # only part of the cache key
+    result = runner.run(list_action, {"limit": 100}, target=_target)
+    return [(str(o["id"]), _label_of(o)) for o in result.objects if "id" in o]
+
+
+def _clear_choices() -> None:
+    _choices.clear()
+
+
+request_log.on_write(_clear_choices)
+
+
+def existing_ids(prefix: str, target: Target) -> list[tuple[str, str]]:
+    list_action = PICKER_LISTS.get(prefix)
+    if list_action is None or not target.secret:
+        return []
+    return _choices(list_action, cache_key(target.secret, target.api_base), target)
+
+
+def _id_widget(action: Action, inp: Input, target: Target) -> object:
+    key = widget_key(action, inp.name)
+    if inp.name in CURSORS or not inp.id_prefix:
+        return st.text_input(inp.label, key=key, help=inp.help, placeholder=f"{inp.id_prefix[0]}…")
+    prefix = inp.id_prefix[0]
+    known = existing_ids(prefix, target)
+    labels = {i: f"{i} · {label}" if label else i for i, label in known}
+    options = [i for i, _ in known]
+    if prefix == "pm_":
+        options += [p for p in TEST_PAYMENT_METHODS if p not in labels]
+        labels.update({p: f"{p} (test card)" for p in TEST_PAYMENT_METHODS})
+    return st.selectbox(
+        inp.label + (" *" if inp.required else ""),
+        options,
+        index=None,
+        key=key,
+        format_func=lambda v: labels.get(v, v),
+        accept_new_options=True,
+        placeholder=f"Pick one, or type an id ({prefix}…)",
+        help=(inp.help + " " if inp.help else "") + "Filled from your account's existing objects.",
+    )
+
+
+def _choice_widget(action: Action, inp: Input, choices: tuple[str, ...]) -> object:
+    options = list(choices) if inp.required else [NOT_SET, *choices]
+    return st.selectbox(
+        inp.label + (" *" if inp.required else ""),
+        options,
+        key=widget_key(action, inp.name),
+        format_func=lambda v: v or "(not set)",
+        help=inp.help or None,
+    )
+
+
+def _currency_widget(action: Action, inp: Input) -> object:
+    options = list(COMMON_CURRENCIES) if inp.required else [NOT_SET, *COMMON_CURRENCIES]
+    return st.selectbox(
+        inp.label + (" *" if inp.required else ""),
+        options,
+        key=widget_key(action, inp.name),
+        format_func=lambda v: v or "(not set)",
+        accept_new_options=True,
+        help=inp.help or None,
+    )
+
+
+def amount_preview(text: str, currency: str, purpose: str) -> money.AmountPreview:
+    """The preview under an amount field (a pure call into core.money)."""
+    return money.preview(text, currency or "", purpose=purpose or "payment")
+
+
+def _amount_widget(action: Action, inp: Input, values: Mapping[str, object]) -> object:
+    key = widget_key(action, inp.name)
+    text = st.text_input(
+        inp.label + (" *" if inp.required else ""),
+        key=key,
+        live=True,
+        help=inp.help or None,
+        placeholder="e.g. 1000",
+    )
+    if inp.currency_input:
+        currency = str(values.get(inp.currency_input) or "")
+    else:
+        currency = str(
+            st.selectbox(
+                "Currency for the preview",
+                COMMON_CURRENCIES,
+                key=f"{key}_preview_currency",
+                accept_new_options=True,
+                help="Stripe uses the payment's own currency; pick it here to see the amount as money.",
+            )
+            or ""
+        )
+    show_preview(amount_preview(text or "", currency, inp.amount_purpose), key=f"{key}_preview")
+    return text
+
+
+def show_preview(preview: money.AmountPreview, *, key: str) -> None:
+    """The money line in bold, then every warning with its fix."""
+    with st.container(key=key):
+        if preview.display is not None and preview.minor is not None:
+            st.markdown(f"**{findings_ui.escape_markdown(preview.line)}**")
+        elif not preview.text:
+            st.caption("Type an amount in the smallest currency unit to see it as money.")
+        findings_ui.render(preview.findings)
+
+
+def _widget(action: Action, inp: Input, target: Target, values: Mapping[str, object]) -> object:
+    key = widget_key(action, inp.name)
+    label = inp.label + (" *" if inp.required else "")
+    kind = inp.kind
+    if kind is InputKind.AMOUNT:
+        return _amount_widget(action, inp, values)
+    if kind is InputKind.CURRENCY:
+        return _currency_widget(action, inp)
+    if kind is InputKind.ENUM:
+        return _choice_widget(action, inp, inp.choices)
+    if kind is InputKind.BOOL:
+        return _choice_widget(action, inp, ("true", "false"))
+    if kind is InputKind.ID:
+        return _id_widget(action, inp, target)
+    if kind in (InputKind.METADATA, InputKind.JSON):
+        example = JSON_EXAMPLES.get(inp.name, '{"order_id": "1234"}')
+        return st.text_area(label, key=key, help=inp.help or None, placeholder=example, height=80)
+    if kind is InputKind.LIST:
+        return st.text_input(label, key=key, help=inp.help or None, placeholder="comma-separated")
+    return st.text_input(label, key=key, help=inp.help or None)
+
+
+def draw_inputs(action: Action, target: Target) -> dict[str, object]:
+    """One widget per input (currencies before the amounts that use them); returns name → raw value."""
+    values: dict[str, object] = {}
+    ordered = sorted(action.inputs, key=lambda i: i.is_amount)
+    for inp in ordered:
+        values[inp.name] = _widget(action, inp, target, values)
+    return {i.name: values[i.name] for i in action.inputs if values.get(i.name) not in (None, NOT_SET)}
+
+
+def availability(action: Action) -> None:
+    """Backend-only actions say so, and what it means in WeWeb."""
+    if action.availability is Availability.BACKEND_ONLY:
+        st.warning(f"**Backend-only in WeWeb.** {action.availability_note}", icon=":material/dns:")
+    else:
+        st.caption(action.availability_note)
+
+
+def _fingerprint(values: Mapping[str, object]) -> str:
+    text = json.dumps(values, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Submission:
+    key: str
+    fingerprint: str
+
+
+def submission_key(action: Action, values: Mapping[str, object]) -> str:
+    """The idempotency key of the current submission: the same while inputs stay the same."""
+    state_key = f"actions_{action.id}_submission"
+    fingerprint = _fingerprint(values)
+    current = st.session_state.get(state_key)
+    if not isinstance(current, Submission) or current.fingerprint != fingerprint:
+        current = Submission(runner.new_submission_key(), fingerprint)
+        st.session_state[state_key] = current
+    return current.key
+
+
+def finish_submission(action: Action) -> None:
+    """After a successful write the next submit is a new submission."""
+    st.session_state.pop(f"actions_{action.id}_submission", None)

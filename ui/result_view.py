@@ -1,0 +1,90 @@
+"""Showing a ``RunResult``: headline, findings with fixes, the table (amounts as money), raw JSON on demand,
+the request record and the Python / curl snippets, plus CSV download of the table.
+
+Secrets never reach the page: the table and ``safe_objects()`` mask ``client_secret``/``secret`` fields, the
+request record carries no key and snippets read it from ``STRIPE_SECRET_KEY``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.results import DISPLAY_SUFFIX, RunResult
+from ui import findings as findings_ui
+
+
+def column_config(table: pd.DataFrame) -> dict[str, object]:
+    """NumberColumn for minor units, DatetimeColumn for timestamps, LinkColumn for URLs."""
+    config: dict[str, object] = {}
+    for name in table.columns:
+        leaf = str(name).rsplit(".", 1)[-1]
+        if str(name).endswith(DISPLAY_SUFFIX):
+            config[name] = st.column_config.TextColumn(name, help="The amount as money (core.money).")
+        elif f"{name}{DISPLAY_SUFFIX}" in table.columns:
+            config[name] = st.column_config.NumberColumn(
+                name, format="%d", help="Minor units: what Stripe stores and sends."
+            )
+        elif pd.api.types.is_datetime64_any_dtype(table[name]):
+            config[name] = st.column_config.DatetimeColumn(name, format="YYYY-MM-DD HH:mm:ss")
+        elif leaf == "url" or leaf.endswith("_url"):
+            config[name] = st.column_config.LinkColumn(name)
+    return config
+
+
+def table(frame: pd.DataFrame, *, key: str, file_name: str = "stripe.csv") -> None:
+    """A table and a CSV download of it."""
+    st.dataframe(frame, hide_index=True, column_config=column_config(frame), key=f"{key}_table")
+    st.download_button(
+        "Download CSV",
+        frame.to_csv(index=False).encode(),
+        file_name=file_name,
+        mime="text/csv",
+        key=f"{key}_csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def headline(result: RunResult) -> None:
+    text = findings_ui.escape_markdown(result.headline())
+    if result.ok:
+        st.success(text, icon=":material/check_circle:")
+    elif result.blocked:
+        st.error(text, icon=":material/block:")
+    else:
+        st.error(text, icon=":material/error:")
+    if result.error is not None:
+        parts = [
+            f"{label}: `{value}`"
+            for label, value in (
+                ("type", result.error.type),
+                ("code", result.error.code),
+                ("decline_code", result.error.decline_code),
+                ("param", result.error.param),
+                ("request id", result.error.request_id),
+            )
+            if value
+        ]
+        if parts:
+            st.caption(" · ".join(parts))
+
+
+def render(result: RunResult, *, key: str) -> None:
+    """Everything a run produced, in the order a person reads it."""
+    headline(result)
+    findings_ui.render([*result.warnings, *result.guidance])
+    if not result.table.empty:
+        table(result.table, key=key, file_name=f"{result.action_id}.csv")
+    if result.has_more:
+        st.caption(f"More objects exist: page on with Starting after = `{result.next_cursor}`.")
+    if result.objects:
+        with st.expander("Raw JSON"):
+            st.json(result.safe_objects() if len(result.objects) != 1 else result.safe_objects()[0])
+    if result.request is not None:
+        with st.expander("Request record"):
+            st.json(result.request.as_dict())
+    if result.snippets is not None:
+        python_tab, curl_tab = st.tabs(["Python", "curl"])
+        python_tab.code(result.snippets.python, language="python")
+        curl_tab.code(result.snippets.curl, language="bash")
