@@ -149,14 +149,20 @@ def _action_label(session: dict[str, Any]) -> str:
 
 
 def render_form(
-    session: dict[str, Any], lines: list[dict[str, Any]], base: str, outcome: Outcome
+    session: dict[str, Any],
+    lines: list[dict[str, Any]],
+    base: str,
+    outcome: Outcome,
+    typed: dict[str, str] | None = None,
 ) -> HTMLResponse:
+    """The payment form; ``typed`` keeps what the person entered (never the card number) after a decline."""
+    typed = typed or {}
     error = (
         f"<div class='error' role='alert' data-testid='error'>{_e(outcome.error)}</div>"
         if outcome.error
         else ""
     )
-    email = session.get("customer_email") or ""
+    email = typed.get("email") or session.get("customer_email") or ""
     email_field = (
         ""
         if session.get("customer")
@@ -182,7 +188,8 @@ def render_form(
         + "<div class='row'><div><label for='exp'>Expiry (MM / YY)</label>"
         + "<input id='exp' name='exp' placeholder='12 / 34'></div>"
         + "<div><label for='cvc'>CVC</label><input id='cvc' name='cvc' placeholder='123'></div></div>"
-        + "<label for='name'>Name on card</label><input id='name' name='name' autocomplete='off'>"
+        + "<label for='name'>Name on card</label>"
+        + f"<input id='name' name='name' autocomplete='off' value='{_e(typed.get('name', ''))}'>"
         + f"<button type='submit' data-testid='submit'>{_e(_action_label(session))}</button></form>"
         + cancel
     )
@@ -440,7 +447,9 @@ async def _form(request: Request) -> dict[str, str]:
 
 
 async def _session_action(
-    request: Request, action: Callable[[Context, dict[str, Any]], Outcome] | None
+    request: Request,
+    action: Callable[[Context, dict[str, Any]], Outcome] | None,
+    typed: dict[str, str] | None = None,
 ) -> Response:
     account = request.path_params["account"]
     session_id = request.path_params["session"]
@@ -478,7 +487,7 @@ async def _session_action(
         if outcome is not None and outcome.authenticate:
             return render_authenticate(session, lines, base)
         error = failure or (outcome.error if outcome else None)
-        return render_form(session, lines, base, Outcome(error=error))
+        return render_form(session, lines, base, Outcome(error=error), typed)
 
     return await run_in_threadpool(work)
 
@@ -488,7 +497,8 @@ async def checkout_page(request: Request) -> Response:
     if request.method == "GET":
         return await _session_action(request, None)
     form = await _form(request)
-    return await _session_action(request, lambda ctx, session: pay(ctx, session, form))
+    kept = {k: form[k] for k in ("email", "name") if form.get(k)}
+    return await _session_action(request, lambda ctx, session: pay(ctx, session, form), kept)
 
 
 @route(sessions.PAGE_PATH + "/{account}/{session}/authenticate", methods=("POST",))

@@ -110,6 +110,7 @@ def test_declines_show_the_message_and_leave_the_session_open(
     answer = post_form(session.url, {"card": "4242424242424242", "number": number, "email": "bo@example.com"})
     assert answer.status == 200
     assert message.replace("'", "&#x27;") in answer.text
+    assert "value='bo@example.com'" in answer.text  # what the person typed survives the decline
     still = stripe_client.v1.checkout.sessions.retrieve(session.id)
     assert (still.status, still.payment_status) == ("open", "unpaid")
     # A second try with a good card on the same session succeeds and reuses the PaymentIntent.

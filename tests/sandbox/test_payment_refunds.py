@@ -108,3 +108,16 @@ def test_refund_of_a_failed_charge(stripe_client: stripe.StripeClient) -> None:
 def test_refund_needs_a_target(stripe_client: stripe.StripeClient) -> None:
     with pytest.raises(stripe.InvalidRequestError):
         stripe_client.v1.refunds.create({"amount": 100})
+
+
+def test_charges_list_and_search_by_customer_and_payment_intent(stripe_client: stripe.StripeClient) -> None:
+    customer = stripe_client.v1.customers.create({"email": "ch@example.com"})
+    paid = _paid(stripe_client, customer=customer.id, metadata={"order": "77"})
+    _paid(stripe_client)  # another payment of the account
+    by_customer = stripe_client.v1.charges.list({"customer": customer.id})
+    assert [c.id for c in by_customer.data] == [paid.latest_charge]
+    by_pi = stripe_client.v1.charges.list({"payment_intent": paid.id})
+    assert [c.id for c in by_pi.data] == [paid.latest_charge]
+    found = stripe_client.v1.charges.search({"query": 'metadata["order"]:"77"'})
+    assert [c.id for c in found.data] == [paid.latest_charge]
+    assert found.data[0].metadata.to_dict() == {"order": "77"}
