@@ -4,16 +4,20 @@ redelivery, the loopback-only rule, and delivery that never holds up the caller.
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
+import requests
 import stripe
 
+import sandbox
 from sandbox._webhooks import (
     USER_AGENT,
     EndpointTarget,
@@ -21,6 +25,7 @@ from sandbox._webhooks import (
     WebhookDispatcher,
     new_endpoint_secret,
 )
+from sandbox.resources import webhook_endpoints
 
 
 @dataclass
@@ -234,3 +239,195 @@ def test_a_slow_receiver_does_not_hold_up_publish(receiver: Receiver) -> None:
         receiver.wait_for(1)
     finally:
         dispatcher.close()
+
+
+# --- through a running sandbox: the API call → event → signed POST to the receiver ----------------------
+
+
+@pytest.fixture(scope="module")
+def hooked() -> Iterator[sandbox.SandboxHandle]:
+    """A sandbox of this module's own, with short retry delays so failures are retried within the test."""
+    handle = sandbox.start()
+    webhook_endpoints.configure(handle.runtime, retry=RetryPolicy(max_attempts=3, base_delay=0.05, timeout=5))
+    yield handle
+    handle.stop()
+
+
+@dataclass
+class Account:
+    client: stripe.StripeClient
+    secret_key: str
+    publishable_key: str
+    base: str
+
+    def control(self, method: str, path: str, key: str | None = None) -> requests.Response:
+        headers = {"Authorization": f"Bearer {key or self.secret_key}"} if key != "" else {}
+        return requests.request(method, self.base + path, headers=headers, timeout=10)
+
+    def deliveries(self, **query: str) -> list[dict[str, Any]]:
+        reply = self.control("GET", "/_sandbox/webhook_deliveries?" + urlencode(query))
+        assert reply.status_code == 200, reply.text
+        data: list[dict[str, Any]] = reply.json()["data"]
+        return data
+
+    def wait_for_delivery(self, done: Callable[[list[dict[str, Any]]], bool], timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if done(self.deliveries()):
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"deliveries never matched: {self.deliveries()}")
+
+
+@pytest.fixture
+def acct(hooked: sandbox.SandboxHandle) -> Account:
+    keys = hooked.create_account()
+    client = stripe.StripeClient(keys["secret_key"], base_addresses={"api": hooked.api_base})
+    return Account(client, keys["secret_key"], keys["publishable_key"], hooked.api_base)
+
+
+def _endpoint(acct: Account, url: str, events: list[str]) -> str:
+    created = acct.client.v1.webhook_endpoints.create(params={"url": url, "enabled_events": events})
+    secret: str = created.secret
+    return secret
+
+
+def test_api_events_reach_the_receiver_signed(acct: Account, receiver: Receiver) -> None:
+    receiver.secret = _endpoint(acct, receiver.url, ["customer.created"])
+    cus = acct.client.v1.customers.create(params={"email": "hook@example.com"})
+    acct.client.v1.customers.update(cus.id, params={"name": "not delivered: customer.updated is not enabled"})
+    (got,) = receiver.wait_for(1)
+    assert got.error is None  # stripe.Webhook.construct_event accepted the signature
+    event = acct.client.v1.events.list(params={"type": "customer.created"}).data[0]
+    assert got.event.id == event.id
+    assert got.event.data.object.id == cus.id
+    assert got.event.pending_webhooks == 1
+    assert got.headers["user-agent"] == USER_AGENT
+    assert got.headers["content-type"] == "application/json; charset=utf-8"
+    acct.wait_for_delivery(lambda ds: len(ds) == 1 and ds[0]["status"] == "succeeded")
+    (delivery,) = acct.deliveries()
+    assert delivery["event"] == event.id
+    assert delivery["event_type"] == "customer.created"
+    assert delivery["attempts"][0]["status_code"] == 200
+    assert delivery["attempts"][0]["duration_ms"] >= 0
+    time.sleep(0.2)
+    assert len(receiver.received) == 1
+
+
+def test_a_failed_delivery_is_retried(acct: Account, receiver: Receiver) -> None:
+    receiver.secret = _endpoint(acct, receiver.url, ["*"])
+    receiver.statuses = [500]
+    acct.client.v1.products.create(params={"name": "Retry me"})
+    receiver.wait_for(2)
+    acct.wait_for_delivery(lambda ds: len(ds) == 1 and ds[0]["status"] == "succeeded")
+    (delivery,) = acct.deliveries()
+    assert [(a["attempt"], a["status_code"]) for a in delivery["attempts"]] == [(1, 500), (2, 200)]
+    assert all(r.error is None for r in receiver.received)
+
+
+def test_redeliver_through_the_control_api(acct: Account, receiver: Receiver) -> None:
+    receiver.secret = _endpoint(acct, receiver.url, ["product.created"])
+    acct.client.v1.products.create(params={"name": "Again"})
+    receiver.wait_for(1)
+    acct.wait_for_delivery(lambda ds: len(ds) == 1 and ds[0]["status"] == "succeeded")
+    (first,) = acct.deliveries()
+    reply = acct.control("POST", f"/_sandbox/webhook_deliveries/{first['id']}/redeliver")
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["redelivery_of"] == first["id"]
+    got = receiver.wait_for(2)
+    assert got[0].event.id == got[1].event.id == first["event"]
+    assert all(r.error is None for r in got)
+    missing = acct.control("POST", "/_sandbox/webhook_deliveries/whdel_nope/redeliver")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["message"] == "No such webhook delivery: 'whdel_nope'"
+
+
+def test_the_control_api_needs_this_accounts_secret_key(
+    acct: Account, receiver: Receiver, hooked: sandbox.SandboxHandle
+) -> None:
+    receiver.secret = _endpoint(acct, receiver.url, ["*"])
+    acct.client.v1.products.create(params={"name": "Mine"})
+    acct.wait_for_delivery(lambda ds: len(ds) == 1)
+    other = hooked.create_account()
+    assert acct.control("GET", "/_sandbox/webhook_deliveries", key=other["secret_key"]).json()["data"] == []
+    mine = acct.deliveries()[0]["id"]
+    stolen = acct.control("POST", f"/_sandbox/webhook_deliveries/{mine}/redeliver", key=other["secret_key"])
+    assert stolen.status_code == 404
+    assert acct.control("GET", "/_sandbox/webhook_deliveries", key="").status_code == 401
+    public = acct.control("GET", "/_sandbox/webhook_deliveries", key=acct.publishable_key)
+    assert public.status_code == 401
+    assert public.json()["error"]["code"] == "secret_key_required"
+
+
+def test_only_loopback_hosts_are_contacted(acct: Account) -> None:
+    _endpoint(acct, "https://hooks.example.com/stripe", ["*"])
+    acct.client.v1.products.create(params={"name": "Nowhere"})
+    acct.wait_for_delivery(lambda ds: len(ds) == 1)
+    (delivery,) = acct.deliveries()
+    assert delivery["status"] == "refused"
+    assert delivery["attempts"] == []
+    assert "--allow-webhook-host hooks.example.com" in delivery["refused_reason"]
+
+
+def _lan_address() -> str | None:
+    """A non-loopback address of this machine (no packet is sent), or None on a loopback-only host."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.connect(("10.255.255.255", 1))
+        address = str(probe.getsockname()[0])
+    except OSError:
+        return None
+    finally:
+        probe.close()
+    return None if address.startswith("127.") or address == "0.0.0.0" else address  # noqa: S104
+
+
+def test_an_allow_listed_host_is_delivered_to() -> None:
+    address = _lan_address()
+    if address is None:
+        pytest.skip("this machine has no non-loopback IPv4 address to test the allow-list with")
+    rec = Receiver()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode()
+            self.send_response(rec.handle(body, {k.lower(): v for k, v in self.headers.items()}))
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+    server = ThreadingHTTPServer((address, 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://{address}:{server.server_address[1]}/hook"
+    strict = sandbox.start()
+    allowing = sandbox.start(allow_webhook_hosts=[address])
+    try:
+        for handle, expected in ((strict, "refused"), (allowing, "succeeded")):
+            keys = handle.create_account()
+            client = stripe.StripeClient(keys["secret_key"], base_addresses={"api": handle.api_base})
+            rec.secret = client.v1.webhook_endpoints.create(
+                params={"url": url, "enabled_events": ["*"]}
+            ).secret
+            client.v1.products.create(params={"name": "LAN"})
+            account = Account(client, keys["secret_key"], keys["publishable_key"], handle.api_base)
+            account.wait_for_delivery(lambda ds, want=expected: len(ds) == 1 and ds[0]["status"] == want)
+        assert len(rec.received) == 1
+        assert rec.received[0].error is None
+    finally:
+        strict.stop()
+        allowing.stop()
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_slow_receiver_does_not_delay_the_api_call(acct: Account, receiver: Receiver) -> None:
+    receiver.secret = _endpoint(acct, receiver.url, ["product.created"])
+    receiver.delay = 1.5
+    product = acct.client.v1.products.create(params={"name": "Fast"})
+    # The call has answered and its event is readable, while the receiver is still holding the delivery.
+    assert acct.client.v1.events.list(params={"type": "product.created"}).data[0].data.object.id == product.id
+    assert receiver.received == []
+    assert acct.deliveries()[0]["status"] == "pending"
+    (got,) = receiver.wait_for(1)
+    assert got.event.data.object.id == product.id
