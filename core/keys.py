@@ -309,7 +309,7 @@ def _clean(text: str, field: KeyField | None) -> tuple[str, list[Finding]]:
         if m and not _looks_like_key_start(value):
             assignment = m.group(1)
             value = value[m.end() :]
-        if value and value[-1] in ",;":
+        if value and value[-1] in ",;.":
             punctuation += value[-1]
             value = value[:-1]
         if value and (value[0] in _QUOTES or value[-1] in _QUOTES):
@@ -348,7 +348,8 @@ def _clean(text: str, field: KeyField | None) -> tuple[str, list[Finding]]:
             _finding(
                 "key.punctuation_stripped",
                 Severity.WARNING,
-                f"{_the_value(field)} ended with '{punctuation[0]}' (copied from code); it was removed and "
+                f"{_the_value(field)} ended with '{punctuation[0]}' (copied from code or a sentence); it was "
+                "removed and "
                 "the cleaned key is used.",
                 "Paste only the key itself.",
                 field,

@@ -208,6 +208,11 @@ def check_currency(code: object) -> list[Finding]:
 
 def currency(code: str) -> Currency:
     """The :class:`Currency` for ``code`` (case-insensitive); :class:`CurrencyError` when Stripe has none."""
+    return _lookup(code)
+
+
+def _lookup(code: str) -> Currency:
+    # The public functions take a parameter named ``currency`` (the code), which hides :func:`currency`.
     if isinstance(code, Currency):
         return code
     if isinstance(code, str):
@@ -237,7 +242,7 @@ def _pattern(locale: str, digits: int) -> NumberPattern:
     return pattern
 
 
-def format_minor(amount: int, currency_code: str, locale: str = "en_US") -> str:
+def format_minor(amount: int, currency: str, locale: str = "en_US") -> str:
     """Show a minor-unit amount as money: 1000 usd → "$10.00", 1000 jpy → "¥1,000", 1000 kwd → "KWD1.000".
 
     Uses Stripe's decimals, not CLDR's. An amount that breaks the currency's step (an ISK amount not ending
@@ -245,7 +250,7 @@ def format_minor(amount: int, currency_code: str, locale: str = "en_US") -> str:
     """
     if isinstance(amount, bool) or not isinstance(amount, int):
         raise TypeError(f"amount must be an int in minor units, got {type(amount).__name__}")
-    cur = currency(currency_code)
+    cur = _lookup(currency)
     digits = cur.display_decimals if amount % cur.step == 0 else cur.decimals
     value = Decimal(amount).scaleb(-cur.decimals)
     return str(
@@ -340,14 +345,14 @@ def _amount_error(code: str, message: str, fix: str, *, pitfall: str | None = No
     return AmountError(_f(code, Severity.ERROR, message, fix, pitfall=pitfall))
 
 
-def to_minor(text: str, currency_code: str, locale: str = "en_US") -> int:
+def to_minor(text: str, currency: str, locale: str = "en_US") -> int:
     """Parse a *display* amount as a person types it ("10", "10.50", "$10.50", "1,000", "¥1,000", "-5")
-    into Stripe's minor units for ``currency_code`` (10.50 usd → 1050, 1,000 jpy → 1000, 5 isk → 500).
+    into Stripe's minor units for ``currency`` (10.50 usd → 1050, 1,000 jpy → 1000, 5 isk → 500).
 
     Raises :class:`AmountError` (never anything else) with a specific finding: empty, not a number, the
     wrong currency's symbol, too many decimals for the currency, ambiguous separators.
     """
-    cur = currency(currency_code)
+    cur = _lookup(currency)
     if not isinstance(text, str):
         raise _amount_error(
             "amount.invalid",
@@ -604,11 +609,11 @@ def _example_minor(cur: Currency) -> str:
 
 def check_amount(
     amount: int | str | float | Decimal,
-    currency_code: str,
+    currency: str,
     *,
     purpose: Purpose | str = Purpose.PAYMENT,
 ) -> list[Finding]:
-    """Everything wrong with ``amount`` (MINOR units, as Stripe expects) for ``purpose`` in ``currency_code``.
+    """Everything wrong with ``amount`` (MINOR units, as Stripe expects) for ``purpose`` in ``currency``.
 
     Rules, by purpose:
 
@@ -629,10 +634,10 @@ def check_amount(
     than cents; it gets a WARNING suggesting the amount × 100 (× 1000).
     """
     purpose = _purpose(purpose)
-    findings = [f for f in check_currency(currency_code)]
+    findings = [f for f in check_currency(currency)]
     if any(f.severity is Severity.ERROR for f in findings):
         return findings
-    cur = currency(currency_code)
+    cur = _lookup(currency)
     value, problems = _coerce(amount, cur)
     findings += problems
     if value is None:
@@ -879,13 +884,11 @@ class AmountPreview:
         return errors[0].message if errors else ""
 
 
-def preview(
-    text: str | int, currency_code: str, *, purpose: Purpose | str = Purpose.PAYMENT
-) -> AmountPreview:
+def preview(text: str | int, currency: str, *, purpose: Purpose | str = Purpose.PAYMENT) -> AmountPreview:
     """Parse a minor-unit field, show it as money and list its findings: "1000 usd → $10.00"."""
     purpose = _purpose(purpose)
     raw = str(text).strip() if not isinstance(text, str) else text.strip()
-    code = currency_code.strip().lower() if isinstance(currency_code, str) else ""
+    code = currency.strip().lower() if isinstance(currency, str) else ""
     if not raw:
         findings: list[Finding] = []
         if purpose is Purpose.REFUND:
@@ -897,8 +900,8 @@ def preview(
                     "Enter an amount in the smallest unit for a partial refund.",
                 )
             )
-        return AmountPreview(raw, code, None, None, tuple(findings + check_currency(currency_code)))
-    findings = check_amount(raw, currency_code, purpose=purpose)
+        return AmountPreview(raw, code, None, None, tuple(findings + check_currency(currency)))
+    findings = check_amount(raw, currency, purpose=purpose)
     minor = int(raw) if _INT_RE.match(raw) else None
     display = None
     if minor is not None and code in CURRENCIES:

@@ -104,6 +104,11 @@ class TestCleaning:
         assert codes(report) == ["key.quotes_stripped", "key.punctuation_stripped"]
         assert "','" in only(report, "key.punctuation_stripped").message
 
+    def test_trailing_full_stop_from_a_sentence(self) -> None:
+        report = inspect_key(f"My key is below: {SK}.".split(": ")[1], KeyField.SECRET)
+        assert report.secret == Secret(SK)
+        assert codes(report) == ["key.punctuation_stripped"]
+
     def test_bearer_prefix(self) -> None:
         for raw in (f"Bearer {SK}", f"bearer  {SK}", f"Authorization: Bearer {SK}"):
             report = inspect_key(raw, KeyField.SECRET)
