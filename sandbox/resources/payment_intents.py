@@ -222,6 +222,8 @@ def _apply(
         pi.update(status="requires_capture", amount_capturable=pi["amount"])
     if pi.get("setup_future_usage") and pi.get("customer") and not pm.get("customer"):
         payment_methods.attach_to(ctx, pm, pi["customer"])
+    if not pm.get("customer"):
+        payment_methods.mark_consumed(ctx, pm)
     ctx.save(pi)
     if capture:
         ctx.emit("payment_intent.succeeded", copy.deepcopy(pi))

@@ -126,6 +126,36 @@ def _default_expiry(ctx: Context) -> tuple[int, int]:
     return 12, year + 3
 
 
+# A PaymentMethod used for a payment without being saved to a customer, or detached from one, cannot be
+# used again (Stripe's rule; both texts observed in real responses). The sandbox remembers that beside the
+# PaymentMethod, whose public shape has no such field.
+CONSUMED_KIND = "sandbox.payment_method_consumed"
+REUSE_AFTER_CONSUMED = (
+    "The provided PaymentMethod was previously used with a PaymentIntent without Customer attachment, "
+    "shared with a connected account without Customer attachment, or was detached from a Customer. It may "
+    "not be used again. To use a PaymentMethod multiple times, you must attach it to a Customer first."
+)
+ATTACH_AFTER_CONSUMED = (
+    "This PaymentMethod was previously used without being attached to a Customer or was detached from a "
+    "Customer, and may not be used again."
+)
+
+
+def mark_consumed(ctx: Context, pm: dict[str, Any]) -> None:
+    ctx.save(
+        {
+            "id": f"pmused_{pm['id']}",
+            "object": CONSUMED_KIND,
+            "created": ctx.now(),
+            "payment_method": pm["id"],
+        }
+    )
+
+
+def is_consumed(ctx: Context, pm_id: str) -> bool:
+    return ctx.get(f"pmused_{pm_id}") is not None
+
+
 def is_test_id(pm_id: str) -> bool:
     return pm_id in cards.TEST_PAYMENT_METHODS
 
@@ -140,7 +170,19 @@ def materialize(
         pm = build(ctx, card, exp_month=month, exp_year=year)
         ctx.save(pm)
         return pm
-    return ctx.load(KIND, pm_id, param=param, status=status)
+    pm = ctx.load(KIND, pm_id, param=param, status=status)
+    if is_consumed(ctx, pm_id):
+        raise invalid_request(REUSE_AFTER_CONSUMED, param=param)
+    return pm
+
+
+def attach_to_customer(
+    ctx: Context, pm_id: str, customer_id: str, param: str = "payment_method"
+) -> dict[str, Any]:
+    """``POST /v1/customers`` with ``payment_method``: attach it (a copy for test ids) to the new customer."""
+    if not is_test_id(pm_id) and is_consumed(ctx, pm_id):
+        raise invalid_request(ATTACH_AFTER_CONSUMED, param=param)
+    return attach_to(ctx, materialize(ctx, pm_id, param=param, status=400), customer_id)
 
 
 def _validate_expiry(ctx: Context, exp_month: Any, exp_year: Any) -> tuple[int, int]:
@@ -298,6 +340,8 @@ def attach(ctx: Context) -> dict[str, Any]:
     if not customer:
         raise parameter_missing("customer")
     pm_id = ctx.path["payment_method"]
+    if not is_test_id(pm_id) and is_consumed(ctx, pm_id):
+        raise invalid_request(ATTACH_AFTER_CONSUMED, param="payment_method")
     pm = materialize(ctx, pm_id, param="payment_method", status=404)
     ctx.load("customer", str(customer), param="customer", status=400)
     owner = pm.get("customer")
@@ -320,6 +364,7 @@ def detach(ctx: Context) -> dict[str, Any]:
     previous = {"customer": pm["customer"]}
     pm["customer"] = None
     ctx.save(pm)
+    mark_consumed(ctx, pm)
     ctx.emit("payment_method.detached", copy.deepcopy(pm), previous_attributes=previous)
     return pm
 

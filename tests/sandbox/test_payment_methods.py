@@ -218,3 +218,44 @@ def test_setup_intent_without_return_url_under_automatic_payment_methods(
     with pytest.raises(stripe.InvalidRequestError) as caught:
         stripe_client.v1.setup_intents.confirm(si.id, {"payment_method": "pm_card_visa"})
     assert str(caught.value.user_message).startswith("A `return_url` must be specified")
+
+
+def test_a_payment_method_used_without_a_customer_cannot_be_reused(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    pm = stripe_client.v1.payment_methods.create({"type": "card", "card": {"token": "tok_visa"}})
+    first = stripe_client.v1.payment_intents.create(
+        {
+            "amount": 1000,
+            "currency": "usd",
+            "payment_method_types": ["card"],
+            "payment_method": pm.id,
+            "confirm": True,
+        }
+    )
+    assert first.status == "succeeded"
+    with pytest.raises(stripe.InvalidRequestError) as again:
+        stripe_client.v1.payment_intents.create(
+            {
+                "amount": 1000,
+                "currency": "usd",
+                "payment_method_types": ["card"],
+                "payment_method": pm.id,
+                "confirm": True,
+            }
+        )
+    assert str(again.value.user_message).startswith(
+        "The provided PaymentMethod was previously used with a PaymentIntent"
+    )
+    customer = stripe_client.v1.customers.create({"name": "Hal"})
+    with pytest.raises(stripe.InvalidRequestError) as attach:
+        stripe_client.v1.payment_methods.attach(pm.id, {"customer": customer.id})
+    assert "may not be used again" in str(attach.value.user_message)
+
+
+def test_customer_created_with_a_test_payment_method(stripe_client: stripe.StripeClient) -> None:
+    customer = stripe_client.v1.customers.create(
+        {"email": "ivy@example.com", "payment_method": "pm_card_mastercard"}
+    )
+    saved = stripe_client.v1.customers.payment_methods.list(customer.id)
+    assert [(p.card.brand, p.card.last4) for p in saved.data if p.card] == [("mastercard", "4444")]
