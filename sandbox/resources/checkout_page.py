@@ -299,7 +299,18 @@ def _new_payment_intent(ctx: Context, session: dict[str, Any], data: dict[str, A
 
 def _finish_payment(ctx: Context, session: dict[str, Any], pi: dict[str, Any], email: str | None) -> Outcome:
     if pi["status"] in ("succeeded", "requires_capture"):
-        return Outcome(redirect=sessions.complete(ctx, session, email=email, payment_intent=pi["id"]))
+        customer = None
+        if session.get("customer_creation") == "always" and not session.get("customer"):
+            # Checkout creates the customer once the payment went through, and links the payment to it.
+            customer = _ensure_customer(ctx, session, email, None)
+            for kind_id in (pi["id"], pi.get("latest_charge")):
+                obj = ctx.get(str(kind_id)) if kind_id else None
+                if obj is not None:
+                    obj["customer"] = customer
+                    ctx.save(obj)
+        return Outcome(
+            redirect=sessions.complete(ctx, session, email=email, payment_intent=pi["id"], customer=customer)
+        )
     if pi["status"] == "requires_action":
         return Outcome(authenticate=True)
     return Outcome(error=_message(pi, "last_payment_error"))

@@ -208,3 +208,14 @@ def test_subscription_mode_creates_the_subscription(stripe_client: stripe.Stripe
     sub = stripe_client.v1.subscriptions.retrieve(done.subscription)
     assert sub.status == "active"
     assert sub.customer == done.customer
+
+
+def test_customer_creation_always_makes_a_customer(stripe_client: stripe.StripeClient) -> None:
+    session = _payment_session(stripe_client, customer_creation="always")
+    assert session.url is not None
+    assert post_form(session.url, {"card": "4242424242424242", "email": "new@example.com"}).status == 303
+    done = stripe_client.v1.checkout.sessions.retrieve(session.id)
+    assert done.customer is not None
+    assert stripe_client.v1.customers.retrieve(done.customer).email == "new@example.com"
+    assert done.payment_intent is not None
+    assert stripe_client.v1.payment_intents.retrieve(done.payment_intent).customer == done.customer
