@@ -22,7 +22,15 @@ from starlette.responses import HTMLResponse, Response
 
 from sandbox import _billing as billing
 from sandbox import _errors as errors
-from sandbox._api import Context, apply_metadata, changed_fields, deleted, endpoint, route
+from sandbox._api import (
+    Context,
+    apply_metadata,
+    changed_fields,
+    deleted,
+    endpoint,
+    event_sink_factory,
+    route,
+)
 from sandbox._errors import StripeError
 from sandbox._ids import random_chars
 from sandbox._payment_amounts import MINIMUMS
@@ -469,6 +477,41 @@ def attempt_payment(
         code="invoice_payment_intent_requires_action",
         extra={"payment_intent": copy.deepcopy(pi)},
     )  # [U] the code is in Stripe's error-code list; the text follows its docs
+
+
+def on_payment_intent_succeeded(ctx: Context, pi: Mapping[str, Any]) -> JSONObject | None:
+    """The customer paid an invoice's PaymentIntent themselves (``confirmation_secret`` with Stripe.js, or
+    ``POST /v1/payment_intents/{id}/confirm``): the invoice becomes paid, and its subscription active."""
+    found = ctx.query(KIND, {"payments.data[0].payment.payment_intent": pi.get("id")})
+    if not found or found[0]["status"] not in ("open", "uncollectible"):
+        return None
+    invoice = found[0]
+    invoice["attempted"] = True
+    invoice["attempt_count"] = int(invoice.get("attempt_count") or 0) + 1
+    payment = _default_payment(invoice)
+    if payment is not None:
+        payment.update(status="paid", amount_paid=pi.get("amount"))
+        payment["status_transitions"]["paid_at"] = ctx.now()
+    return mark_paid(ctx, invoice, attempted=True)
+
+
+class InvoicePaymentWatcher:
+    """Settles invoices whose PaymentIntent succeeded outside ``/pay``. Stripe does this asynchronously as
+    well: the invoice turns paid shortly after ``payment_intent.succeeded``, not inside the confirm call."""
+
+    def __init__(self, runtime: Any) -> None:
+        self._runtime = runtime
+
+    def publish(self, account: str, events: list[JSONObject]) -> None:
+        for event in events:
+            if event.get("type") != "payment_intent.succeeded":
+                continue
+            pi = event["data"]["object"]
+            with self._runtime.context(account) as ctx:
+                on_payment_intent_succeeded(ctx, pi)
+
+
+event_sink_factory(InvoicePaymentWatcher)
 
 
 # --- endpoints -------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ cancellation, lists and search, and the package function Checkout calls."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -109,6 +110,28 @@ def test_default_incomplete_waits_for_the_customer(stripe_client: stripe.StripeC
     secret = sub.latest_invoice.confirmation_secret.client_secret
     pi = stripe_client.v1.payment_intents.retrieve(secret.split("_secret_")[0])
     assert pi.status == "requires_payment_method"
+
+
+def test_confirming_the_invoice_payment_intent_activates_it(
+    stripe_client: stripe.StripeClient, sandbox: sandbox.SandboxHandle
+) -> None:
+    cus = customer(stripe_client)
+    sub = _create(
+        stripe_client,
+        customer=cus.id,
+        items=[{"price": monthly_price(stripe_client).id}],
+        payment_behavior="default_incomplete",
+    )
+    pi_id = sub.latest_invoice.confirmation_secret.client_secret.split("_secret_")[0]
+    stripe_client.v1.payment_intents.confirm(pi_id, params={"payment_method": "pm_card_visa"})
+    # Like Stripe, the invoice settles right after payment_intent.succeeded, not inside the confirm call.
+    sandbox.runtime.drain()
+    deadline = time.monotonic() + 10
+    while stripe_client.v1.subscriptions.retrieve(sub.id).status != "active" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert stripe_client.v1.subscriptions.retrieve(sub.id).status == "active"
+    invoice = stripe_client.v1.invoices.retrieve(sub.latest_invoice.id)
+    assert (invoice.status, invoice.amount_paid) == ("paid", sub.latest_invoice.amount_due)
 
 
 def test_without_a_payment_method_allow_incomplete_is_refused(stripe_client: stripe.StripeClient) -> None:
