@@ -551,7 +551,8 @@ def save_env_file(connection: Connection, path: str | os.PathLike[str]) -> None:
     if target.exists():
         with open(target, encoding="utf-8", newline="") as handle:  # keep CRLF files CRLF
             existing = handle.read()
-    text = _update_text(existing, _values(connection))
+    # A new (or blank) file gets the commented layout; an existing one is edited in place.
+    text = render_env(connection) if not existing.strip() else _update_text(existing, _values(connection))
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         os.fchmod(fd, 0o600)

@@ -117,7 +117,10 @@ class Secret:
         if not isinstance(other, Secret):
             return NotImplemented
         # Constant-time, so comparing a guess against a stored key leaks nothing through timing.
-        return hmac.compare_digest(self._value.encode("utf-8"), other._value.encode("utf-8"))
+        # surrogatepass: a pasted value may hold lone surrogates, which plain UTF-8 cannot encode.
+        mine = self._value.encode("utf-8", "surrogatepass")
+        theirs = other._value.encode("utf-8", "surrogatepass")
+        return hmac.compare_digest(mine, theirs)
 
     def __hash__(self) -> int:
         return hash(("Secret", self._value))

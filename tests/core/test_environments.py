@@ -284,6 +284,12 @@ class TestEnvFile:
         assert "sk_test_b" not in text
         assert "KEEP=1\n" in text
 
+    def test_new_file_gets_the_commented_layout(self, tmp_path: Path) -> None:
+        path = tmp_path / ".env"
+        save_env_file(FULL, path)
+        assert path.read_text() == render_env(FULL)
+        assert "# Production" in path.read_text()
+
     def test_no_temp_files_left(self, tmp_path: Path) -> None:
         path = tmp_path / ".env"
         save_env_file(FULL, path)

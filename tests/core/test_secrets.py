@@ -131,6 +131,10 @@ class TestSecret:
         assert KEY not in caplog.text
         assert mask(KEY) in caplog.text
 
+    def test_equality_with_lone_surrogates(self) -> None:
+        assert Secret("\ud800abc") == Secret("\ud800abc")
+        assert Secret("\ud800abc") != Secret("\ud801abc")
+
     @given(st.text(min_size=1, max_size=200))
     def test_no_textual_form_contains_a_long_secret(self, value: str) -> None:
         s = Secret(value)
