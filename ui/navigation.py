@@ -65,6 +65,14 @@ PAGES: tuple[PageSpec, ...] = (
         section="Playground",
         heading="Request log",
     ),
+    PageSpec(
+        path="pages/webhooks.py",
+        title="Webhooks",
+        icon=":material/webhook:",
+        url_path="webhooks",
+        section="Playground",
+        heading="Webhooks",
+    ),
 )
 
 

@@ -1,0 +1,187 @@
+"""This session's webhook endpoint on the sandbox, the recent-events list, and the connection's settings.
+
+The endpoint (its path token, id and ``whsec_`` secret) lives in the session: it is this person's, and the
+receiver only knows the token. Every call goes through :func:`ui.request_log.call`, so it is logged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from core import webhooks
+from core.environments import Connection, Environment, check_environment
+from core.findings import Finding
+from core.runner import Target
+from core.secrets import Secret
+from ui import request_log, state, target_picker, webhook_receiver
+
+ENDPOINT = "webhooks_endpoint"
+ENABLED_EVENTS = ["*"]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A registered endpoint: the sandbox's ``we_…`` id, where it points, and its signing secret."""
+
+    id: str
+    token: str
+    url: str
+    secret: Secret
+    api_base: str
+
+
+def endpoint(target: Target) -> Endpoint | None:
+    """This session's endpoint on ``target`` (re-registered with the receiver after an app restart)."""
+    current = st.session_state.get(ENDPOINT)
+    if not isinstance(current, Endpoint) or current.api_base != target.api_base:
+        return None
+    inbox = webhook_receiver.receiver().inbox
+    if not inbox.knows(current.token):
+        inbox.register(current.token, current.secret)
+    return current
+
+
+def register(target: Target) -> str | None:
+    """Create a sandbox webhook endpoint pointing at this session's receiver path; None or the error text."""
+    receiver = webhook_receiver.receiver()
+    token = webhook_receiver.new_token()
+    url = receiver.url_for(token)
+    params: dict[str, Any] = {
+        "url": url,
+        "enabled_events": ENABLED_EVENTS,
+        "description": "Stripe Setup Playground receiver",
+    }
+    client = target_picker.clients().get(target.secret, target.api_base)
+    raw: dict[str, str] = {}
+
+    def send() -> Any:
+        created = client.v1.webhook_endpoints.create(params)
+        # Stripe shows the signing secret only in the create answer; the log keeps a masked copy.
+        raw["secret"] = str(created.secret)
+        return created
+
+    created, entry = request_log.call(
+        "create_webhook_endpoint", "POST", "/v1/webhook_endpoints", params, send, target=target
+    )
+    if entry.error is not None or "secret" not in raw:
+        return str((entry.error or {}).get("message", "The endpoint was created without a signing secret."))
+    secret = Secret(raw.pop("secret"))
+    receiver.inbox.register(token, secret)
+    st.session_state[ENDPOINT] = Endpoint(str(created["id"]), token, url, secret, str(target.api_base))
+    return None
+
+
+def remove(target: Target) -> None:
+    current = endpoint(target)
+    if current is None:
+        return
+    client = target_picker.clients().get(target.secret, target.api_base)
+    request_log.call(
+        "delete_webhook_endpoint",
+        "DELETE",
+        f"/v1/webhook_endpoints/{current.id}",
+        {},
+        lambda: client.v1.webhook_endpoints.delete(current.id),
+        target=target,
+    )
+    webhook_receiver.receiver().inbox.unregister(current.token)
+    st.session_state.pop(ENDPOINT, None)
+
+
+def send_forged(target: Target) -> int:
+    """POST an event signed with the wrong secret to this session's receiver: it must answer 400."""
+    import urllib.error
+    import urllib.request
+
+    current = endpoint(target)
+    if current is None:
+        return 0
+    body = json.dumps({"id": "evt_forged", "object": "event", "type": "payment_intent.succeeded"})
+    header = webhooks.sign(body, "whsec_" + "not_the_endpoint_secret")
+    request = urllib.request.Request(  # noqa: S310 - our own loopback receiver
+        current.url, data=body.encode(), method="POST", headers={"Stripe-Signature": header}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def feed(target: Target) -> pd.DataFrame:
+    current = endpoint(target)
+    items = webhook_receiver.receiver().inbox.received(current.token) if current else []
+    return pd.DataFrame(
+        [webhook_receiver.summary(i) for i in items],
+        columns=["received", "answered", "signature", "event type", "event id", "object id", "detail"],
+    )
+
+
+def recent_events(target: Target, limit: int = 20, event_type: str = "") -> tuple[pd.DataFrame, str | None]:
+    """``GET /v1/events`` for any connection, as a small table; the error text if it failed."""
+    params: dict[str, Any] = {"limit": limit}
+    if event_type.strip():
+        params["type"] = event_type.strip()
+    client = target_picker.clients().get(target.secret, target.api_base)
+    answer, entry = request_log.call(
+        "list_events", "GET", "/v1/events", params, lambda: client.v1.events.list(params), target=target
+    )
+    if entry.error is not None:
+        return pd.DataFrame(), str(entry.error.get("message"))
+    rows = []
+    for event in answer.get("data", []) if isinstance(answer, dict) else []:
+        obj = (event.get("data") or {}).get("object") or {}
+        rows.append(
+            {
+                "id": event.get("id"),
+                "type": event.get("type"),
+                "created": dt.datetime.fromtimestamp(int(event.get("created") or 0), tz=dt.UTC),
+                "object id": obj.get("id"),
+                "pending webhooks": event.get("pending_webhooks"),
+                "livemode": event.get("livemode"),
+            }
+        )
+    return pd.DataFrame(rows), None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A connection environment's webhook settings as the setup guide names them (secret masked)."""
+
+    where: str
+    enabled: bool
+    path: str
+    secret_masked: str | None
+    findings: list[Finding]
+
+
+def connection_settings() -> list[Settings]:
+    """Every environment of every connection, with the checks ``core.environments`` makes on its webhook."""
+    found: list[Settings] = []
+    for connection in st.session_state.get(state.CONNECTIONS, []):
+        if not isinstance(connection, Connection):
+            continue
+        for env in Environment:
+            config = connection[env]
+            hook = config.webhook
+            checks = [
+                f
+                for f in check_environment(env, config)
+                if (f.field or "").split(".")[-1].startswith("webhook")
+            ]
+            found.append(
+                Settings(
+                    where=f"{connection.name} · {env.label}",
+                    enabled=hook.enabled,
+                    path=hook.path,
+                    secret_masked=hook.signing_secret.masked if hook.signing_secret else None,
+                    findings=checks,
+                )
+            )
+    return found

@@ -1,0 +1,93 @@
+"""The signature verifier: paste a payload, a ``Stripe-Signature`` header and a ``whsec_`` secret, and get
+Stripe's exact verdict (``core.webhooks``) with what it means and how to fix it.
+
+"Fill in a signed example" makes a fresh example secret and signs a small event with it, so a person can
+break it on purpose (edit one character of the body, change the secret) and see each verdict.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import string
+import time
+
+import streamlit as st
+
+from core import webhooks
+from core.secrets import Secret
+from ui.findings import escape_markdown
+
+PAYLOAD = "webhooks_verify_payload"
+HEADER = "webhooks_verify_header"
+SECRET = "webhooks_verify_secret"  # noqa: S105 - a widget key, not a secret
+TOLERANCE = "webhooks_verify_tolerance"
+VERDICT = "webhooks_verify_verdict"
+
+
+def _example() -> None:
+    """Button callback: a signed example event, signed now with a fresh example secret."""
+    secret = "whsec_" + "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
+    body = json.dumps(
+        {
+            "id": "evt_example",
+            "object": "event",
+            "type": "checkout.session.completed",
+            "created": int(time.time()),
+            "data": {"object": {"id": "cs_test_example", "object": "checkout.session", "status": "complete"}},
+        },
+        indent=2,
+    )
+    st.session_state[PAYLOAD] = body
+    st.session_state[HEADER] = webhooks.sign(body, secret)
+    st.session_state[SECRET] = secret
+    st.session_state.pop(VERDICT, None)
+
+
+def draw() -> None:
+    st.button(
+        "Fill in a signed example",
+        key="webhooks_verify_example",
+        on_click=_example,
+        icon=":material/edit_note:",
+    )
+    st.text_area("Payload (the raw request body, exactly as received)", key=PAYLOAD, height=160)
+    st.text_input("Stripe-Signature header", key=HEADER, placeholder="t=1700000000,v1=5257a8…")
+    st.text_input("Signing secret", key=SECRET, type="password", placeholder="whsec_…", autocomplete="off")
+    st.number_input(
+        "Tolerance (seconds; 0 turns the age check off)",
+        min_value=0,
+        value=webhooks.DEFAULT_TOLERANCE,
+        step=60,
+        key=TOLERANCE,
+    )
+    if st.button("Verify", type="primary", key="webhooks_verify_run", icon=":material/verified:"):
+        secret_text = st.session_state.get(SECRET) or ""
+        st.session_state[VERDICT] = webhooks.verify(
+            st.session_state.get(PAYLOAD) or "",
+            st.session_state.get(HEADER) or None,
+            Secret(secret_text) if secret_text else None,
+            tolerance=int(st.session_state.get(TOLERANCE) or 0) or None,
+        )
+    verdict = st.session_state.get(VERDICT)
+    if isinstance(verdict, webhooks.Verdict):
+        show(verdict)
+
+
+def show(verdict: webhooks.Verdict) -> None:
+    """Stripe's message verbatim (as code, so it reads exactly), then the explanation and the fix."""
+    if verdict.ok:
+        st.success(escape_markdown(verdict.title), icon=":material/verified:")
+        st.caption(escape_markdown(verdict.explanation))
+    else:
+        st.error(
+            f"**Rejected ({verdict.code})**  \n{escape_markdown(verdict.explanation)}",
+            icon=":material/gpp_bad:",
+        )
+        if verdict.stripe_message:
+            st.markdown("stripe-python says:")
+            st.code(verdict.stripe_message, language=None)
+        if verdict.fix:
+            st.info(escape_markdown(verdict.fix), icon=":material/build:")
+    for hint in verdict.hints:
+        st.warning(escape_markdown(hint), icon=":material/warning:")
