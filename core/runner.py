@@ -16,12 +16,12 @@ import datetime as dt
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 import stripe
 
-from core import catalog
+from core import catalog, pitfalls
 from core._runner_inputs import Prepared, prepare
 from core.catalog import Action
 from core.client import (
@@ -37,15 +37,12 @@ from core.client import (
 from core.environments import Connection, Environment
 from core.findings import Finding, Severity
 from core.keys import KeyField, inspect_key
-from core.permissions import KeyKnowledge, how_to_grant, slugs_in_message
+from core.permissions import KeyKnowledge
 from core.results import RequestRecord, RunResult, StripeErrorInfo, redact_params, to_table
 from core.secrets import Secret, redact
 from core.snippets import snippets_for
 
 MAX_LOAD_ALL: Final = 1000  # objects; "load all" on a big account must not run for minutes
-CANCELABLE_PI_STATUSES: Final = frozenset(
-    {"requires_payment_method", "requires_capture", "requires_confirmation", "requires_action", "processing"}
-)
 WRITE_SAFE_ENVIRONMENTS: Final = frozenset({"production"})
 
 
@@ -269,16 +266,14 @@ def _known_permission_findings(action: Action, knowledge: KeyKnowledge) -> list[
     if action.permission not in knowledge.missing:
         return []
     return [
-        Finding(
-            "permission.known_missing",
-            Severity.ERROR,
-            f"This restricted key lacks `{action.permission}` (Stripe answered 403 earlier), so "
-            f"{action.name} would fail the same way.",
-            how_to_grant(action.permission) + " Then re-check the key's permissions to clear this.",
-            doc_url="https://docs.stripe.com/keys/restricted-api-keys",
-            field=None,
-            pitfall="restricted_key_permissions",
+        replace(
+            f,
+            code="permission.known_missing",
+            message=f"{f.message} Stripe answered 403 for it earlier, so {action.name} would fail the "
+            "same way.",
+            fix=f"{f.fix} Then re-check the key's permissions (or run again after editing the key).",
         )
+        for f in pitfalls.missing_permission(action.permission)
     ]
 
 
@@ -295,29 +290,7 @@ def _cancel_preflight(call: _Call, client: stripe.StripeClient) -> list[Finding]
         call.requests.append(_record(call, retrieve, {"id": intent_id}, {}, started, error=error, key=None))
         return []  # the cancel itself will fail the same way and explain it
     call.requests.append(_record(call, retrieve, {"id": intent_id}, {}, started, response=intent, key=None))
-    status = str(getattr(intent, "status", ""))
-    if status in CANCELABLE_PI_STATUSES:
-        return []
-    what = (
-        "has already succeeded: the money was collected, so it can only be refunded"
-        if status == "succeeded"
-        else "is already canceled"
-        if status == "canceled"
-        else f"has status {status}"
-    )
-    return [
-        Finding(
-            "pitfall.payment_intent_not_cancelable",
-            Severity.ERROR,
-            f"Payment Intent {intent_id} {what}. Stripe only cancels a Payment Intent whose status is "
-            f"{', '.join(sorted(CANCELABLE_PI_STATUSES))}.",
-            "Use Refund Payment for a succeeded payment; check the status with Retrieve Payment Intent "
-            "and your flow (is something canceling twice?).",
-            doc_url="https://docs.stripe.com/api/payment_intents/cancel",
-            field="id",
-            pitfall="payment_intent_cannot_be_canceled",
-        )
-    ]
+    return pitfalls.cancel_not_allowed(str(getattr(intent, "status", "")), intent_id)
 
 
 def _refund_preflight(call: _Call, client: stripe.StripeClient) -> list[Finding]:
@@ -576,8 +549,8 @@ def _failed(call: _Call, error: BaseException, started: float, knowledge: KeyKno
 
 def _guidance(call: _Call, error: BaseException, knowledge: KeyKnowledge | None) -> list[Finding]:
     """The pitfall catalog's reading of the error, with this call's specifics filled in."""
-    findings: list[Finding] = []
     if isinstance(error, stripe.APIConnectionError):
+        # Ours names the address that failed and what to do about it (sandbox vs Stripe).
         return [
             Finding(
                 "network.unreachable",
@@ -586,40 +559,18 @@ def _guidance(call: _Call, error: BaseException, knowledge: KeyKnowledge | None)
                 "Nothing was created: retry when the address is reachable (the same submission key is safe "
                 "to reuse).",
                 doc_url="https://status.stripe.com",
+                pitfall="stripe_unreachable",
             )
         ]
-    if isinstance(error, stripe.PermissionError):
-        message = str(error.user_message or error)
-        slugs = slugs_in_message(message) or [call.action.permission]
-        if knowledge is not None:
-            knowledge.learn_from_error(error, call.action)
-        slug_text = " or ".join(f"`{s}`" for s in slugs)
-        findings.append(
-            Finding(
-                "permission.missing",
-                Severity.ERROR,
-                f"This restricted key lacks {slug_text}, so Stripe refused {call.action.name} (403).",
-                how_to_grant(slugs[0]),
-                doc_url="https://docs.stripe.com/keys/restricted-api-keys",
-                pitfall="restricted_key_permissions",
-            )
-        )
     if isinstance(error, stripe.StripeError):
-        try:
-            from core import pitfalls
-        except ImportError:  # pragma: no cover - core.pitfalls is part of core
-            return findings
-        for finding in pitfalls.from_stripe_error(error):
-            if any(f.code == finding.code for f in findings):
-                continue
-            findings.append(finding)
-        return findings
-    findings.append(
+        if isinstance(error, stripe.PermissionError) and knowledge is not None:
+            knowledge.learn_from_error(error, call.action)
+        return pitfalls.from_stripe_error(error, key=call.target.secret)
+    return [
         Finding(
             "runner.unexpected",
             Severity.ERROR,
             f"The call failed before Stripe answered: {type(error).__name__}: {redact(str(error))}",
             "Check the inputs; if this keeps happening it is a bug in the playground.",
         )
-    )
-    return findings
+    ]

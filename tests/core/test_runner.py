@@ -273,7 +273,8 @@ def test_restricted_key_403_names_the_permission_and_is_remembered(
     assert result.request is not None
     assert result.request.status == 403
     first = result.guidance[0]
-    assert first.code == "permission.missing"
+    assert first.code == "pitfall.missing_permission"
+    assert first.pitfall == "restricted_key_permissions"
     assert "lacks `rak_plan_write`" in first.message
     assert "API keys → edit the key → Prices: Write" in first.fix
     assert "rak_plan_write" in knowledge.missing
@@ -310,7 +311,7 @@ def test_cancel_of_a_succeeded_payment_intent_is_blocked_before_the_call(target:
     assert result.blocked
     finding = result.warnings[-1]
     assert finding.code == "pitfall.payment_intent_not_cancelable"
-    assert "already succeeded" in finding.message
+    assert "has succeeded" in finding.message
     assert "Refund Payment" in finding.fix
     assert [r.action_id for r in result.requests] == ["retrieve_payment_intent", "cancel_payment_intent"]
     assert result.requests[0].sent
