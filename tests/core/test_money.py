@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from babel.numbers import format_currency as babel_format_currency
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +23,10 @@ from core.money import (
     preview,
     to_minor,
 )
+
+
+def babel_default(code: str) -> str:
+    return str(babel_format_currency(1000, code.upper(), locale="en_US"))
 
 
 def codes(findings: list[Finding] | tuple[Finding, ...]) -> list[str]:
@@ -131,6 +136,18 @@ class TestFormat:
     )
     def test_en_us(self, amount: int, code: str, expected: str) -> None:
         assert format_minor(amount, code) == expected
+
+    def test_stripe_decimals_win_over_cldr(self) -> None:
+        # CLDR (Babel's default) writes these with 0 decimals; Stripe's API counts two.
+        for code in ("lbp", "rsd", "afn", "std", "sll", "yer"):
+            assert babel_default(code) == f"{code.upper()}1,000"
+            assert format_minor(1000, code) == f"{code.upper()}10.00"
+            assert to_minor(f"{code.upper()}10.00", code) == 1000
+        # ISK/UGX: CLDR 0 decimals, Stripe's integer still ×100.
+        assert format_minor(100000, "isk") == "ISK1,000"
+        assert to_minor("ISK1,000", "isk") == 100000
+        # HUF/TWD charges keep two decimals.
+        assert format_minor(1050, "twd") == "NT$10.50"
 
     def test_other_locales(self) -> None:
         assert format_minor(123456, "eur", "de_DE") == "1.234,56\xa0€"
