@@ -341,6 +341,9 @@ def create(ctx: Context) -> dict[str, Any]:
     session_id = ctx.new_id("cs_test")
     sub_data = p.get("subscription_data") or {}
     pi_data = p.get("payment_intent_data") or {}
+    if mode == "subscription" and sub_data.get("trial_period_days") not in (None, "", 0, "0"):
+        # A trial defers the first payment: nothing is due today. [U] Stripe reports 0 for both totals.
+        subtotal = 0
     session: dict[str, Any] = {
         "id": session_id,
         "object": KIND,

@@ -219,3 +219,32 @@ def test_customer_creation_always_makes_a_customer(stripe_client: stripe.StripeC
     assert stripe_client.v1.customers.retrieve(done.customer).email == "new@example.com"
     assert done.payment_intent is not None
     assert stripe_client.v1.payment_intents.retrieve(done.payment_intent).customer == done.customer
+
+
+def test_subscription_with_a_trial_needs_no_payment_today(stripe_client: stripe.StripeClient) -> None:
+    price = stripe_client.v1.prices.create(
+        {
+            "currency": "usd",
+            "unit_amount": 1500,
+            "recurring": {"interval": "month"},
+            "product_data": {"name": "Max"},
+        }
+    )
+    session = stripe_client.v1.checkout.sessions.create(
+        {
+            "mode": "subscription",
+            "success_url": SUCCESS,
+            "line_items": [{"price": price.id, "quantity": 1}],
+            "subscription_data": {"trial_period_days": 14, "metadata": {"plan": "max"}},
+        }
+    )
+    assert (session.amount_total, session.payment_status) == (0, "unpaid")
+    assert session.url is not None
+    assert post_form(session.url, {"card": "4242424242424242", "email": "trial@example.com"}).status == 303
+    done = stripe_client.v1.checkout.sessions.retrieve(session.id)
+    assert (done.status, done.payment_status) == ("complete", "no_payment_required")
+    assert done.subscription is not None
+    sub = stripe_client.v1.subscriptions.retrieve(done.subscription)
+    assert sub.status == "trialing"
+    assert sub.metadata is not None
+    assert sub.metadata.to_dict() == {"plan": "max"}

@@ -449,3 +449,26 @@ def test_create_and_confirm_for_billing_never_raises_on_a_decline(
     assert (pi["last_payment_error"] or {}).get("code") == error_code
     stored = stripe_client.v1.payment_intents.retrieve(pi["id"])
     assert (stored.status, stored.description, stored.amount) == (status, "Invoice 0001", 1200)
+
+
+def test_error_on_requires_action_fails_instead_of_asking(stripe_client: stripe.StripeClient) -> None:
+    with pytest.raises(stripe.CardError) as caught:
+        _pi(
+            stripe_client,
+            payment_method="pm_card_authenticationRequired",
+            confirm=True,
+            error_on_requires_action=True,
+        )
+    assert caught.value.code == "authentication_required"
+    with pytest.raises(stripe.InvalidRequestError) as refused:
+        stripe_client.v1.payment_intents.create(
+            {
+                "amount": 1000,
+                "currency": "usd",
+                "payment_method": "pm_card_visa",
+                "confirm": True,
+                "return_url": "https://example.com/back",
+                "error_on_requires_action": True,
+            }
+        )
+    assert refused.value.param == "error_on_requires_action"
