@@ -4,6 +4,9 @@ Keys, money, environments and connections, pitfalls, the action catalog and its 
 Nothing here imports Streamlit, so the same code serves the app, notebooks and scripts.
 """
 
+from core.catalog import Action, Availability, InputKind
+from core.client import ClientCache, build_client
+from core.connection_test import ConnectionReport, check_connection
 from core.environments import (
     Connection,
     Environment,
@@ -27,31 +30,51 @@ from core.money import (
     preview,
     to_minor,
 )
+from core.permissions import KeyKnowledge, PermissionMatrix, check_permissions
 from core.pitfalls import CATALOG, Pitfall, from_stripe_error
+from core.results import RequestRecord, RunResult
+from core.runner import Target, new_submission_key, run, target_for
 from core.secrets import Secret, mask, redact
+from core.snippets import Snippets, snippets_for
+from core.webhooks import Verdict
 
 # Curated public names, one per line and sorted; add new modules' names in order.
 __all__ = [
     "CATALOG",
+    "Action",
     "AmountError",
     "AmountPreview",
+    "Availability",
+    "ClientCache",
     "Connection",
+    "ConnectionReport",
     "Currency",
     "Environment",
     "EnvironmentConfig",
     "Finding",
+    "InputKind",
     "KeyField",
     "KeyKind",
+    "KeyKnowledge",
     "KeyReport",
     "Mode",
+    "PermissionMatrix",
     "Pitfall",
     "Purpose",
+    "RequestRecord",
+    "RunResult",
     "Secret",
     "Severity",
+    "Snippets",
+    "Target",
+    "Verdict",
     "WebhookSettings",
+    "build_client",
     "check_amount",
+    "check_connection",
     "check_environment",
     "check_key_pair",
+    "check_permissions",
     "connection_from_env",
     "format_minor",
     "from_stripe_error",
@@ -59,9 +82,13 @@ __all__ = [
     "inspect_key",
     "load_env_file",
     "mask",
+    "new_submission_key",
     "preview",
     "redact",
     "render_env",
+    "run",
     "save_env_file",
+    "snippets_for",
+    "target_for",
     "to_minor",
 ]
