@@ -472,3 +472,18 @@ def test_error_on_requires_action_fails_instead_of_asking(stripe_client: stripe.
             }
         )
     assert refused.value.param == "error_on_requires_action"
+
+
+def test_a_declined_confirm_is_replayed_by_its_idempotency_key(stripe_client: stripe.StripeClient) -> None:
+    """The decline is stored (PaymentIntent state, failed charge) and the 402 is what the key replays."""
+    pi = _pi(stripe_client)
+    options: Any = {"idempotency_key": "confirm-once-" + pi.id}
+    params = {"payment_method": "pm_card_visa_chargeDeclined"}
+    with pytest.raises(stripe.CardError) as first:
+        stripe_client.v1.payment_intents.confirm(pi.id, params, options)
+    with pytest.raises(stripe.CardError) as second:
+        stripe_client.v1.payment_intents.confirm(pi.id, params, options)
+    assert first.value.json_body == second.value.json_body
+    assert second.value.headers is not None
+    assert second.value.headers.get("Idempotent-Replayed") == "true"
+    assert len(stripe_client.v1.charges.list({"payment_intent": pi.id}).data) == 1
