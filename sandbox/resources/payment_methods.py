@@ -9,6 +9,7 @@ needs special access on real Stripe; the sandbox accepts test numbers because it
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from typing import Any
 
 from sandbox import _test_cards as cards
@@ -120,9 +121,7 @@ def build(
 
 def _default_expiry(ctx: Context) -> tuple[int, int]:
     # Stripe's test PaymentMethods carry a future expiry; any future date works the same.
-    import datetime as _dt
-
-    year = _dt.datetime.fromtimestamp(ctx.now(), tz=_dt.UTC).year
+    year = dt.datetime.fromtimestamp(ctx.now(), tz=dt.UTC).year
     return 12, year + 3
 
 
