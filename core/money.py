@@ -129,7 +129,9 @@ class CurrencyError(AmountError):
     """An unknown or malformed currency code."""
 
 
-def _purpose(purpose: Purpose | str) -> Purpose:
+def _purpose(purpose: Purpose | str | None) -> Purpose:
+    if not purpose:  # "not specified" (e.g. an input without a declared purpose) is a charge
+        return Purpose.PAYMENT
     try:
         return Purpose(purpose)
     except ValueError:
@@ -611,7 +613,7 @@ def check_amount(
     amount: int | str | float | Decimal,
     currency: str,
     *,
-    purpose: Purpose | str = Purpose.PAYMENT,
+    purpose: Purpose | str | None = Purpose.PAYMENT,
 ) -> list[Finding]:
     """Everything wrong with ``amount`` (MINOR units, as Stripe expects) for ``purpose`` in ``currency``.
 
@@ -884,7 +886,9 @@ class AmountPreview:
         return errors[0].message if errors else ""
 
 
-def preview(text: str | int, currency: str, *, purpose: Purpose | str = Purpose.PAYMENT) -> AmountPreview:
+def preview(
+    text: str | int, currency: str, *, purpose: Purpose | str | None = Purpose.PAYMENT
+) -> AmountPreview:
     """Parse a minor-unit field, show it as money and list its findings: "1000 usd → $10.00"."""
     purpose = _purpose(purpose)
     raw = str(text).strip() if not isinstance(text, str) else text.strip()

@@ -427,7 +427,7 @@ def production_on_test_key(
 
 
 def amount_findings(
-    amount: int | str, currency: str, *, purpose: Purpose | str = Purpose.PAYMENT
+    amount: int | str, currency: str, *, purpose: Purpose | str | None = Purpose.PAYMENT
 ) -> list[Finding]:
     """The amount checks of :func:`core.money.check_amount` (minor units; minimums, steps, "looks like
     dollars"); every finding about a known pitfall carries its id."""

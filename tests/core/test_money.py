@@ -367,6 +367,10 @@ class TestCheckAmount:
         assert codes(check_amount(1000, "USD")) == ["currency.uppercase"]
         assert codes(check_amount(1000, "xyz")) == ["currency.unknown"]
 
+    def test_unspecified_purpose_is_a_payment(self) -> None:
+        assert check_amount(10, "usd", purpose="") == check_amount(10, "usd", purpose="payment")
+        assert check_amount(10, "usd", purpose=None) == check_amount(10, "usd")
+
     def test_unknown_purpose(self) -> None:
         with pytest.raises(ValueError, match="purpose"):
             check_amount(1, "usd", purpose="tip")
