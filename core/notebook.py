@@ -333,11 +333,13 @@ def check_environment(
     )
     findings = _check_environment(env, config)
     errors = sum(1 for f in findings if f.is_error)
-    title = (
-        f"{env.label}: {errors} problem{'s' if errors != 1 else ''} to fix"
-        if errors
-        else f"{env.label}: the keys fit this environment"
-    )
+    warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
+    if errors:
+        title = f"{env.label}: {errors} problem{'s' if errors != 1 else ''} to fix"
+    elif warnings:
+        title = f"{env.label}: usable, but read the {warnings} warning{'s' if warnings != 1 else ''}"
+    else:
+        title = f"{env.label}: the keys fit this environment"
     return _findings_view(title, findings, value=findings)
 
 
