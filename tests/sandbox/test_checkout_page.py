@@ -248,3 +248,34 @@ def test_subscription_with_a_trial_needs_no_payment_today(stripe_client: stripe.
     assert sub.status == "trialing"
     assert sub.metadata is not None
     assert sub.metadata.to_dict() == {"plan": "max"}
+
+
+def test_next_action_redirect_page_authenticates_and_returns(stripe_client: stripe.StripeClient) -> None:
+    pi = stripe_client.v1.payment_intents.create(
+        {
+            "amount": 1000,
+            "currency": "usd",
+            "payment_method": "pm_card_authenticationRequired",
+            "confirm": True,
+            "return_url": "https://shop.example/back?order=9",
+        }
+    )
+    assert pi.next_action is not None
+    assert pi.next_action.redirect_to_url is not None
+    url = pi.next_action.redirect_to_url.url
+    assert url is not None
+    page = get(url)
+    assert page.status == 200
+    assert "$10.00" in page.text
+    assert get(url.split("?")[0]).status == 404  # the client_secret is the credential
+    answer = post_form(url.split("?")[0], {"client_secret": str(pi.client_secret), "outcome": "succeed"})
+    assert answer.status == 303
+    back = urlparse(answer.headers["location"])
+    query = parse_qs(back.query)
+    assert (back.netloc, query["order"], query["payment_intent"], query["redirect_status"]) == (
+        "shop.example",
+        ["9"],
+        [pi.id],
+        ["succeeded"],
+    )
+    assert stripe_client.v1.payment_intents.retrieve(pi.id).status == "succeeded"
