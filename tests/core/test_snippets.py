@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
+import os
+import shutil
+import subprocess
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -103,3 +107,47 @@ def test_python_snippet_runs_against_the_sandbox(
     client = stripe.StripeClient(account["secret_key"], base_addresses={"api": sandbox.api_base})
     listed = client.v1.products.list({"limit": 100})
     assert [p.id for p in listed.data].count(product.id) == 1
+
+
+def _curl(command: str, key: str) -> dict[str, Any]:
+    if shutil.which("curl") is None:  # pragma: no cover - curl ships with the Debian base image
+        pytest.skip("curl is not installed")
+    done = subprocess.run(
+        ["bash", "-c", command.replace("curl ", "curl -s ", 1)],
+        env={**os.environ, "STRIPE_SECRET_KEY": key},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    body: dict[str, Any] = json.loads(done.stdout)
+    return body
+
+
+def test_curl_snippet_runs_against_the_sandbox(sandbox: Any, account: dict[str, str]) -> None:
+    create = curl_snippet(
+        catalog.get("create_customer"),
+        {},
+        {"email": "curl@example.com", "metadata": {"note": "A&B = 1 + 2"}},
+        api_base=sandbox.api_base,
+        idempotency_key="curl-submission-1",
+    )
+    created = _curl(create, account["secret_key"])
+    assert created["object"] == "customer"
+    assert created["metadata"] == {"note": "A&B = 1 + 2"}  # encoded by curl, decoded by the server alike
+    assert _curl(create, account["secret_key"])["id"] == created["id"]  # same Idempotency-Key: replayed
+    listed = _curl(
+        curl_snippet(
+            catalog.get("list_customers"),
+            {},
+            {"email": "curl@example.com", "limit": 5},
+            api_base=sandbox.api_base,
+        ),
+        account["secret_key"],
+    )
+    assert [c["id"] for c in listed["data"]] == [created["id"]]
+    deleted = _curl(
+        curl_snippet(catalog.get("delete_customer"), {"id": created["id"]}, {}, api_base=sandbox.api_base),
+        account["secret_key"],
+    )
+    assert deleted["deleted"] is True
