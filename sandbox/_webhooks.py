@@ -17,6 +17,7 @@ import hmac
 import ipaddress
 import itertools
 import json
+import logging
 import secrets
 import string
 import threading
@@ -27,6 +28,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
+
+log = logging.getLogger("sandbox.webhooks")
 
 SIGNATURE_SCHEME = "v1"
 # Stripe's own deliveries identify themselves like this.
@@ -109,6 +112,8 @@ class EndpointTarget:
 
 EndpointLookup = Callable[[str], Sequence[EndpointTarget]]
 """Given an account id, its webhook endpoints (read from the store by the app that owns the dispatcher)."""
+DeliveredCallback = Callable[[str, str], None]
+"""Called with (account, event id) the first time an event reaches one of its endpoints."""
 
 
 @dataclass
@@ -212,8 +217,11 @@ class WebhookDispatcher:
         allow_hosts: Iterable[str] = (),
         retry: RetryPolicy | None = None,
         workers: int = 3,
+        on_delivered: DeliveredCallback | None = None,
     ) -> None:
         self._endpoints_for = endpoints_for
+        self._on_delivered = on_delivered
+        self._delivered: set[tuple[str, str]] = set()  # (event id, endpoint id) that succeeded once
         self.allow_hosts: tuple[str, ...] = tuple(allow_hosts)
         self.retry = retry or RetryPolicy()
         self._lock = threading.Condition()
@@ -408,11 +416,15 @@ class WebhookDispatcher:
             error = f"Could not connect: {exc}"
         took = int((time.monotonic() - clock) * 1000)
         ok = status is not None and 200 <= status < 300
+        first_success = False
         with self._lock:
             delivery.attempts.append(DeliveryAttempt(number, started, took, status, error, body))
             if ok:
                 delivery.status = "succeeded"
                 delivery.next_attempt_at = None
+                pair = (delivery.event_id, delivery.endpoint.id)
+                first_success = pair not in self._delivered
+                self._delivered.add(pair)
             elif number >= self.retry.max_attempts:
                 delivery.status = "failed"
                 delivery.next_attempt_at = None
@@ -421,3 +433,8 @@ class WebhookDispatcher:
                 delivery.next_attempt_at = time.time() + wait
                 heapq.heappush(self._queue, (time.monotonic() + wait, next(self._seq), delivery.id))
                 self._lock.notify()
+        if first_success and self._on_delivered is not None:
+            try:
+                self._on_delivered(delivery.account, delivery.event_id)
+            except Exception:  # bookkeeping must never stop deliveries
+                log.exception("could not record the delivery of %s", delivery.event_id)

@@ -33,13 +33,20 @@ def list_events(ctx: Context) -> JSONObject:
         raise errors.invalid_request(
             f"You may pass at most {MAX_TYPES} event types in types, got {len(many)}.", param="types"
         )
-    if isinstance(one, str) and "*" in one:
-        prefix, _ = type_matcher(one)
-        return ctx.list_response(
-            KIND, "/v1/events", predicate=lambda e: str(e.get("type", "")).startswith(prefix)
-        )
-    filters = {"type": one} if one is not None else {"type": list(many)} if many is not None else None
-    return ctx.list_response(KIND, "/v1/events", filters=filters)
+    delivered = ctx.params.get("delivery_success")
+    prefix = type_matcher(one)[0] if isinstance(one, str) and "*" in one else None
+    filters = {"type": list(many)} if many is not None else {"type": one} if prefix is None and one else {}
+
+    def wanted(event: JSONObject) -> bool:
+        if prefix is not None and not str(event.get("type", "")).startswith(prefix):
+            return False
+        # delivery_success: whether every endpoint got the event (pending_webhooks counts those still due).
+        return delivered is None or (int(event.get("pending_webhooks") or 0) == 0) == bool(delivered)
+
+    filtering = prefix is not None or delivered is not None
+    return ctx.list_response(
+        KIND, "/v1/events", filters=filters or None, predicate=wanted if filtering else None
+    )
 
 
 @endpoint("GET", "/v1/events/{id}", permission=PERMISSION)

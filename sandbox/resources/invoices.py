@@ -267,9 +267,21 @@ def refresh(ctx: Context, invoice: JSONObject) -> JSONObject:
     return invoice
 
 
+EMBEDDED_LINES = 10
+
+
 def public(invoice: Mapping[str, Any]) -> JSONObject:
-    """The invoice as the API shows it (``days_until_due`` is kept for finalization but is not a field)."""
-    return {k: copy.deepcopy(v) for k, v in invoice.items() if k != "days_until_due"}
+    """The invoice as the API shows it: ``days_until_due`` is kept for finalization but is not a field, and
+    ``lines`` carries the first 10 lines (``has_more`` says whether /lines has more), as Stripe's does.
+
+    ``confirmation_secret`` and ``payments`` are always present here; Stripe returns them only when expanded
+    ("includable" fields) [U]."""
+    shown = {k: copy.deepcopy(v) for k, v in invoice.items() if k != "days_until_due"}
+    lines = shown["lines"]["data"]
+    if len(lines) > EMBEDDED_LINES:
+        shown["lines"]["data"] = lines[:EMBEDDED_LINES]
+        shown["lines"]["has_more"] = True
+    return shown
 
 
 def save(ctx: Context, invoice: JSONObject) -> JSONObject:

@@ -651,7 +651,8 @@ def list_subscriptions(ctx: Context) -> JSONObject:
     )
 
 
-SEARCH_FIELDS = {"created": "number", "metadata": "metadata", "status": "string", "customer": "string"}
+# The fields Stripe documents for subscription search (docs.stripe.com/search#query-fields-for-subscriptions).
+SEARCH_FIELDS = {"created": "number", "metadata": "metadata", "status": "string"}
 
 
 @endpoint("GET", "/v1/subscriptions/search", permission=PERMISSION)

@@ -191,7 +191,15 @@ def make_dispatcher(runtime: Any) -> WebhookDispatcher:
         with runtime.store.transaction(account) as tx:
             return endpoint_targets(tx)
 
-    return WebhookDispatcher(endpoints_for)
+    def delivered(account: str, event_id: str) -> None:
+        # Stripe's pending_webhooks counts the endpoints that have not received the event yet.
+        with runtime.store.transaction(account) as tx:
+            event = tx.get(event_id)
+            if event is not None and event.get("pending_webhooks", 0) > 0:
+                event["pending_webhooks"] -= 1
+                tx.put(event)
+
+    return WebhookDispatcher(endpoints_for, on_delivered=delivered)
 
 
 def configure(

@@ -431,3 +431,15 @@ def test_a_slow_receiver_does_not_delay_the_api_call(acct: Account, receiver: Re
     assert acct.deliveries()[0]["status"] == "pending"
     (got,) = receiver.wait_for(1)
     assert got.event.data.object.id == product.id
+
+
+def test_pending_webhooks_drops_as_deliveries_succeed(acct: Account, receiver: Receiver) -> None:
+    receiver.secret = _endpoint(acct, receiver.url, ["product.created"])
+    _endpoint(acct, "http://127.0.0.1:9/nothing-listens", ["product.created"])
+    acct.client.v1.products.create(params={"name": "Counted"})
+    receiver.wait_for(1)
+    acct.wait_for_delivery(lambda ds: {d["status"] for d in ds} == {"succeeded", "failed"})
+    event = acct.client.v1.events.list(params={"type": "product.created"}).data[0]
+    assert event.pending_webhooks == 1  # delivered to one endpoint, never to the other
+    assert acct.client.v1.events.list(params={"delivery_success": True}).data == []
+    assert [e.id for e in acct.client.v1.events.list(params={"delivery_success": False}).data] == [event.id]
