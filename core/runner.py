@@ -21,7 +21,7 @@ from typing import Any, Final
 
 import stripe
 
-from core import catalog, pitfalls
+from core import catalog, money, pitfalls
 from core._runner_inputs import Prepared, prepare
 from core.catalog import Action
 from core.client import (
@@ -159,6 +159,10 @@ def run(
         call.warnings.extend(_cancel_preflight(call, stripe_client))
         if _has_errors(call.warnings):
             return _blocked(call)
+    if act.id == "capture_payment_intent":
+        call.warnings.extend(_capture_preflight(call, stripe_client))
+        if _has_errors(call.warnings):
+            return _blocked(call)
     if act.id == "refund_payment" and money_checks:
         call.warnings.extend(_refund_preflight(call, stripe_client))
         if _has_errors(call.warnings):
@@ -194,8 +198,6 @@ def _amount_findings(action: Action, prepared: Prepared) -> list[Finding]:
                     )
                 )
             continue
-        from core import money
-
         for f in money.check_amount(amount, currency, purpose=inp.amount_purpose or "payment"):
             findings.append(f if f.field else _with_field(f, inp.name))
     return findings
@@ -277,20 +279,55 @@ def _known_permission_findings(action: Action, knowledge: KeyKnowledge) -> list[
     ]
 
 
-def _cancel_preflight(call: _Call, client: stripe.StripeClient) -> list[Finding]:
-    """Read the PaymentIntent first: canceling a succeeded (or canceled) one is WeWeb's fourth pitfall."""
-    intent_id = call.prepared.path_args.get("id")
-    if not intent_id:
-        return []
+def _read_intent(call: _Call, client: stripe.StripeClient, intent_id: str) -> Any:
+    """Retrieve a PaymentIntent for a pre-flight check, recorded like any call; None when that failed.
+
+    A failed read does not block: the action itself then fails the same way and gets its guidance.
+    """
     retrieve = catalog.get("retrieve_payment_intent")
     started = time.perf_counter()
     try:
         intent = client.v1.payment_intents.retrieve(intent_id, options={"headers": dict(CLIENT_HEADERS)})
     except stripe.StripeError as error:
         call.requests.append(_record(call, retrieve, {"id": intent_id}, {}, started, error=error, key=None))
-        return []  # the cancel itself will fail the same way and explain it
+        return None
     call.requests.append(_record(call, retrieve, {"id": intent_id}, {}, started, response=intent, key=None))
+    return intent
+
+
+def _cancel_preflight(call: _Call, client: stripe.StripeClient) -> list[Finding]:
+    """Read the PaymentIntent first: canceling a succeeded (or canceled) one is WeWeb's fourth pitfall."""
+    intent_id = call.prepared.path_args.get("id")
+    intent = _read_intent(call, client, intent_id) if intent_id else None
+    if intent is None or intent_id is None:
+        return []
     return pitfalls.cancel_not_allowed(str(getattr(intent, "status", "")), intent_id)
+
+
+def _capture_preflight(call: _Call, client: stripe.StripeClient) -> list[Finding]:
+    """Only a requires_capture PaymentIntent can be captured, and not for more than was authorized."""
+    intent_id = call.prepared.path_args.get("id")
+    intent = _read_intent(call, client, intent_id) if intent_id else None
+    if intent is None or intent_id is None:
+        return []
+    found = pitfalls.capture_not_allowed(str(getattr(intent, "status", "")), intent_id)
+    amount = call.prepared.values.get("amount_to_capture")
+    capturable = getattr(intent, "amount_capturable", None)
+    currency = str(getattr(intent, "currency", "") or "")
+    if not found and isinstance(amount, int) and isinstance(capturable, int) and amount > capturable:
+        found.append(
+            Finding(
+                "amount.capture_exceeds_authorization",
+                Severity.ERROR,
+                f"Amount to capture {amount} ({money.format_minor(amount, currency)}) is more than the "
+                f"{capturable} ({money.format_minor(capturable, currency)}) that was authorized.",
+                "Capture at most the authorized amount (in the smallest currency unit), or leave it empty to "
+                "capture all of it.",
+                field="amount_to_capture",
+                pitfall="amounts_in_smallest_unit",
+            )
+        )
+    return found
 
 
 def _refund_preflight(call: _Call, client: stripe.StripeClient) -> list[Finding]:
@@ -299,19 +336,12 @@ def _refund_preflight(call: _Call, client: stripe.StripeClient) -> list[Finding]
     intent_id = call.prepared.values.get("payment_intent")
     if not isinstance(amount, int) or not isinstance(intent_id, str):
         return []
-    retrieve = catalog.get("retrieve_payment_intent")
-    started = time.perf_counter()
-    try:
-        intent = client.v1.payment_intents.retrieve(intent_id, options={"headers": dict(CLIENT_HEADERS)})
-    except stripe.StripeError as error:
-        call.requests.append(_record(call, retrieve, {"id": intent_id}, {}, started, error=error, key=None))
+    intent = _read_intent(call, client, intent_id)
+    if intent is None:
         return []
-    call.requests.append(_record(call, retrieve, {"id": intent_id}, {}, started, response=intent, key=None))
     received = getattr(intent, "amount_received", None)
     currency = str(getattr(intent, "currency", "") or "")
     if isinstance(received, int) and received and amount > received:
-        from core import money
-
         return [
             Finding(
                 "amount.refund_exceeds_payment",
@@ -321,7 +351,7 @@ def _refund_preflight(call: _Call, client: stripe.StripeClient) -> list[Finding]
                 "Leave the amount empty for a full refund, or enter at most the amount received, in the "
                 "smallest currency unit.",
                 field="amount",
-                pitfall="amounts_in_cents",
+                pitfall="amounts_in_smallest_unit",
             )
         ]
     return []

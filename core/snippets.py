@@ -134,7 +134,7 @@ def curl_snippet(
             head.append("-G")
     head.append(shlex.quote(url))
     parts: list[str] = [" ".join(head), f'-u "${KEY_ENV_VAR}:"']
-    if idempotency_key and action.method == "POST":
+    if idempotency_key and action.is_write:
         parts.append("-H " + shlex.quote(f"Idempotency-Key: {idempotency_key}"))
     for key, value in form_pairs(params):
         # -d sends bytes as they are; a value with spaces, & or = must be URL-encoded by curl.

@@ -349,9 +349,18 @@ def test_payment_intents(target: Target) -> None:
 def test_capture_and_cancel_payment_intent(target: Target) -> None:
     authorized = paid_intent(target, amount=5000, capture_method="manual")
     assert authorized["status"] == "requires_capture"
+    too_much = run(
+        "capture_payment_intent", {"id": authorized["id"], "amount_to_capture": 6000}, target=target
+    )
+    assert too_much.blocked
+    assert too_much.warnings[-1].code == "amount.capture_exceeds_authorization"
+    assert "$50.00" in too_much.warnings[-1].message
     captured = obj(target, "capture_payment_intent", id=authorized["id"], amount_to_capture=4000)
     assert captured["status"] == "succeeded"
     assert captured["amount_received"] == 4000
+    twice = run("capture_payment_intent", {"id": authorized["id"]}, target=target)
+    assert twice.blocked  # already captured: caught before the call
+    assert twice.warnings[-1].code == "pitfall.payment_intent_not_capturable"
 
     open_intent = obj(
         target, "create_payment_intent", amount=1000, currency="usd", payment_method_types="card"
