@@ -223,6 +223,7 @@ def create(
     cancel_at_period_end: bool = False,
     description: str | None = None,
     metadata: Mapping[str, str] | None = None,
+    save_default_payment_method: str = "off",
 ) -> JSONObject:
     """Create a subscription and its first invoice, pay it per ``payment_behavior`` and return it.
 
@@ -303,7 +304,7 @@ def create(
         "payment_settings": {
             "payment_method_options": None,
             "payment_method_types": None,
-            "save_default_payment_method": "off",
+            "save_default_payment_method": save_default_payment_method,
         },
         "pending_invoice_item_interval": None,
         "pending_setup_intent": None,
@@ -354,6 +355,8 @@ def create(
             if plan.error_if_declined:
                 raise failure
             status = plan.status_if_declined or "incomplete"
+        elif save_default_payment_method == "on_subscription" and not sub["default_payment_method"]:
+            sub["default_payment_method"] = _paid_with(ctx, invoice)
     sub["status"] = status
     sub["latest_invoice"] = invoice["id"]
     ctx.save(sub)
@@ -399,18 +402,35 @@ def create_from_checkout(
     )
 
 
+def _paid_with(ctx: Context, invoice: Mapping[str, Any]) -> str | None:
+    """The payment method that paid ``invoice`` (through its PaymentIntent)."""
+    for payment in (invoice.get("payments") or {}).get("data") or []:
+        pi = ctx.get(str(payment["payment"].get("payment_intent")))
+        if pi is not None and pi.get("status") == "succeeded" and pi.get("payment_method"):
+            return str(pi["payment_method"])
+    return None
+
+
 def after_invoice_paid(ctx: Context, sub_id: str, invoice: Mapping[str, Any]) -> None:
-    """An invoice of ``sub_id`` was paid later (``POST /v1/invoices/{id}/pay``): incomplete → active."""
+    """An invoice of ``sub_id`` was paid after the subscription was created (``/pay``, or its PaymentIntent
+    confirmed by the customer): incomplete → active, and with ``payment_settings.save_default_payment_method=
+    on_subscription`` the card that paid becomes the subscription's default payment method."""
     sub = ctx.get(sub_id)
     if sub is None or sub.get("object") != KIND:
         return
-    if sub["status"] not in ("incomplete", "past_due", "unpaid"):
-        return
     before = copy.deepcopy(sub)
-    trial_end = sub.get("trial_end")
-    sub["status"] = "trialing" if trial_end and trial_end > ctx.now() else "active"
-    ctx.save(sub)
-    ctx.emit("customer.subscription.updated", sub, changed_fields(before, sub))
+    if sub["status"] in ("incomplete", "past_due", "unpaid"):
+        trial_end = sub.get("trial_end")
+        sub["status"] = "trialing" if trial_end and trial_end > ctx.now() else "active"
+    settings = sub.get("payment_settings") or {}
+    if settings.get("save_default_payment_method") == "on_subscription" and not sub.get(
+        "default_payment_method"
+    ):
+        sub["default_payment_method"] = _paid_with(ctx, invoice)
+    previous = changed_fields(before, sub)
+    if previous:
+        ctx.save(sub)
+        ctx.emit("customer.subscription.updated", sub, previous)
 
 
 # --- endpoints -------------------------------------------------------------------------------------------
@@ -424,9 +444,38 @@ def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+# What POST /v1/subscriptions understands; anything else is refused by name rather than silently ignored.
+CREATE_PARAMS = (
+    "customer",
+    "items",
+    "payment_behavior",
+    "collection_method",
+    "days_until_due",
+    "trial_period_days",
+    "trial_end",
+    "default_payment_method",
+    "off_session",
+    "cancel_at_period_end",
+    "description",
+    "metadata",
+    "payment_settings",
+    "proration_behavior",
+    "currency",
+)
+
+
 @endpoint("POST", "/v1/subscriptions", permission=PERMISSION)
 def create_subscription(ctx: Context) -> JSONObject:
     p = ctx.params
+    for name in p:
+        if name not in CREATE_PARAMS:
+            # [U] The sandbox's own limitation, said plainly.
+            raise errors.invalid_request(
+                f"The local sandbox does not emulate `{name}` when creating a subscription. It supports: "
+                + ", ".join(CREATE_PARAMS)
+                + ".",
+                param=name,
+            )
     if not p.get("customer"):
         raise errors.parameter_missing("customer")
     customer = invoices.load_customer(ctx, p["customer"])
@@ -473,7 +522,16 @@ def create_subscription(ctx: Context) -> JSONObject:
         cancel_at_period_end=bool(p.get("cancel_at_period_end", False)),
         description=p.get("description") or None,
         metadata=apply_metadata({}, p.get("metadata")),
+        save_default_payment_method=str(
+            (p.get("payment_settings") or {}).get("save_default_payment_method") or "off"
+        ),
     )
+    if p.get("currency") and str(p["currency"]).lower() != sub["currency"]:
+        # [U] wording.
+        raise errors.invalid_request(
+            f"The currency {p['currency']} does not match the prices' currency {sub['currency']}.",
+            param="currency",
+        )
     return sub
 
 

@@ -121,9 +121,11 @@ def test_confirming_the_invoice_payment_intent_activates_it(
         customer=cus.id,
         items=[{"price": monthly_price(stripe_client).id}],
         payment_behavior="default_incomplete",
+        payment_settings={"save_default_payment_method": "on_subscription"},
     )
+    assert sub.payment_settings.save_default_payment_method == "on_subscription"
     pi_id = sub.latest_invoice.confirmation_secret.client_secret.split("_secret_")[0]
-    stripe_client.v1.payment_intents.confirm(pi_id, params={"payment_method": "pm_card_visa"})
+    paid = stripe_client.v1.payment_intents.confirm(pi_id, params={"payment_method": "pm_card_visa"})
     # Like Stripe, the invoice settles right after payment_intent.succeeded, not inside the confirm call.
     sandbox.runtime.drain()
     deadline = time.monotonic() + 10
@@ -132,6 +134,21 @@ def test_confirming_the_invoice_payment_intent_activates_it(
     assert stripe_client.v1.subscriptions.retrieve(sub.id).status == "active"
     invoice = stripe_client.v1.invoices.retrieve(sub.latest_invoice.id)
     assert (invoice.status, invoice.amount_paid) == ("paid", sub.latest_invoice.amount_due)
+    # payment_settings[save_default_payment_method]=on_subscription keeps the card that paid
+    assert stripe_client.v1.subscriptions.retrieve(sub.id).default_payment_method == paid.payment_method
+
+
+def test_unsupported_create_params_are_named(stripe_client: stripe.StripeClient) -> None:
+    cus = paying_customer(stripe_client)
+    with pytest.raises(stripe.InvalidRequestError) as info:
+        _create(
+            stripe_client,
+            customer=cus.id,
+            items=[{"price": monthly_price(stripe_client).id}],
+            billing_cycle_anchor=2000000000,
+        )
+    assert info.value.param == "billing_cycle_anchor"
+    assert "does not emulate" in info.value.error.message
 
 
 def test_without_a_payment_method_allow_incomplete_is_refused(stripe_client: stripe.StripeClient) -> None:
