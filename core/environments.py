@@ -27,7 +27,7 @@ from dotenv import dotenv_values
 from core import _docs
 from core.findings import Finding, Severity
 from core.keys import KeyField, KeyReport, Mode, check_key_pair, inspect_key
-from core.secrets import Secret
+from core.secrets import Secret, mask, redact
 
 __all__ = [
     "DEFAULT_CONNECTION_NAME",
@@ -171,6 +171,10 @@ def key_mode_findings(env: Environment, report: KeyReport, field_name: str) -> l
 _PATH_OK = re.compile(r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$")
 
 
+def _shown(path: str) -> str:
+    return redact(path)[:60]
+
+
 def _webhook_findings(env: Environment, hook: WebhookSettings) -> list[Finding]:
     findings: list[Finding] = []
     if not hook.enabled:
@@ -208,7 +212,7 @@ def _webhook_findings(env: Environment, hook: WebhookSettings) -> list[Finding]:
             _finding(
                 "env.webhook_path_malformed",
                 Severity.ERROR,
-                f"{env.label}: the webhook path '{path[:60]}' must start with '/'.",
+                f"{env.label}: the webhook path '{_shown(path)}' must start with '/'.",
                 f"Use '/{path.lstrip()}'.",
                 env,
                 "webhook_path",
@@ -222,7 +226,7 @@ def _webhook_findings(env: Environment, hook: WebhookSettings) -> list[Finding]:
             _finding(
                 "env.webhook_path_malformed",
                 Severity.ERROR,
-                f"{env.label}: the webhook path '{path[:60]}' {detail}; a path has no spaces, '?' or '#'.",
+                f"{env.label}: the webhook path '{_shown(path)}' {detail}; a path has no spaces, '?' or '#'.",
                 f"Use a plain path such as {DEFAULT_WEBHOOK_PATH}.",
                 env,
                 "webhook_path",
@@ -234,9 +238,8 @@ def _webhook_findings(env: Environment, hook: WebhookSettings) -> list[Finding]:
             _finding(
                 "env.webhook_path_api_prefix",
                 Severity.WARNING,
-                f"{env.label}: the webhook path '{path[:60]}' starts with /api, but WeWeb adds /api itself: "
-                "the "
-                f"endpoint would be …/api{path[:60]}.",
+                f"{env.label}: the webhook path '{_shown(path)}' starts with /api, but WeWeb adds /api "
+                f"itself: the endpoint would be …/api{_shown(path)}.",
                 f"Drop the leading /api from the path (e.g. {path[4:] or DEFAULT_WEBHOOK_PATH}), or make "
                 "sure the URL in Stripe really contains /api twice.",
                 env,
@@ -373,7 +376,8 @@ def _parse_bool(name: str, value: str) -> bool:
         return True
     if lowered in _FALSE:
         return False
-    raise EnvFileError(f"{name} must be true or false, got {value[:20]!r}.")
+    shown = repr(value) if len(value) <= 8 else f"a {len(value)}-character value ({mask(value)})"
+    raise EnvFileError(f"{name} must be true or false, got {shown}.")
 
 
 def connection_from_env(mapping: Mapping[str, str | None]) -> Connection | None:

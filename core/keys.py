@@ -211,7 +211,8 @@ _EDGE_JUNK = " \t\r\n\v\f\xa0\u202f\u2007\u3000" + _INVISIBLE
 _QUOTES = "\"'`\u2018\u2019\u201c\u201d\u00ab\u00bb"
 _BEARER_RE = re.compile(r"^(?:authorization\s*:\s*)?bearer\s+", re.IGNORECASE)
 _AUTH_ONLY_RE = re.compile(r"^authorization\s*:\s*", re.IGNORECASE)
-_ASSIGNMENT_RE = re.compile(r"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*[=:]\s*(?=\S)")
+# NAME=value, or "name: value" — but not "https://…".
+_ASSIGNMENT_RE = re.compile(r"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*(?:=|:(?!//))\s*(?=\S)")
 
 
 def _finding(
@@ -535,7 +536,9 @@ def _unrecognised(value: str, field: KeyField | None) -> Finding:
         "pk_test_ or pk_live_, the Secret key with sk_test_ or sk_live_, a restricted key with rk_…; the "
         "webhook signing secret (Developers → Webhooks → your endpoint) starts with whsec_."
     )
-    if value.startswith("eyJ"):
+    if re.match(r"^https?://", value, re.IGNORECASE):
+        message = f"{_the_value(field)} is a web address (URL), not a Stripe key."
+    elif value.startswith("eyJ"):
         message = (
             f"{_the_value(field)} looks like a JSON Web Token (it starts with 'eyJ'), e.g. a WeWeb, Supabase "
             "or Xano token, not a Stripe key."

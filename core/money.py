@@ -30,6 +30,7 @@ from babel.numbers import (
 from core import _currency_data as data
 from core import _docs
 from core.findings import Finding, Severity
+from core.secrets import redact
 
 __all__ = [
     "CURRENCIES",
@@ -153,6 +154,9 @@ def _f(
 
 
 def _short(text: str, limit: int = 40) -> str:
+    """User text quoted back in a message: key-shaped parts masked first (a key pasted into an amount field
+    must not come back whole), then cut to ``limit``."""
+    text = redact(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -386,6 +390,8 @@ def to_minor(text: str, currency: str, locale: str = "en_US") -> int:
     start, end = digits_at[0], digits_at[-1] + 1
     if start > 0 and s[start - 1] in (decimal_sym, "."):
         start -= 1  # ".50"
+    if end < len(s) and s[end] == decimal_sym:
+        end += 1  # "10." while typing
     number, prefix, suffix = s[start:end], s[:start].strip(), s[end:].strip()
 
     negative = False

@@ -210,6 +210,14 @@ class TestEnvMapping:
         with pytest.raises(EnvFileError, match="STRIPE_STAGING_WEBHOOK_ENABLED must be true or false"):
             connection_from_env({"STRIPE_STAGING_WEBHOOK_ENABLED": "maybe"})
 
+    def test_bad_boolean_never_echoes_a_key(self) -> None:
+        key = "sk_live_" + BODY
+        with pytest.raises(EnvFileError) as info:
+            connection_from_env({"STRIPE_EDITOR_WEBHOOK_ENABLED": key})
+        assert key not in str(info.value)
+        assert key[:13] not in str(info.value)
+        assert "107-character value" in str(info.value)
+
     def test_render_contains_every_variable_once(self) -> None:
         text = render_env(FULL)
         for name in ENV_VARIABLES:

@@ -262,6 +262,9 @@ class TestProblems:
     def test_unrecognised_values(self) -> None:
         assert "JSON Web Token" in only(inspect_key("eyJhbGciOiJIUzI1NiJ9.e30.x"), "key.unrecognized").message
         assert "card number" in only(inspect_key("4242424242424242"), "key.unrecognized").message
+        url = inspect_key("https://dashboard.stripe.com/test/apikeys", KeyField.SECRET)
+        assert only(url, "key.unrecognized").message.endswith("is a web address (URL), not a Stripe key.")
+        assert "key.assignment_stripped" not in codes(url)
         f = only(inspect_key("hunter2hunter2"), "key.unrecognized")
         assert "14 characters" in f.message
         assert "hunter2" not in f.message

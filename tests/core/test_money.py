@@ -439,6 +439,31 @@ def test_round_trip_other_locales(locale: str, amount: int) -> None:
         assert to_minor(format_minor(value, code, locale), code, locale) == value
 
 
+@settings(max_examples=200)
+@given(
+    st.text(
+        alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=16, max_size=99
+    ),
+    st.sampled_from(["sk", "rk", "pk"]),
+    st.sampled_from(["", "$", "10 ", "USD "]),
+)
+def test_a_key_typed_into_an_amount_field_is_never_echoed(body: str, prefix: str, before: str) -> None:
+    key = f"{prefix}_live_{body}"
+    texts = [f.message + f.fix for f in check_amount(before + key, "usd")]
+    texts += [f.message + f.fix for f in preview(before + key, "usd").findings]
+    with pytest.raises(AmountError) as info:
+        to_minor(before + key, "usd")
+    texts.append(str(info.value) + info.value.finding.fix)
+    texts += [f.message for f in check_currency(key)]
+    for text in texts:
+        assert key not in text
+        assert body[:13] not in text
+
+
+def test_trailing_decimal_separator_while_typing() -> None:
+    assert to_minor("10.", "usd") == 1000
+
+
 @settings(max_examples=500)
 @given(st.text(max_size=60), st.sampled_from(["usd", "jpy", "kwd", "isk", "eur", "inr"]))
 def test_parse_never_crashes(text: str, code: str) -> None:
