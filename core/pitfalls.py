@@ -34,6 +34,7 @@ __all__ = [
     "capture_not_allowed",
     "describe_permission",
     "editor_limitation",
+    "explain",
     "from_stripe_error",
     "get",
     "live_key_outside_production",
@@ -382,6 +383,16 @@ def get(pitfall_id: str) -> Pitfall:
         return _BY_ID[_ALIASES.get(pitfall_id, pitfall_id)]
     except KeyError:
         raise KeyError(f"Unknown pitfall {pitfall_id!r}; known: {', '.join(sorted(_BY_ID))}") from None
+
+
+def explain(finding: Finding) -> Pitfall | None:
+    """The catalog entry behind a finding (for a "why?" expander), or None when it has none."""
+    if not finding.pitfall:
+        return None
+    try:
+        return get(finding.pitfall)
+    except KeyError:
+        return None
 
 
 def _finding(

@@ -81,6 +81,14 @@ class TestCatalog:
         with pytest.raises(KeyError, match="Unknown pitfall 'nope'"):
             pitfalls.get("nope")
 
+    def test_explain(self) -> None:
+        f = one(cancel_not_allowed("succeeded"))
+        entry = pitfalls.explain(f)
+        assert entry is not None
+        assert entry.title == "Payment Intent cannot be canceled"
+        assert pitfalls.explain(Finding("x", Severity.INFO, "m", "f")) is None
+        assert pitfalls.explain(Finding("x", Severity.INFO, "m", "f", pitfall="unknown_id")) is None
+
     def test_every_pitfall_id_used_in_the_code_is_in_the_catalog(self) -> None:
         used: set[str] = set()
         for folder in ("core", "ui", "pages"):
