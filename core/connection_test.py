@@ -116,9 +116,11 @@ def check_connection(
     limit: int = 10,
 ) -> ConnectionReport:
     """List Products for one environment and explain the outcome. Never raises for bad keys or networks."""
-    if target is None and (connection is None or environment is None):
-        raise TypeError("check_connection() needs a connection and an environment, or a target")
-    tgt = target if target is not None else target_for(connection, environment)  # type: ignore[arg-type]
+    if target is None:
+        if connection is None or environment is None:
+            raise TypeError("check_connection() needs a connection and an environment, or a target")
+        target = target_for(connection, environment)
+    tgt = target
     findings = _environment_findings(connection, environment)
     try:
         stripe_client = client or (

@@ -128,9 +128,11 @@ def run(
     ``knowledge`` is the per-connection record of what this key may do; it is updated by 403s and successes.
     """
     act = catalog.get(action) if isinstance(action, str) else action
-    if target is None and (connection is None or environment is None):
-        raise TypeError("run() needs a connection and an environment, or a target")
-    tgt = target if target is not None else target_for(connection, environment)  # type: ignore[arg-type]
+    if target is None:
+        if connection is None or environment is None:
+            raise TypeError("run() needs a connection and an environment, or a target")
+        target = target_for(connection, environment)
+    tgt = target
     prepared = prepare(act, inputs)
     key = (idempotency_key or new_submission_key()) if act.is_write else None
     call = _Call(act, tgt, prepared, key)
@@ -149,22 +151,13 @@ def run(
             stripe_client = build_client(tgt.secret, api_base=tgt.api_base)
     except ClientConfigError as error:
         call.warnings.append(
-            Finding(
-                "client.config", Severity.ERROR, str(error), "Fix the connection settings.", field="api_base"
-            )
+            Finding("client.config", Severity.ERROR, str(error), "Fix the connection's key or address.")
         )
         return _blocked(call)
 
-    if act.id == "cancel_payment_intent":
-        call.warnings.extend(_cancel_preflight(call, stripe_client))
-        if _has_errors(call.warnings):
-            return _blocked(call)
-    if act.id == "capture_payment_intent":
-        call.warnings.extend(_capture_preflight(call, stripe_client))
-        if _has_errors(call.warnings):
-            return _blocked(call)
-    if act.id == "refund_payment" and money_checks:
-        call.warnings.extend(_refund_preflight(call, stripe_client))
+    preflight = _PREFLIGHTS.get(act.id)
+    if preflight is not None:
+        call.warnings.extend(preflight(call, stripe_client))
         if _has_errors(call.warnings):
             return _blocked(call)
 
@@ -355,6 +348,14 @@ def _refund_preflight(call: _Call, client: stripe.StripeClient) -> list[Finding]
             )
         ]
     return []
+
+
+# Checks that need the current state of an object, read just before the action runs.
+_PREFLIGHTS: Final[Mapping[str, Callable[[_Call, stripe.StripeClient], list[Finding]]]] = {
+    "cancel_payment_intent": _cancel_preflight,
+    "capture_payment_intent": _capture_preflight,
+    "refund_payment": _refund_preflight,
+}
 
 
 def _record(
