@@ -48,6 +48,22 @@ PAGES: tuple[PageSpec, ...] = (
         section="Set up",
         heading="Step 1 — Your Stripe keys",
     ),
+    PageSpec(
+        path="pages/connections.py",
+        title="2 · Connections",
+        icon=":material/cable:",
+        url_path="connections",
+        section="Set up",
+        heading="Step 2 — A connection per environment",
+    ),
+    PageSpec(
+        path="pages/test_connection.py",
+        title="3 · Test connection",
+        icon=":material/network_check:",
+        url_path="test-connection",
+        section="Set up",
+        heading="Step 3 — Test the connection",
+    ),
     # The playground (issue 8).
     PageSpec(
         path="pages/actions.py",
@@ -56,6 +72,14 @@ PAGES: tuple[PageSpec, ...] = (
         url_path="actions",
         section="Playground",
         heading="Actions — run any Stripe action",
+    ),
+    PageSpec(
+        path="pages/flows.py",
+        title="Guided flows",
+        icon=":material/route:",
+        url_path="flows",
+        section="Playground",
+        heading="Guided flows",
     ),
     PageSpec(
         path="pages/request_log.py",

@@ -70,10 +70,12 @@ def headline(result: RunResult) -> None:
             st.caption(" · ".join(parts))
 
 
-def render(result: RunResult, *, key: str) -> None:
-    """Everything a run produced, in the order a person reads it."""
-    headline(result)
-    findings_ui.render([*result.warnings, *result.guidance])
+def render(result: RunResult, *, key: str, summary: bool = True) -> None:
+    """Everything a run produced, in the order a person reads it (``summary=False``: without the headline
+    and findings, for places that already show them)."""
+    if summary:
+        headline(result)
+        findings_ui.render([*result.warnings, *result.guidance])
     if not result.table.empty:
         table(result.table, key=key, file_name=f"{result.action_id}.csv")
     if result.has_more:

@@ -1,0 +1,82 @@
+"""Small state diagrams of Stripe lifecycles as Graphviz DOT, the current state highlighted.
+
+The transitions are Stripe's documented state machines (Payment Intents, Checkout Sessions, Subscriptions,
+Invoices); "refunded" is not a PaymentIntent status (a refund is its own object) but is drawn after
+"succeeded" because that is where the one-time payment flow ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+LIFECYCLES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "payment_intent": (
+        ("requires_payment_method", "requires_confirmation", "payment method"),
+        ("requires_confirmation", "requires_action", "3D Secure"),
+        ("requires_confirmation", "succeeded", "confirm"),
+        ("requires_confirmation", "requires_payment_method", "declined"),
+        ("requires_action", "succeeded", "authenticated"),
+        ("requires_action", "requires_payment_method", "auth failed"),
+        ("requires_action", "canceled", ""),
+        ("requires_payment_method", "canceled", "cancel"),
+        ("succeeded", "refunded", "refund"),
+    ),
+    "checkout.session": (
+        ("open", "complete", "customer pays"),
+        ("open", "expired", "expire / 24 h"),
+    ),
+    "subscription": (
+        ("incomplete", "active", "first invoice paid"),
+        ("incomplete", "incomplete_expired", "23 h unpaid"),
+        ("trialing", "active", "trial ends"),
+        ("active", "past_due", "renewal fails"),
+        ("past_due", "active", "paid"),
+        ("past_due", "canceled", ""),
+        ("active", "canceled", "cancel"),
+    ),
+    "invoice": (
+        ("draft", "open", "finalize"),
+        ("open", "paid", "pay"),
+        ("open", "void", "void"),
+        ("open", "uncollectible", "mark"),
+        ("uncollectible", "paid", "pay"),
+        ("draft", "deleted", "delete"),
+    ),
+}
+CURRENT_FILL = "#635bff"  # Stripe's blurple
+VISITED_FILL = "#e3e1ff"
+BAD_STATES = frozenset({"canceled", "expired", "void", "uncollectible", "incomplete_expired", "past_due"})
+
+
+def states(lifecycle: str) -> list[str]:
+    seen: dict[str, None] = {}
+    for source, target, _ in LIFECYCLES[lifecycle]:
+        seen.setdefault(source)
+        seen.setdefault(target)
+    return list(seen)
+
+
+def dot(lifecycle: str, current: str | None, visited: Iterable[str] = ()) -> str:
+    """The DOT source: every state a rounded box, ``current`` filled, ``visited`` states tinted."""
+    if lifecycle not in LIFECYCLES:
+        raise KeyError(f"No diagram for {lifecycle!r}; known: {', '.join(LIFECYCLES)}")
+    been = set(visited)
+    lines = [
+        "digraph lifecycle {",
+        "  rankdir=LR;",
+        '  node [shape=box, style="rounded,filled", fillcolor=white, fontname="Helvetica", fontsize=11];',
+        '  edge [fontname="Helvetica", fontsize=9, color="#8792a2"];',
+    ]
+    for state in states(lifecycle):
+        attrs = []
+        if state == current:
+            attrs += [f'fillcolor="{CURRENT_FILL}"', 'fontcolor="white"', "penwidth=2"]
+        elif state in been:
+            attrs.append(f'fillcolor="{VISITED_FILL}"')
+        if state in BAD_STATES:
+            attrs.append('color="#cd3d64"')
+        lines.append(f'  "{state}" [{", ".join(attrs)}];' if attrs else f'  "{state}";')
+    for source, target, label in LIFECYCLES[lifecycle]:
+        lines.append(f'  "{source}" -> "{target}" [label="{label}"];')
+    lines.append("}")
+    return "\n".join(lines)
