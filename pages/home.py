@@ -1,8 +1,8 @@
-"""Home: what the product does, the three setup steps with their state, and where to go next."""
+"""Home: what the product does, what is running, the three setup steps with their state, where to go next."""
 
 import streamlit as st
 
-from ui import navigation
+from ui import connections_view, navigation, start
 from ui.progress import setup_steps
 
 navigation.page_header(
@@ -14,6 +14,8 @@ st.markdown(
     "(Editor, Staging, Production) and **a first test call**. Afterwards you can run every Stripe action "
     "and see exactly what happens, with amounts shown as money and mistakes caught before they cost you."
 )
+start.sandbox_banner()
+connections_view.offers()
 
 st.subheader("The three steps")
 steps = setup_steps()
@@ -22,6 +24,7 @@ for step in steps:
         icon = ":material/check_circle:" if step.done else ":material/pending:"
         st.markdown(f"**{icon} Step {step.number}: {step.title}**")
         st.caption(step.note)
+        st.page_link(step.page, label=f"Open step {step.number}", icon=":material/arrow_forward:")
 
 next_step = next((s for s in steps if not s.done), None)
 st.subheader("Where to go next")
@@ -29,3 +32,4 @@ if next_step is None:
     st.success("All three steps are done: your connection works.")
 else:
     st.info(f"Next: step {next_step.number}, {next_step.title}.")
+    st.page_link(next_step.page, label=f"Go to step {next_step.number}", icon="➡️")

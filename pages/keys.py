@@ -21,17 +21,19 @@ with left:
     publishable = key_input.key_field(
         "Publishable Key",
         widget_key="keys_publishable",
-        store_key=keys_step.PUBLISHABLE,
         field=KeyField.PUBLISHABLE,
         placeholder="pk_test_…",
+        get=keys_step.publishable_store()[0],
+        put=keys_step.publishable_store()[1],
     )
 with right:
     secret = key_input.key_field(
         "Secret Key or Restricted Key",
         widget_key="keys_secret",
-        store_key=keys_step.SECRET,
         field=KeyField.SECRET,
         placeholder="sk_test_… or rk_test_…",
+        get=keys_step.secret_store()[0],
+        put=keys_step.secret_store()[1],
     )
 findings.render(keys_step.pair_findings(publishable, secret))
 if keys_step.done():

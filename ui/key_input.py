@@ -2,17 +2,23 @@
 
 A password input still holds its value in the page (React mirrors it into the ``value`` attribute), so a
 pasted secret would sit in the browser's DOM for as long as the page is open. Here the field commits after a
-short typing pause (``live``), a callback moves the value into the session as a :class:`Secret` and empties
-the field, and from then on the page shows only the masked key and the verdict on it.
+short typing pause (``live``), a callback hands the value to the caller's store as a :class:`Secret` and
+empties the field, and from then on the page shows only the masked key and the verdict on it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
+from core.findings import Finding
 from core.keys import KeyField, KeyKind, KeyReport, Mode, inspect_key
 from core.secrets import Secret
 from ui import findings as findings_ui
+
+Getter = Callable[[], Secret | None]
+Setter = Callable[[Secret | None], None]
 
 
 def short(masked: str) -> str:
@@ -20,50 +26,55 @@ def short(masked: str) -> str:
     return f"{masked[:8]}…{masked[-4:]}" if len(masked) > 16 else masked
 
 
-def stored(store_key: str) -> Secret | None:
-    """The value kept for this field in the session, or None."""
-    value = st.session_state.get(store_key)
-    return value if isinstance(value, Secret) and value else None
+def session_store(store_key: str) -> tuple[Getter, Setter]:
+    """Get/set a key kept under ``store_key`` in the session (the Keys page's two fields)."""
+
+    def get() -> Secret | None:
+        value = st.session_state.get(store_key)
+        return value if isinstance(value, Secret) and value else None
+
+    def put(value: Secret | None) -> None:
+        if value:
+            st.session_state[store_key] = value
+        else:
+            st.session_state.pop(store_key, None)
+
+    return get, put
 
 
-def store(store_key: str, value: str | Secret | None) -> None:
-    """Keep ``value`` for the field (empty clears it); used by the paste callback and "Use sandbox keys"."""
-    if value:
-        st.session_state[store_key] = value if isinstance(value, Secret) else Secret(value)
-    else:
-        st.session_state.pop(store_key, None)
+def as_secret(value: str | Secret | None) -> Secret | None:
+    if not value:
+        return None
+    return value if isinstance(value, Secret) else Secret(value)
 
 
-def _take(widget_key: str, store_key: str) -> None:
+def _take(widget_key: str, put: Setter) -> None:
     """on_change: keep what was pasted, then empty the widget so the raw key leaves the page."""
     pasted = st.session_state.get(widget_key) or ""
     if pasted:
-        store(store_key, pasted)
+        put(Secret(pasted))
     st.session_state[widget_key] = ""
 
 
-def _clear(store_key: str) -> None:
-    store(store_key, None)
-
-
-def mode_badge(mode: Mode | None) -> None:
+def mode_badge(mode: Mode | str | None) -> None:
     """TEST in green, LIVE in red: the one thing that must never be mixed up."""
-    if mode is Mode.LIVE:
+    if mode in (Mode.LIVE, "live"):
         st.badge("LIVE", icon=":material/bolt:", color="red")
-    elif mode is Mode.TEST:
+    elif mode in (Mode.TEST, "test"):
         st.badge("TEST", icon=":material/science:", color="green")
 
 
-def verdict(report: KeyReport) -> None:
+def verdict(report: KeyReport, extra: list[Finding] | None = None) -> None:
     """Kind, mode and masked value, then every finding with its fix (or a short all-clear)."""
-    cols = st.columns([3, 1], vertical_alignment="center")
+    cols = st.columns([4, 1], vertical_alignment="center")
     cols[0].markdown(
         f"**{report.description.capitalize()}** `{short(report.masked)}` ({len(report.masked)} characters)"
     )
     with cols[1]:
         mode_badge(report.mode)
-    findings_ui.render(report.findings)
-    if not report.findings:
+    shown = [*report.findings, *(extra or [])]
+    findings_ui.render(shown)
+    if not shown:
         st.success("Looks right.", icon=":material/check_circle:")
 
 
@@ -71,12 +82,14 @@ def key_field(
     label: str,
     *,
     widget_key: str,
-    store_key: str,
     field: KeyField,
     placeholder: str,
+    get: Getter,
+    put: Setter,
+    show_verdict: bool = True,
 ) -> KeyReport | None:
     """A password input for one key plus the verdict on the stored value; returns that verdict, if any."""
-    current = stored(store_key)
+    current = get()
     hint = f"Stored: {short(current.masked)}. Paste another key to replace it." if current else placeholder
     st.text_input(
         label,
@@ -84,20 +97,21 @@ def key_field(
         key=widget_key,
         live=True,
         on_change=_take,
-        args=(widget_key, store_key),
+        args=(widget_key, put),
         placeholder=hint,
         autocomplete="off",
     )
     if current is None:
         return None
     report = inspect_key(current, field)
-    verdict(report)
+    if show_verdict:
+        verdict(report)
     st.button(
         "Clear",
         key=f"{widget_key}_clear",
         icon=":material/backspace:",
-        on_click=_clear,
-        args=(store_key,),
+        on_click=put,
+        args=(None,),
         type="tertiary",
     )
     return report

@@ -8,15 +8,24 @@ from __future__ import annotations
 
 from core.findings import Finding, has_errors
 from core.keys import KeyField, KeyKind, KeyReport, check_key_pair, inspect_key
+from core.secrets import Secret
 from ui import key_input, sandbox
 
 PUBLISHABLE = "setup_keys_publishable"
 SECRET = "setup_keys_secret"  # noqa: S105 - a session-state name, not a secret
 
 
+def publishable_store() -> tuple[key_input.Getter, key_input.Setter]:
+    return key_input.session_store(PUBLISHABLE)
+
+
+def secret_store() -> tuple[key_input.Getter, key_input.Setter]:
+    return key_input.session_store(SECRET)
+
+
 def reports() -> tuple[KeyReport | None, KeyReport | None]:
     """The verdicts on the stored publishable and secret keys (None where nothing is stored)."""
-    pk, sk = key_input.stored(PUBLISHABLE), key_input.stored(SECRET)
+    pk, sk = publishable_store()[0](), secret_store()[0]()
     return (
         inspect_key(pk, KeyField.PUBLISHABLE) if pk else None,
         inspect_key(sk, KeyField.SECRET) if sk else None,
@@ -43,5 +52,5 @@ def done() -> bool:
 def use_sandbox_keys() -> None:
     """Button callback: fill both fields with this session's own sandbox keys."""
     mine = sandbox.account()
-    key_input.store(PUBLISHABLE, mine.publishable_key)
-    key_input.store(SECRET, mine.secret_key)
+    publishable_store()[1](Secret(mine.publishable_key))
+    secret_store()[1](mine.secret_key)

@@ -22,7 +22,7 @@ import sandbox
 from core.secrets import Secret
 
 DATA_DIR_ENV_VAR = "PLAYGROUND_DATA_DIR"
-_ACCOUNT = "setup_sandbox_account"
+ACCOUNT = "setup_sandbox_account"
 _TIMEOUT_S = 10
 
 
@@ -66,7 +66,7 @@ def _post_json(
 
 def account() -> SandboxAccount:
     """This session's account, created on first use."""
-    existing = st.session_state.get(_ACCOUNT)
+    existing = st.session_state.get(ACCOUNT)
     if isinstance(existing, SandboxAccount):
         return existing
     handle = server()
@@ -77,7 +77,7 @@ def account() -> SandboxAccount:
         publishable_key=created["publishable_key"],
         secret_key=Secret(created["secret_key"]),
     )
-    st.session_state[_ACCOUNT] = fresh
+    st.session_state[ACCOUNT] = fresh
     return fresh
 
 

@@ -1,0 +1,104 @@
+"""Drawing step 3: one column per environment with the List Products outcome, side by side."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.connection_test import ConnectionReport
+from core.environments import Connection, Environment
+from core.keys import KeyField, KeyKind, inspect_key
+from ui import findings as findings_ui
+from ui import key_input, sandbox, test_step
+
+
+def run_all(connection: Connection) -> None:
+    """Button callback: the test call for every environment that has a key."""
+    for env in test_step.testable(connection):
+        test_step.run(connection, env)
+
+
+def _account(connection: Connection, env: Environment, report: ConnectionReport) -> str:
+    if report.account.id:
+        name = f" ({report.account.name})" if report.account.name else ""
+        return f"{report.account.id}{name}"
+    mine = st.session_state.get(sandbox.ACCOUNT)
+    key = connection[env].secret_key
+    if isinstance(mine, sandbox.SandboxAccount) and key is not None and key == mine.secret_key:
+        return f"{mine.id} (this session's sandbox account)"
+    return f"unknown: {report.account.source}" if report.account.source else "unknown"
+
+
+def _is_restricted(connection: Connection, env: Environment) -> bool:
+    key = connection[env].secret_key
+    return key is not None and inspect_key(key, KeyField.SECRET).kind is KeyKind.RESTRICTED
+
+
+def _permission_matrix(connection: Connection, env: Environment) -> None:
+    key = f"test_connection_{connection.name}_{env.value}_permissions"
+    with st.expander("Restricted key: what may it do?", icon=":material/admin_panel_settings:"):
+        st.caption(
+            "Reads are probed with a harmless List call (limit 1) per resource; writes show once tried."
+        )
+        if st.button("Check permissions", key=key):
+            st.session_state[f"{key}_matrix"] = test_step.permissions(connection, env)
+        matrix = st.session_state.get(f"{key}_matrix")
+        if matrix is not None:
+            st.dataframe(matrix.to_frame(), hide_index=True, width="stretch")
+            st.caption(matrix.note)
+
+
+def environment_result(connection: Connection, env: Environment) -> None:
+    """What the last test call for ``env`` found (or that it has not run with these keys yet)."""
+    report = test_step.result(connection, env)
+    head = st.columns([3, 1, 1], vertical_alignment="center")
+    head[0].subheader(env.label)
+    with head[1]:
+        key_input.mode_badge(report.mode if report else None)
+    with head[2]:
+        st.badge(
+            "Sandbox" if connection.api_base else "Stripe", color="violet" if connection.api_base else "blue"
+        )
+    if report is None:
+        st.caption("Not tested with these keys yet.")
+        return
+    if report.ok:
+        st.success(findings_ui.escape_markdown(report.message), icon=":material/check_circle:")
+    else:
+        st.error(findings_ui.escape_markdown(report.message), icon=":material/error:")
+    latency = f"{report.latency_ms:.0f} ms" if report.latency_ms is not None else "—"
+    st.markdown(
+        f"**Mode:** {report.mode} · **Server:** {report.target} · **Latency:** {latency}  \n"
+        f"**Account:** {findings_ui.escape_markdown(_account(connection, env, report))}"
+    )
+    findings_ui.render([*report.findings, *report.guidance])
+    if report.ok and not report.products.empty:
+        st.dataframe(
+            test_step.products_table(connection, env, report),
+            hide_index=True,
+            width="stretch",
+            column_config={"Created": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
+        )
+    if _is_restricted(connection, env):
+        _permission_matrix(connection, env)
+
+
+def results(connection: Connection) -> None:
+    """The run button and the environments side by side."""
+    envs = test_step.testable(connection)
+    if not envs:
+        st.warning(
+            f"“{connection.name}” has no secret key in any environment yet: add one in step 2.",
+            icon=":material/key_off:",
+        )
+        return
+    st.button(
+        f"Run List Products ({', '.join(e.label for e in envs)})",
+        key="test_connection_run",
+        type="primary",
+        icon=":material/play_arrow:",
+        on_click=run_all,
+        args=(connection,),
+    )
+    for env, column in zip(envs, st.columns(len(envs), gap="large"), strict=True):
+        with column:
+            environment_result(connection, env)
