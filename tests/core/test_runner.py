@@ -115,6 +115,20 @@ def test_amount_below_the_minimum_is_caught_before_the_call(target: Target) -> N
     assert not result.ok
 
 
+def test_money_checks_off_sends_anyway_and_shows_stripes_own_answer(target: Target) -> None:
+    result = run(
+        "create_payment_intent",
+        {"amount": 10, "currency": "usd", "payment_method_types": "card"},
+        target=target,
+        money_checks=False,
+    )
+    assert not result.blocked
+    assert result.error is not None
+    assert result.error.http_status == 400
+    assert result.error.code == "amount_too_small"
+    assert result.guidance
+
+
 def test_amounts_show_as_money_next_to_minor_units(target: Target) -> None:
     product = ok(target, "create_product", name="Money").objects[0]
     ok(target, "create_price", product=product["id"], currency="usd", unit_amount=1999)
