@@ -352,6 +352,9 @@ def pay(ctx: Context, session: dict[str, Any], form: dict[str, str]) -> Outcome:
     )
     ctx.save(pm)
     data = sessions.completion_data(ctx, session["id"])
+    if data:
+        data["buyer"] = {"email": email, "name": name}
+        ctx.save(data)
     if session["mode"] == "payment":
         pi = ctx.get(str(session.get("payment_intent") or "")) if session.get("payment_intent") else None
         if pi is None or pi.get("status") != "requires_payment_method":
@@ -395,6 +398,34 @@ def _setup_intent_for(ctx: Context, session: dict[str, Any]) -> dict[str, Any]:
     return si
 
 
+def _invoice_payment_intent(ctx: Context, invoice_id: str) -> dict[str, Any] | None:
+    invoice = ctx.get(invoice_id) or {}
+    payments = (invoice.get("payments") or {}).get("data") or []
+    pi_id = ((payments[0] if payments else {}).get("payment") or {}).get("payment_intent")
+    return ctx.get(str(pi_id)) if pi_id else None
+
+
+def _subscription_done(
+    ctx: Context,
+    session: dict[str, Any],
+    sub_id: str,
+    invoice_id: str | None,
+    customer: str,
+    buyer: dict[str, Any],
+) -> Outcome:
+    return Outcome(
+        redirect=sessions.complete(
+            ctx,
+            session,
+            email=buyer.get("email"),
+            name=buyer.get("name"),
+            subscription=sub_id,
+            invoice=invoice_id,
+            customer=customer,
+        )
+    )
+
+
 def _subscribe(
     ctx: Context,
     session: dict[str, Any],
@@ -403,33 +434,81 @@ def _subscribe(
     email: str | None,
     name: str | None,
 ) -> Outcome:
-    """Subscription mode: billing's ``subscriptions.create_from_checkout`` creates and charges it."""
-    from sandbox.resources import subscriptions
+    """Subscription mode: billing's ``subscriptions.create_from_checkout`` creates and charges it.
 
+    A card that asks for 3D Secure on the first invoice cannot go through ``create_from_checkout`` (it refuses
+    anything but an immediate payment), so the subscription is created ``incomplete`` and the page shows the
+    authentication step for the invoice's PaymentIntent; billing's invoice watcher settles the invoice (and
+    activates the subscription) once that PaymentIntent succeeds, as Stripe does shortly after the payment.
+    """
+    from sandbox.resources import invoices, subscriptions
+
+    buyer = {"email": email, "name": name}
     customer = _ensure_customer(ctx, session, email, name)
     sub_data = data.get("subscription_data") or {}
     trial = sub_data.get("trial_period_days")
+    trial_days = int(trial) if trial not in (None, "", 0, "0") else None
+    items = [{"price": line["price"]["id"], "quantity": line["quantity"]} for line in data.get("data", [])]
+    pending = data.get("pending_subscription") or {}
+    pending_pi = _invoice_payment_intent(ctx, str(pending.get("invoice"))) if pending else None
+    card = payment_methods.card_of(pm)
+    if pending_pi is not None and pending_pi.get("status") in (
+        "requires_payment_method",
+        "requires_confirmation",
+    ):
+        # An earlier try left the first invoice unpaid: pay that invoice with the new card.
+        payment_methods.attach_to(ctx, pm, customer)
+        pi, _ = payment_intents.confirm_intent(ctx, pending_pi, {"payment_method": pm["id"]})
+        return _pending_outcome(ctx, session, pi, pending, customer, buyer)
+    if trial_days is None and card.needs_authentication(off_session=False, set_up=True):
+        owner = invoices.load_customer(ctx, customer)
+        payment_methods.attach_to(ctx, pm, customer)
+        sub = subscriptions.create(
+            ctx,
+            customer=owner,
+            items=items,
+            payment_behavior="allow_incomplete",
+            default_payment_method=str(pm["id"]),
+            metadata=sub_data.get("metadata") or {},
+        )
+        pending = {"subscription": sub["id"], "invoice": sub.get("latest_invoice")}
+        data["pending_subscription"] = pending
+        data["buyer"] = buyer
+        ctx.save(data)
+        session["customer"] = customer
+        ctx.save(session)
+        first = _invoice_payment_intent(ctx, str(pending["invoice"]))
+        if first is None:
+            return _subscription_done(ctx, session, sub["id"], pending["invoice"], customer, buyer)
+        return _pending_outcome(ctx, session, first, pending, customer, buyer)
     sub = subscriptions.create_from_checkout(
         ctx,
         customer=customer,
-        items=[{"price": line["price"]["id"], "quantity": line["quantity"]} for line in data.get("data", [])],
+        items=items,
         payment_method=str(pm["id"]),
-        trial_period_days=int(trial) if trial not in (None, "") else None,
+        trial_period_days=trial_days,
         metadata=sub_data.get("metadata") or {},
     )
     latest = sub.get("latest_invoice")
     invoice_id = latest.get("id") if isinstance(latest, dict) else latest
-    return Outcome(
-        redirect=sessions.complete(
-            ctx,
-            session,
-            email=email,
-            name=name,
-            subscription=sub["id"],
-            invoice=invoice_id,
-            customer=customer,
+    return _subscription_done(ctx, session, sub["id"], invoice_id, customer, buyer)
+
+
+def _pending_outcome(
+    ctx: Context,
+    session: dict[str, Any],
+    pi: dict[str, Any],
+    pending: dict[str, Any],
+    customer: str,
+    buyer: dict[str, Any],
+) -> Outcome:
+    if pi["status"] == "succeeded":
+        return _subscription_done(
+            ctx, session, pending["subscription"], pending.get("invoice"), customer, buyer
         )
-    )
+    if pi["status"] == "requires_action":
+        return Outcome(authenticate=True)
+    return Outcome(error=_message(pi, "last_payment_error"))
 
 
 def authenticate(ctx: Context, session: dict[str, Any], succeed: bool) -> Outcome:
@@ -442,10 +521,19 @@ def authenticate(ctx: Context, session: dict[str, Any], succeed: bool) -> Outcom
         if si["status"] == "succeeded":
             return Outcome(redirect=sessions.complete(ctx, session, email=email, setup_intent=si["id"]))
         return Outcome(error=_message(si, "last_setup_error"))
-    pi = ctx.get(str(session.get("payment_intent") or ""))
+    data = sessions.completion_data(ctx, session["id"])
+    buyer = data.get("buyer") or {}
+    email = email or buyer.get("email")
+    pending = data.get("pending_subscription") if session["mode"] == "subscription" else None
+    if pending:
+        pi = _invoice_payment_intent(ctx, str(pending.get("invoice")))
+    else:
+        pi = ctx.get(str(session.get("payment_intent") or ""))
     if pi is None or pi.get("status") != "requires_action":
         return Outcome(error="There is no payment waiting for authentication.")
     pi, _ = payment_intents.authenticate(ctx, pi, succeed=succeed)
+    if pending:
+        return _pending_outcome(ctx, session, pi, pending, str(session.get("customer")), buyer)
     return _finish_payment(ctx, session, pi, email)
 
 

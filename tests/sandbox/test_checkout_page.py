@@ -279,3 +279,36 @@ def test_next_action_redirect_page_authenticates_and_returns(stripe_client: stri
         ["succeeded"],
     )
     assert stripe_client.v1.payment_intents.retrieve(pi.id).status == "succeeded"
+
+
+def test_subscription_with_a_three_d_secure_card(stripe_client: stripe.StripeClient, sandbox: Any) -> None:
+    price = stripe_client.v1.prices.create(
+        {
+            "currency": "usd",
+            "unit_amount": 700,
+            "recurring": {"interval": "month"},
+            "product_data": {"name": "Lite"},
+        }
+    )
+    session = stripe_client.v1.checkout.sessions.create(
+        {"mode": "subscription", "success_url": SUCCESS, "line_items": [{"price": price.id, "quantity": 1}]}
+    )
+    assert session.url is not None
+    challenge = post_form(session.url, {"card": "4000002760003184", "email": "sca@example.com"})
+    assert "Complete authentication" in challenge.text
+    failed = post_form(session.url + "/authenticate", {"outcome": "fail"})
+    assert "failed authentication" in failed.text
+    assert stripe_client.v1.checkout.sessions.retrieve(session.id).status == "open"
+    again = post_form(session.url, {"card": "4000002760003184", "email": "sca@example.com"})
+    assert "Complete authentication" in again.text
+    done = post_form(session.url + "/authenticate", {"outcome": "succeed"})
+    assert done.status == 303
+    completed = stripe_client.v1.checkout.sessions.retrieve(session.id)
+    assert (completed.status, completed.payment_status) == ("complete", "paid")
+    assert completed.subscription is not None
+    assert completed.invoice is not None
+    sandbox.runtime.drain()  # billing settles the invoice from payment_intent.succeeded, after the commit
+    assert stripe_client.v1.invoices.retrieve(completed.invoice).status == "paid"
+    assert stripe_client.v1.subscriptions.retrieve(completed.subscription).status == "active"
+    subs = stripe_client.v1.subscriptions.list({"customer": completed.customer})
+    assert [s.id for s in subs.data] == [completed.subscription]  # one subscription despite two tries
