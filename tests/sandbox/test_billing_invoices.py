@@ -3,6 +3,7 @@ updates, deletes, lists, search, lines and the hosted invoice page."""
 
 from __future__ import annotations
 
+import urllib.error
 import urllib.request
 
 import pytest
@@ -277,3 +278,35 @@ def test_list_search_and_lines(stripe_client: stripe.StripeClient) -> None:
     rest = stripe_client.v1.invoices.line_items.list(draft.id, params={"starting_after": first.data[-1].id})
     assert [line.amount for line in rest.data] == [3]
     assert rest.has_more is False
+
+
+def test_the_hosted_page_is_only_for_finalized_invoices(
+    stripe_client: stripe.StripeClient, sandbox: object, account: dict[str, str]
+) -> None:
+    cus = customer(stripe_client)
+    draft = _draft_with(stripe_client, cus.id, 100)
+    base = sandbox.public_url  # type: ignore[attr-defined]
+    for path in (
+        f"/i/{account['id']}/{draft.id}",
+        f"/i/{account['id']}/in_nope",
+        f"/i/acct_other/{draft.id}",
+    ):
+        with pytest.raises(urllib.error.HTTPError) as info:
+            urllib.request.urlopen(base + path, timeout=10)
+        assert info.value.code == 404
+
+
+def test_list_by_subscription(stripe_client: stripe.StripeClient) -> None:
+    cus = paying_customer(stripe_client)
+    price = stripe_client.v1.prices.create(
+        params={
+            "product": stripe_client.v1.products.create(params={"name": "Plan"}).id,
+            "unit_amount": 900,
+            "currency": "usd",
+            "recurring": {"interval": "month"},
+        }
+    )
+    sub = stripe_client.v1.subscriptions.create(params={"customer": cus.id, "items": [{"price": price.id}]})
+    _draft_with(stripe_client, cus.id, 100)
+    listed = stripe_client.v1.invoices.list(params={"subscription": sub.id}).data
+    assert [i.id for i in listed] == [sub.latest_invoice]
