@@ -17,6 +17,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Any, Final
 
 import stripe
@@ -464,7 +465,7 @@ def _send(
     objects: list[dict[str, Any]]
     has_more = False
     if action.is_list:
-        objects = [o.to_dict() for o in response.data]
+        objects = [_plain(o) for o in response.data]
         has_more = bool(getattr(response, "has_more", False))
         backwards = "ending_before" in params
         while load_all and has_more and len(objects) < MAX_LOAD_ALL and objects:
@@ -486,7 +487,7 @@ def _send(
             call.requests.append(
                 _record(call, action, call.prepared.path_args, page_params, started, response=page, key=None)
             )
-            page_objects = [o.to_dict() for o in page.data]
+            page_objects = [_plain(o) for o in page.data]
             objects = [*page_objects, *objects] if backwards else [*objects, *page_objects]
             has_more = bool(getattr(page, "has_more", False))
         if load_all and has_more:
@@ -499,7 +500,7 @@ def _send(
                 )
             )
     else:
-        objects = [response.to_dict()]
+        objects = [_plain(response)]
     if record.replayed:
         call.warnings.append(
             Finding(
@@ -535,6 +536,22 @@ def _send(
         prev_cursor=objects[0].get("id") if objects and action.is_list else None,
         requests=call.requests,
     )
+
+
+def _plain(stripe_object: Any) -> dict[str, Any]:
+    """The object as Stripe sent it, JSON-safe: stripe-python ≥ 15 makes ``*_decimal`` fields Decimal."""
+    converted: dict[str, Any] = _json_safe(stripe_object.to_dict())
+    return converted
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
 
 
 def _error_info(error: BaseException) -> StripeErrorInfo:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 from typing import Any
 
@@ -141,6 +142,9 @@ def test_amounts_show_as_money_next_to_minor_units(target: Target) -> None:
     assert "1,999" in displays["jpy"] or "1999" in displays["jpy"]
     assert "19.99" not in displays["jpy"]
     assert str(table["unit_amount"].dtype) == "Int64"
+    assert json.loads(
+        json.dumps(ok(target, "list_prices").objects)
+    )  # plain JSON: no Decimal, no StripeObject
     assert isinstance(table["created"].dtype, pd.DatetimeTZDtype)
 
 
