@@ -109,7 +109,13 @@ def test_subscription_mode_with_price_data_recurring(stripe_client: stripe.Strip
             "subscription_data": {"trial_period_days": 7, "metadata": {"plan": "pro"}},
         }
     )
-    assert (session.mode, session.amount_total, session.payment_status) == ("subscription", 900, "unpaid")
+    # The trial defers the first payment: nothing is due today.
+    assert (session.mode, session.amount_total, session.payment_status) == ("subscription", 0, "unpaid")
+    items = stripe_client.v1.checkout.sessions.line_items.list(session.id)
+    assert [(i.description, i.amount_total) for i in items.data] == [("Pro plan", 900)]
+    assert items.data[0].price is not None
+    assert items.data[0].price.recurring is not None
+    assert items.data[0].price.recurring.interval == "month"
 
 
 def test_mode_mismatch_errors(stripe_client: stripe.StripeClient) -> None:
