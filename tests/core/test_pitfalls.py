@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import socket
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 import stripe
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,7 +16,7 @@ from hypothesis import strategies as st
 from core import pitfalls
 from core.environments import Environment
 from core.findings import Finding, Severity
-from core.keys import inspect_key
+from core.keys import KeyField, inspect_key
 from core.pitfalls import (
     CANCELABLE_STATUSES,
     CATALOG,
@@ -515,3 +517,108 @@ def test_error_findings_never_contain_a_key(body: str, status: int, prefix: str)
         assert key not in f.message + f.fix + repr(f)
         assert f.pitfall is not None
         pitfalls.get(f.pitfall)
+
+
+def _restricted_key(sandbox: Any, account: dict[str, str], *permissions: str) -> str:
+    response = requests.post(
+        f"{sandbox.api_base}/_sandbox/restricted_keys",
+        headers={"Authorization": f"Bearer {account['secret_key']}"},
+        json={"permissions": list(permissions)},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    return str(response.json()["key"])
+
+
+class TestAgainstTheSandbox:
+    """Real errors from the sandbox through the official SDK, read by from_stripe_error."""
+
+    def test_sandbox_keys_pass_the_key_checks(self, account: dict[str, str]) -> None:
+        assert inspect_key(account["secret_key"], KeyField.SECRET).findings == ()
+        assert inspect_key(account["publishable_key"], KeyField.PUBLISHABLE).findings == ()
+
+    def test_missing_permission(self, sandbox: Any, account: dict[str, str], make_client: Any) -> None:
+        key = _restricted_key(sandbox, account, "rak_product_write")
+        assert [f.code for f in inspect_key(key, KeyField.SECRET).findings] == ["key.restricted"]
+        client = make_client(key)
+        product = client.v1.products.create(params={"name": "T-shirt"})
+        with pytest.raises(stripe.PermissionError) as info:
+            client.v1.prices.create(params={"product": product.id, "currency": "usd", "unit_amount": 1000})
+        f = one(from_stripe_error(info.value, key=Secret(key)))
+        assert f.message.startswith("This restricted key lacks `rak_plan_write`.")
+        assert f.fix.startswith("In the Dashboard, API keys → edit the key → Prices: Write")
+        assert key not in f.message + f.fix
+
+    def test_invalid_key(self, make_client: Any) -> None:
+        key = "sk_test_51" + "Z" * 97
+        with pytest.raises(stripe.AuthenticationError) as info:
+            make_client(key).v1.products.list()
+        f = one(from_stripe_error(info.value, key=Secret(key)))
+        assert f.pitfall == "http_401"
+        assert key not in f.message
+        assert "sk_test_" in f.message
+
+    def test_publishable_key_as_secret(self, account: dict[str, str], make_client: Any) -> None:
+        with pytest.raises(stripe.AuthenticationError) as info:
+            make_client(account["publishable_key"]).v1.products.list()
+        assert one(from_stripe_error(info.value)).pitfall == "publishable_key_as_secret"
+
+    def test_no_such_price(self, stripe_client: stripe.StripeClient) -> None:
+        with pytest.raises(stripe.InvalidRequestError) as info:
+            stripe_client.v1.prices.retrieve("price_doesnotexist")
+        f = one(from_stripe_error(info.value))
+        assert f.pitfall == "http_404"
+        assert f.message.startswith("No price 'price_doesnotexist' exists for this key")
+
+    def test_amount_too_small(self, stripe_client: stripe.StripeClient) -> None:
+        with pytest.raises(stripe.InvalidRequestError) as info:
+            stripe_client.v1.payment_intents.create(params={"amount": 10, "currency": "usd"})
+        assert one(from_stripe_error(info.value)).pitfall == "amount_too_small"
+        # …which the pre-call check would have caught, with the amount the person meant:
+        assert amount_findings(10, "usd")[1].fix == "Did you mean 1000 ($10.00)?"
+
+    def test_cancel_a_succeeded_payment_intent(self, stripe_client: stripe.StripeClient) -> None:
+        intent = stripe_client.v1.payment_intents.create(
+            params={
+                "amount": 1000,
+                "currency": "usd",
+                "payment_method": "pm_card_visa",
+                "payment_method_types": ["card"],
+                "confirm": True,
+            }
+        )
+        assert intent.status == "succeeded"
+        assert (
+            one(cancel_not_allowed(intent.status, intent.id)).pitfall == "payment_intent_cannot_be_canceled"
+        )
+        with pytest.raises(stripe.InvalidRequestError) as info:
+            stripe_client.v1.payment_intents.cancel(intent.id)
+        f = one(from_stripe_error(info.value))
+        assert f.pitfall == "payment_intent_cannot_be_canceled"
+        assert "has succeeded" in f.message
+
+    def test_card_declined(self, stripe_client: stripe.StripeClient) -> None:
+        with pytest.raises(stripe.CardError) as info:
+            stripe_client.v1.payment_intents.create(
+                params={
+                    "amount": 1000,
+                    "currency": "usd",
+                    "payment_method": "pm_card_visa_chargeDeclinedInsufficientFunds",
+                    "payment_method_types": ["card"],
+                    "confirm": True,
+                }
+            )
+        f = one(from_stripe_error(info.value))
+        assert f.pitfall == "card_declined"
+        assert "(insufficient_funds)" in f.message
+
+    def test_unreachable(self) -> None:
+        with socket.socket() as s:  # a port nobody listens on
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        client = stripe.StripeClient(
+            "sk_test_" + BODY, base_addresses={"api": f"http://127.0.0.1:{port}"}, max_network_retries=0
+        )
+        with pytest.raises(stripe.APIConnectionError) as info:
+            client.v1.products.list()
+        assert one(from_stripe_error(info.value)).pitfall == "stripe_unreachable"
