@@ -605,13 +605,11 @@ def update_subscription(ctx: Context) -> JSONObject:
                 param=name,
             )
     if sub["status"] in ("canceled", "incomplete_expired"):
-        allowed = ("metadata", "cancellation_details")
         for name in p:
-            if name not in allowed:
-                raise errors.invalid_request(  # [U] wording
-                    f"A subscription with status {sub['status']} can only have its metadata and "
-                    "cancellation_details updated.",
-                    param=name,
+            if name not in ("metadata", "cancellation_details"):
+                # [O] integrations quote this text (the canceled case; incomplete_expired treated alike [U])
+                raise errors.invalid_request(
+                    "A canceled subscription can only update its cancellation_details and metadata."
                 )
     if sub["status"] == "incomplete":
         for name in p:
@@ -672,11 +670,9 @@ def update_subscription(ctx: Context) -> JSONObject:
 def cancel_subscription(ctx: Context) -> JSONObject:
     sub = _load(ctx)
     if sub["status"] == "canceled":
-        # [U] wording.
-        raise errors.invalid_request(
-            f"The subscription {sub['id']} is already canceled; a canceled subscription cannot be canceled "
-            "again."
-        )
+        # [O] Canceling twice answers "No such subscription" (observed by an integration, 2026-09-13),
+        # although the canceled subscription can still be retrieved.
+        raise errors.resource_missing("subscription", sub["id"], "subscription_exposed_id", 404)
     details = ctx.params.get("cancellation_details") or {}
     now = ctx.now()
     sub.update(status="canceled", canceled_at=now, ended_at=now, cancel_at=None)

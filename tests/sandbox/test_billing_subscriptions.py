@@ -269,9 +269,18 @@ def test_cancel_now(stripe_client: stripe.StripeClient) -> None:
     assert canceled.ended_at == canceled.canceled_at
     deleted = stripe_client.v1.events.list(params={"type": "customer.subscription.deleted"}).data[0]
     assert deleted.data.object.id == sub.id
-    with pytest.raises(stripe.InvalidRequestError):
+    with pytest.raises(stripe.InvalidRequestError) as info:
         stripe_client.v1.subscriptions.cancel(sub.id)
+    assert info.value.http_status == 404
+    assert info.value.error.message == f"No such subscription: '{sub.id}'"
     assert stripe_client.v1.subscriptions.retrieve(sub.id).status == "canceled"
+    with pytest.raises(stripe.InvalidRequestError) as info:
+        stripe_client.v1.subscriptions.update(sub.id, params={"cancel_at_period_end": True})
+    assert info.value.error.message == (
+        "A canceled subscription can only update its cancellation_details and metadata."
+    )
+    kept = stripe_client.v1.subscriptions.update(sub.id, params={"metadata": {"why": "moved"}})
+    assert kept.metadata.to_dict() == {"why": "moved"}
 
 
 def test_lists_and_search(stripe_client: stripe.StripeClient) -> None:
