@@ -190,7 +190,7 @@ def _attached_payment_method(ctx: Context, pm_id: Any, customer_id: str, param: 
     """A subscription's default payment method must already be attached to its customer."""
     pm = ctx.get(str(pm_id))
     if pm is None or pm.get("object") != payment_methods.KIND or pm.get("customer") != customer_id:
-        raise errors.invalid_request(  # [U: as integrations quote it]
+        raise errors.invalid_request(  # [O] quoted by integrations
             f"The customer does not have a payment method with the ID {pm_id}. The payment method must be "
             "attached to the customer.",
             param=param,
