@@ -65,7 +65,6 @@ def _lines_list(invoice_id: str, lines: Sequence[JSONObject]) -> JSONObject:
         "object": "list",
         "data": list(lines),
         "has_more": False,
-        "total_count": len(lines),
         "url": f"/v1/invoices/{invoice_id}/lines",
     }
 

@@ -125,7 +125,6 @@ def _items_list(sub_id: str, items: Sequence[JSONObject]) -> JSONObject:
         "object": "list",
         "data": list(items),
         "has_more": False,
-        "total_count": len(items),
         "url": f"/v1/subscription_items?subscription={sub_id}",
     }
 
