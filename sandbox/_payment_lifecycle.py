@@ -7,10 +7,21 @@ Lifecycle: https://docs.stripe.com/payments/paymentintents/lifecycle.
 
 from __future__ import annotations
 
+import secrets
+import string
 from dataclasses import dataclass
 from typing import Literal
 
 from sandbox._test_cards import AUTHENTICATION_REQUIRED, Decline, TestCard
+
+_SECRET_ALPHABET = string.ascii_letters + string.digits
+
+
+def unguessable(length: int) -> str:
+    """Characters for values that act as credentials (client secrets, the hosted page's session id): these
+    come from the OS's CSPRNG, unlike plain object ids."""
+    return "".join(secrets.choice(_SECRET_ALPHABET) for _ in range(length))
+
 
 PI_CANCELABLE = (
     "requires_payment_method",

@@ -18,6 +18,7 @@ from sandbox._api import Context, apply_metadata, endpoint, expander
 from sandbox._errors import StripeError, invalid_request, parameter_missing
 from sandbox._ids import random_chars
 from sandbox._payment_amounts import charge_amount_problem
+from sandbox._payment_lifecycle import unguessable
 from sandbox.resources import prices
 
 KIND = "checkout.session"
@@ -338,7 +339,9 @@ def create(ctx: Context) -> dict[str, Any]:
                 f"The Checkout Session's total amount due must add up to at least {minimum}",
                 code="amount_too_small",
             )
-    session_id = ctx.new_id("cs_test")
+    # The id is the hosted page's only credential, so it is drawn like a secret ("cs_test_a1" + 56 characters,
+    # the shape of Stripe's ids).
+    session_id = "cs_test_a1" + unguessable(56)
     sub_data = p.get("subscription_data") or {}
     pi_data = p.get("payment_intent_data") or {}
     if mode == "subscription" and sub_data.get("trial_period_days") not in (None, "", 0, "0"):

@@ -118,7 +118,7 @@ def build(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         "canceled_at": None,
         "cancellation_reason": None,
         "capture_method": capture_method,
-        "client_secret": f"{pi_id}_secret_{random_chars(25)}",
+        "client_secret": f"{pi_id}_secret_{life.unguessable(25)}",
         "confirmation_method": str(params.get("confirmation_method") or "automatic"),
         "created": ctx.now(),
         "currency": currency,

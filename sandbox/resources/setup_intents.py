@@ -155,7 +155,7 @@ def create(ctx: Context) -> dict[str, Any]:
         "application": None,
         "automatic_payment_methods": apm,
         "cancellation_reason": None,
-        "client_secret": f"{si_id}_secret_{random_chars(25)}",
+        "client_secret": f"{si_id}_secret_{life.unguessable(25)}",
         "created": ctx.now(),
         "customer": str(customer) if customer else None,
         "description": p.get("description") or None,
