@@ -111,3 +111,13 @@ def test_other_hosts_need_the_allow_list() -> None:
     assert delivery_refusal("https://example.com/hook", ["EXAMPLE.com"]) is None
     assert delivery_refusal("http://10.0.0.5/hook", ["example.com"]) is not None
     assert delivery_refusal("ftp://127.0.0.1/x", ()) is not None
+
+
+def test_the_cli_takes_repeatable_allow_webhook_hosts() -> None:
+    from sandbox.__main__ import parse_args
+
+    args = parse_args(
+        ["--memory", "--allow-webhook-host", "hooks.example.com", "--allow-webhook-host", "10.0.0.5"]
+    )
+    assert args.allow_webhook_host == ["hooks.example.com", "10.0.0.5"]
+    assert parse_args(["--memory"]).allow_webhook_host == []
