@@ -105,6 +105,6 @@ NOTES: dict[str, tuple[str, ...]] = {
 }
 for _code in THREE_DECIMAL:
     NOTES[_code] = (
-        f"{_code.upper()} has three decimals and the last must be 0: round to the nearest ten "
-        "(5.124 → 5120).",
+        f"{_code.upper()} has three decimals and the last must be 0: round to the nearest ten (5.124 → "
+        "5120).",
     )

@@ -144,8 +144,8 @@ def key_mode_findings(env: Environment, report: KeyReport, field_name: str) -> l
                 Severity.ERROR,
                 f"{env.label} uses a live {what}. Every call from the {env.label} would act on real data: "
                 "real charges, real refunds, real customers.",
-                f"Use test keys (pk_test_…, sk_test_…) in the {env.label}; switch on Test mode in the Stripe "
-                "Dashboard → Developers → API keys to copy them. Keep live keys for Production only.",
+                f"Use test keys (pk_test_…, sk_test_…) in the {env.label}; switch on Test mode in the "
+                "Stripe Dashboard → Developers → API keys to copy them. Keep live keys for Production only.",
                 env,
                 field_name,
                 pitfall="live_key_in_editor",
@@ -158,8 +158,8 @@ def key_mode_findings(env: Environment, report: KeyReport, field_name: str) -> l
                 Severity.WARNING,
                 f"Production uses a test {what}: no real payments will happen, customers' cards are not "
                 "charged, and test-mode objects are invisible to live mode.",
-                "When you are ready to accept real payments, paste the live keys (pk_live_…, sk_live_…) from "
-                "the Stripe Dashboard with Test mode switched off.",
+                "When you are ready to accept real payments, paste the live keys (pk_live_…, sk_live_…) "
+                "from the Stripe Dashboard with Test mode switched off.",
                 env,
                 field_name,
                 pitfall="test_key_in_production",
@@ -200,8 +200,7 @@ def _webhook_findings(env: Environment, hook: WebhookSettings) -> list[Finding]:
                 Severity.ERROR,
                 f"{env.label}: the webhook is enabled but has no path.",
                 f"Set a path such as {DEFAULT_WEBHOOK_PATH}; the endpoint URL in Stripe is your backend URL "
-                "+ "
-                "/api + this path.",
+                "+ /api + this path.",
                 env,
                 "webhook_path",
                 doc_url=_docs.WEWEB_WEBHOOKS,
@@ -253,11 +252,9 @@ def _webhook_findings(env: Environment, hook: WebhookSettings) -> list[Finding]:
                 "env.webhook_secret_missing",
                 Severity.WARNING,
                 f"{env.label}: the webhook is enabled but has no signing secret, so events cannot be "
-                "verified "
-                "as coming from Stripe.",
-                "Add the endpoint in the Stripe Dashboard → Developers → Webhooks (URL = backend URL + /api "
-                "+ "
-                "path), then paste its Signing secret (whsec_…) into Webhook Secret Key.",
+                "verified as coming from Stripe.",
+                "Add the endpoint in the Stripe Dashboard → Developers → Webhooks (URL = backend URL + "
+                "/api + path), then paste its Signing secret (whsec_…) into Webhook Secret Key.",
                 env,
                 "webhook_secret",
                 doc_url=_docs.WEWEB_WEBHOOKS,
@@ -315,9 +312,8 @@ def _missing_key(env: Environment, key_field: KeyField, input_name: str) -> Find
             "env.secret_key_missing",
             Severity.ERROR,
             f"{env.label} has no Secret Key: Stripe actions in backend workflows and APIs cannot run.",
-            f"Paste the secret key (sk_{mode}_…) or a restricted key (rk_{mode}_…) from the Stripe Dashboard "
-            "→ "
-            "Developers → API keys.",
+            f"Paste the secret key (sk_{mode}_…) or a restricted key (rk_{mode}_…) from the Stripe "
+            "Dashboard → Developers → API keys.",
             env,
             input_name,
         )
@@ -325,8 +321,7 @@ def _missing_key(env: Environment, key_field: KeyField, input_name: str) -> Find
         "env.publishable_key_missing",
         Severity.WARNING,
         f"{env.label} has no Publishable Key: backend actions work, but interface features such as the "
-        "payment "
-        "element need it.",
+        "payment element need it.",
         f"Paste the publishable key (pk_{mode}_…) from the Stripe Dashboard → Developers → API keys.",
         env,
         input_name,
@@ -464,8 +459,8 @@ def _line(name: str, value: str, export: bool = False) -> str:
 
 
 _HEADER = (
-    "# Stripe Setup Playground connection. Contains secret keys: keep this file private (mode 0600),\n"
-    "# never commit it. Variables are documented in .env.example.\n"
+    "# Stripe Setup Playground connection. Contains secret keys: keep this file private (mode 0600),\n# "
+    "never commit it. Variables are documented in .env.example.\n"
 )
 
 

@@ -349,9 +349,8 @@ def _clean(text: str, field: KeyField | None) -> tuple[str, list[Finding]]:
             _finding(
                 "key.punctuation_stripped",
                 Severity.WARNING,
-                f"{_the_value(field)} ended with '{punctuation[0]}' (copied from code or a sentence); it was "
-                "removed and "
-                "the cleaned key is used.",
+                f"{_the_value(field)} ended with '{punctuation[0]}' (copied from code or a sentence); it "
+                "was removed and the cleaned key is used.",
                 "Paste only the key itself.",
                 field,
             )
@@ -362,8 +361,7 @@ def _clean(text: str, field: KeyField | None) -> tuple[str, list[Finding]]:
                 "key.bearer_prefix_stripped",
                 Severity.WARNING,
                 f"{_the_value(field)} started with an HTTP header part ('Bearer ' / 'Authorization:'); it "
-                "was "
-                "removed and the cleaned key is used.",
+                "was removed and the cleaned key is used.",
                 "Paste only the key: the Stripe library adds 'Authorization: Bearer' itself.",
                 field,
             )
@@ -460,8 +458,7 @@ def _classify(value: str, field: KeyField | None) -> _Classified:
                     f"'{m.group(0)}live_': every Stripe API key says its mode right after the first "
                     "underscore.",
                     "Copy the whole key from the Stripe Dashboard (Developers → API keys); the start is "
-                    "missing "
-                    "or was edited.",
+                    "missing or was edited.",
                     field,
                 )
             ],
@@ -484,8 +481,7 @@ def _classify(value: str, field: KeyField | None) -> _Classified:
                     Severity.ERROR,
                     f"{_the_value(field)} is the client secret of a {label} ({prefix}_…_secret_…), not an "
                     "API key. A client secret lets a browser confirm that one payment; it cannot "
-                    "authenticate "
-                    "API calls (Stripe answers 401 'Invalid API Key provided').",
+                    "authenticate API calls (Stripe answers 401 'Invalid API Key provided').",
                     "Paste your API key from the Stripe Dashboard → Developers → API keys (pk_… for the "
                     "Publishable Key, sk_… or rk_… for the Secret Key).",
                     field,
@@ -540,13 +536,13 @@ def _unrecognised(value: str, field: KeyField | None) -> Finding:
         message = f"{_the_value(field)} is a web address (URL), not a Stripe key."
     elif value.startswith("eyJ"):
         message = (
-            f"{_the_value(field)} looks like a JSON Web Token (it starts with 'eyJ'), e.g. a WeWeb, Supabase "
-            "or Xano token, not a Stripe key."
+            f"{_the_value(field)} looks like a JSON Web Token (it starts with 'eyJ'), e.g. a WeWeb, "
+            "Supabase or Xano token, not a Stripe key."
         )
     elif re.fullmatch(r"[0-9]{13,19}", value):
         message = (
-            f"{_the_value(field)} is a long number ({len(value)} digits), perhaps a card number. It is not a "
-            "Stripe key, and card numbers must never be pasted or stored outside Stripe's own forms."
+            f"{_the_value(field)} is a long number ({len(value)} digits), perhaps a card number. It is not "
+            "a Stripe key, and card numbers must never be pasted or stored outside Stripe's own forms."
         )
     elif "*" in value or "•" in value or "…" in value:
         message = (
@@ -586,8 +582,8 @@ def _check_api_key_body(kind: KeyKind, mode: Mode, body: str, field: KeyField | 
                 f"{_the_value(field)} contains '*', '•' or '…': it is a masked copy of a {kind.label}, not "
                 "the key itself.",
                 "In the Stripe Dashboard → Developers → API keys, click 'Reveal' and copy the full key. A "
-                "live "
-                "secret key can be revealed only once: if you no longer have it, roll it to get a new one.",
+                "live secret key can be revealed only once: if you no longer have it, roll it to get a new "
+                "one.",
                 field,
             )
         )
@@ -601,8 +597,8 @@ def _check_api_key_body(kind: KeyKind, mode: Mode, body: str, field: KeyField | 
                 Severity.ERROR,
                 f"{_the_value(field)} contains characters a Stripe key never has: {_char_names(bad)}. Keys "
                 f"are '{prefix}' followed by letters and digits only.",
-                "Copy the key again from the Stripe Dashboard with the copy button; the characters probably "
-                "came from the document or chat you copied it through.",
+                "Copy the key again from the Stripe Dashboard with the copy button; the characters "
+                "probably came from the document or chat you copied it through.",
                 field,
             )
         )
@@ -625,8 +621,7 @@ def _check_api_key_body(kind: KeyKind, mode: Mode, body: str, field: KeyField | 
                 "key.too_long",
                 Severity.ERROR,
                 f"The {kind.label}{_in(field)} is too long: {n} characters after '{prefix}', where Stripe "
-                "keys "
-                f"have at most {MAX_BODY}. Something was pasted along with it.",
+                f"keys have at most {MAX_BODY}. Something was pasted along with it.",
                 "Paste exactly one key, and nothing after it.",
                 field,
             )
@@ -637,8 +632,7 @@ def _check_api_key_body(kind: KeyKind, mode: Mode, body: str, field: KeyField | 
                 "key.possibly_truncated",
                 Severity.WARNING,
                 f"The {kind.label}{_in(field)} starts like a current Stripe key ('{prefix}51…', 107 "
-                "characters) "
-                f"but has only {len(prefix) + n}: the end is probably missing.",
+                f"characters) but has only {len(prefix) + n}: the end is probably missing.",
                 "Copy the whole key again from the Stripe Dashboard with the copy button.",
                 field,
             )
@@ -648,11 +642,10 @@ def _check_api_key_body(kind: KeyKind, mode: Mode, body: str, field: KeyField | 
             _finding(
                 "key.unusual_length",
                 Severity.INFO,
-                f"The {kind.label}{_in(field)} is {len(prefix) + n} characters long; Stripe keys are usually "
-                "32 "
-                "(older) or 107 (current) characters.",
-                "If you typed or edited the key by hand, copy it again from the Dashboard; otherwise ignore "
-                "this.",
+                f"The {kind.label}{_in(field)} is {len(prefix) + n} characters long; Stripe keys are "
+                "usually 32 (older) or 107 (current) characters.",
+                "If you typed or edited the key by hand, copy it again from the Dashboard; otherwise "
+                "ignore this.",
                 field,
             )
         )
@@ -661,10 +654,10 @@ def _check_api_key_body(kind: KeyKind, mode: Mode, body: str, field: KeyField | 
             _finding(
                 "key.restricted",
                 Severity.INFO,
-                f"This is a restricted key ({prefix}…): it can do only what its permissions allow. A call it "
-                "has no permission for fails with 403 and names the missing permission.",
-                "In the Stripe Dashboard → Developers → API keys, give the key Read or Write access to every "
-                "resource your actions use (e.g. Products, Prices, Customers, Payment Intents).",
+                f"This is a restricted key ({prefix}…): it can do only what its permissions allow. A call "
+                "it has no permission for fails with 403 and names the missing permission.",
+                "In the Stripe Dashboard → Developers → API keys, give the key Read or Write access to "
+                "every resource your actions use (e.g. Products, Prices, Customers, Payment Intents).",
                 field,
                 doc_url=_docs.STRIPE_RESTRICTED_KEYS,
                 pitfall="restricted_key_permissions",
@@ -684,8 +677,7 @@ def _check_whsec_body(body: str, field: KeyField | None) -> list[Finding]:
                 f"{_the_value(field)} contains '*', '•' or '…': it is a masked copy of a webhook signing "
                 "secret, not the secret itself.",
                 "In the Stripe Dashboard → Developers → Webhooks → your endpoint, click 'Reveal' under "
-                "Signing "
-                "secret and copy it.",
+                "Signing secret and copy it.",
                 field,
                 doc_url=_docs.WEWEB_WEBHOOKS,
             )
@@ -722,8 +714,7 @@ def _check_whsec_body(body: str, field: KeyField | None) -> list[Finding]:
                 "key.possibly_truncated",
                 Severity.WARNING,
                 f"The webhook signing secret{_in(field)} has {len(compact)} characters after 'whsec_'; "
-                "Stripe's "
-                f"have at least {_WHSEC_MIN_BODY}. It was probably cut off while copying.",
+                f"Stripe's have at least {_WHSEC_MIN_BODY}. It was probably cut off while copying.",
                 "Copy the whole signing secret again from the Stripe Dashboard → Developers → Webhooks.",
                 field,
                 doc_url=_docs.WEWEB_WEBHOOKS,
@@ -753,9 +744,9 @@ def _inner_whitespace(value: str, field: KeyField | None) -> Finding | None:
     return _finding(
         "key.inner_whitespace",
         Severity.ERROR,
-        f"{_the_value(field)} contains {_describe_whitespace(''.join(inner))} inside the key (the "
-        f"first at character {first + 1} of {len(value)}). Stripe rejects it with 401: 'This key contains at "
-        "least one space'.",
+        f"{_the_value(field)} contains {_describe_whitespace(''.join(inner))} inside the key (the first at "
+        f"character {first + 1} of {len(value)}). Stripe rejects it with 401: 'This key contains at least "
+        "one space'.",
         "Delete the spaces and line breaks inside the key, or copy it again with the Dashboard's copy "
         "button.",
         field,
@@ -782,11 +773,9 @@ def _field_findings(c: _Classified, field: KeyField | None) -> list[Finding]:
                 Severity.ERROR,
                 f"This is a {c.kind.label} ({prefix}…) in the Publishable Key field. That is a security "
                 "problem: the publishable key is sent to every visitor's browser, so whatever is in this "
-                "field "
-                "becomes public, and a secret key lets anyone act on your Stripe account.",
+                "field becomes public, and a secret key lets anyone act on your Stripe account.",
                 f"Paste the publishable key (pk_{c.mode or 'test'}_…) here instead. If this {c.kind.label} "
-                "was "
-                "ever saved or published in this field, treat it as leaked: in the Stripe Dashboard → "
+                "was ever saved or published in this field, treat it as leaked: in the Stripe Dashboard → "
                 "Developers → API keys, roll it (⋯ → Roll key) and use the new one.",
                 field,
                 pitfall="secret_key_in_publishable_field",
@@ -799,11 +788,9 @@ def _field_findings(c: _Classified, field: KeyField | None) -> list[Finding]:
                 Severity.ERROR,
                 f"This is a publishable key ({prefix}…) in the Secret Key field. Backend actions need the "
                 "secret (or a restricted) key; with a publishable key Stripe answers 401: 'This API call "
-                "cannot "
-                "be made with a publishable API key'.",
+                "cannot be made with a publishable API key'.",
                 f"Paste the secret key (sk_{c.mode or 'test'}_…) or a restricted key (rk_…) here; the pk_… "
-                "key "
-                "goes into the Publishable Key field.",
+                "key goes into the Publishable Key field.",
                 field,
                 pitfall="publishable_key_as_secret",
             )
@@ -829,8 +816,7 @@ def _field_findings(c: _Classified, field: KeyField | None) -> list[Finding]:
                 f"This is a {c.kind.label} ({prefix}…) in the Webhook Secret Key field, which needs the "
                 "endpoint's signing secret (whsec_…).",
                 "In the Stripe Dashboard → Developers → Webhooks → your endpoint, reveal and copy the "
-                "Signing "
-                f"secret (whsec_…); put the {c.kind.label} in its own field.",
+                f"Signing secret (whsec_…); put the {c.kind.label} in its own field.",
                 field,
                 doc_url=_docs.WEWEB_WEBHOOKS,
                 pitfall="webhook_secret_as_api_key",
@@ -894,11 +880,10 @@ def check_key_pair(publishable: KeyReport, secret: KeyReport) -> list[Finding]:
                 code="keys.swapped",
                 severity=Severity.ERROR,
                 message="The two keys are swapped: the Publishable Key field holds a "
-                f"{publishable.kind.label} "
-                f"({publishable.prefix}…) and the Secret Key field a publishable key ({secret.prefix}…).",
+                f"{publishable.kind.label} ({publishable.prefix}…) and the Secret Key field a publishable "
+                f"key ({secret.prefix}…).",
                 fix="Swap them. Because a secret key in the publishable field is exposed to browsers, roll "
-                "it "
-                "in the Stripe Dashboard (Developers → API keys) if this was ever published.",
+                "it in the Stripe Dashboard (Developers → API keys) if this was ever published.",
                 doc_url=_docs.WEWEB_SETUP,
                 field=KeyField.PUBLISHABLE.value,
                 pitfall="secret_key_in_publishable_field",
@@ -934,10 +919,10 @@ def check_key_pair(publishable: KeyReport, secret: KeyReport) -> list[Finding]:
                 code="keys.mode_mismatch",
                 severity=Severity.ERROR,
                 message=f"The publishable key is a {publishable.mode} key ({publishable.prefix}…) but the "
-                f"secret key is a {secret.mode} key ({secret.prefix}…). Test and live mode are separate sets "
-                "of data, so what the backend creates with one key (a PaymentIntent, a Checkout Session) "
-                "does "
-                "not exist for the other: the payment element fails with 'No such payment_intent'.",
+                f"secret key is a {secret.mode} key ({secret.prefix}…). Test and live mode are separate "
+                "sets of data, so what the backend creates with one key (a PaymentIntent, a Checkout "
+                "Session) does not exist for the other: the payment element fails with 'No such "
+                "payment_intent'.",
                 fix="Copy both keys from the same mode of the Stripe Dashboard (use the Test mode toggle): "
                 "pk_test_ with sk_test_, or pk_live_ with sk_live_.",
                 doc_url=_docs.WEWEB_SETUP,

@@ -486,7 +486,7 @@ def _parse_number(number: str, cur: Currency, decimal_sym: str, group_sym: str, 
                 raise _amount_error(
                     "amount.ambiguous_separator",
                     f"In '{_short(shown)}' the '{group_sym}' separates thousands, so it cannot be read as "
-                    f"decimals here.",
+                    "decimals here.",
                     f"For decimals use '{decimal_sym}': {guess}.",
                 )
             raise _amount_error(
@@ -590,8 +590,8 @@ def _coerce(amount: object, cur: Currency) -> tuple[int | None, list[Finding]]:
             _f(
                 "amount.not_integer",
                 Severity.ERROR,
-                f"'{_short(text)}' is written as money, but Stripe amounts are whole numbers in the smallest "
-                f"unit of the currency ({_unit_phrase(cur)}).",
+                f"'{_short(text)}' is written as money, but Stripe amounts are whole numbers in the "
+                f"smallest unit of the currency ({_unit_phrase(cur)}).",
                 f"Did you mean {suggestion} ({_money(suggestion, cur)})?",
                 pitfall="amounts_in_cents",
             )
@@ -686,8 +686,8 @@ def _sign_findings(value: int, cur: Currency, purpose: Purpose) -> list[Finding]
                 "amount.zero",
                 Severity.INFO,
                 "A unit amount of 0 makes a free price (fine for free tiers and trials).",
-                "Enter the price in the smallest unit if it should cost something, "
-                f"e.g. {_example_minor(cur)}.",
+                "Enter the price in the smallest unit if it should cost something, e.g. "
+                f"{_example_minor(cur)}.",
             )
         ]
     if purpose is Purpose.REFUND:
@@ -727,8 +727,7 @@ def _step_findings(value: int, cur: Currency, purpose: Purpose) -> list[Finding]
                     "amount.three_decimal_rounding",
                     Severity.ERROR,
                     f"{value} {cur.code} ({_money(value, cur)}) must end in 0: Stripe accepts {cur.upper} "
-                    "amounts "
-                    "rounded to the nearest ten (the last of the three decimals is always 0).",
+                    "amounts rounded to the nearest ten (the last of the three decimals is always 0).",
                     f"Use {options}.",
                     doc_url=_docs.STRIPE_THREE_DECIMAL,
                     pitfall="three_decimal_rounding",
@@ -774,8 +773,8 @@ def _range_findings(value: int, cur: Currency, purpose: Purpose) -> list[Finding
                 _f(
                     "amount.card_only_maximum",
                     Severity.WARNING,
-                    f"{value} ({_money(value, cur)}) is above {limit}, the limit for most payment methods in "
-                    f"{cur.upper}; only card payments allow up to {_money(cur.card_max_amount, cur)}.",
+                    f"{value} ({_money(value, cur)}) is above {limit}, the limit for most payment methods "
+                    f"in {cur.upper}; only card payments allow up to {_money(cur.card_max_amount, cur)}.",
                     "Keep the amount at or below the limit unless the customer pays by card.",
                     doc_url=_docs.STRIPE_MINIMUMS,
                     pitfall="amount_too_large",
@@ -787,8 +786,7 @@ def _range_findings(value: int, cur: Currency, purpose: Purpose) -> list[Finding
                     "amount.too_large",
                     Severity.ERROR,
                     f"{value} ({_money(value, cur)}) is too large: Stripe answers 'Amount must be no more "
-                    "than "
-                    f"{limit}' ({len(str(cur.max_amount))} digits at most in {cur.upper}).",
+                    f"than {limit}' ({len(str(cur.max_amount))} digits at most in {cur.upper}).",
                     f"Use at most {cur.max_amount}. If you multiplied by 100 twice, divide by 100.",
                     doc_url=_docs.STRIPE_MINIMUMS,
                     pitfall="amount_too_large",

@@ -61,8 +61,8 @@ CATALOG: tuple[Pitfall, ...] = (
         "live_key_in_editor",
         "Live key in the Editor",
         Severity.ERROR,
-        "A live key (pk_live_/sk_live_) is used in the Editor or Staging: every test click acts on real data "
-        "(real charges, real customers), and test objects are not found.",
+        "A live key (pk_live_/sk_live_) is used in the Editor or Staging: every test click acts on real "
+        "data (real charges, real customers), and test objects are not found.",
         "Use pk_test_/sk_test_ keys in the Editor and Staging; keep live keys for Production only.",
         _docs.WEWEB_SETUP,
     ),
@@ -79,8 +79,8 @@ CATALOG: tuple[Pitfall, ...] = (
         "key_mode_mismatch",
         "Publishable and secret key from different modes",
         Severity.ERROR,
-        "The publishable key and the secret key of one environment come from different modes (test vs live), "
-        "so what the backend creates cannot be used by the interface (and the reverse).",
+        "The publishable key and the secret key of one environment come from different modes (test vs "
+        "live), so what the backend creates cannot be used by the interface (and the reverse).",
         "Copy both keys from the same mode of the Dashboard (Test mode toggle).",
         _docs.WEWEB_SETUP,
     ),
@@ -88,8 +88,8 @@ CATALOG: tuple[Pitfall, ...] = (
         "amounts_in_cents",
         "Amounts are in cents",
         Severity.WARNING,
-        "Create Payment Intent, Create Price, Refund Payment and the other money actions take the amount in "
-        "the currency's smallest unit: for USD, 1000 means $10.00, and 10 means $0.10.",
+        "Create Payment Intent, Create Price, Refund Payment and the other money actions take the amount "
+        "in the currency's smallest unit: for USD, 1000 means $10.00, and 10 means $0.10.",
         "Multiply the display amount by 100 (by 1 for zero-decimal currencies such as JPY, by 1000 for "
         "three-decimal ones such as KWD) and send a whole number.",
         _docs.WEWEB_SETUP,
@@ -99,8 +99,7 @@ CATALOG: tuple[Pitfall, ...] = (
         "Zero-decimal currency multiplied by 100",
         Severity.WARNING,
         "JPY, KRW and the other zero-decimal currencies have no cents: 1000 jpy is ¥1,000. Multiplying by "
-        "100 "
-        "charges a hundred times too much.",
+        "100 charges a hundred times too much.",
         "Send the amount in whole units for zero-decimal currencies.",
         _docs.STRIPE_ZERO_DECIMAL,
     ),
@@ -125,8 +124,8 @@ CATALOG: tuple[Pitfall, ...] = (
         "amount_too_large",
         "Amount above Stripe's maximum",
         Severity.ERROR,
-        "Stripe amounts have at most 8 digits (99999999 = $999,999.99) except a few currencies (IDR 12, INR "
-        "9).",
+        "Stripe amounts have at most 8 digits (99999999 = $999,999.99) except a few currencies (IDR 12, "
+        "INR 9).",
         "Check the amount was not multiplied by 100 twice.",
         _docs.STRIPE_MINIMUMS,
     ),
@@ -134,11 +133,11 @@ CATALOG: tuple[Pitfall, ...] = (
         "restricted_key_permissions",
         "Restricted key without the needed permission",
         Severity.ERROR,
-        "A restricted key (rk_…) can only do what its permissions allow; anything else fails with 403 naming "
-        "the permission (e.g. rak_plan_write).",
+        "A restricted key (rk_…) can only do what its permissions allow; anything else fails with 403 "
+        "naming the permission (e.g. rak_plan_write).",
         "In the Stripe Dashboard → Developers → API keys, edit the restricted key and give the named "
-        "resource "
-        "Read or Write access (Payment Intents, Customers, Products, Prices, Subscriptions, Invoices, …).",
+        "resource Read or Write access (Payment Intents, Customers, Products, Prices, Subscriptions, "
+        "Invoices, …).",
         _docs.STRIPE_RESTRICTED_KEYS,
     ),
     _P(
@@ -148,16 +147,16 @@ CATALOG: tuple[Pitfall, ...] = (
         "Stripe cancels a Payment Intent only in status requires_payment_method, requires_capture, "
         "requires_confirmation, requires_action or processing; a succeeded or canceled one cannot be "
         "canceled.",
-        "Check the status (Retrieve Payment Intent) and your flow. A succeeded payment is undone with Refund "
-        "Payment.",
+        "Check the status (Retrieve Payment Intent) and your flow. A succeeded payment is undone with "
+        "Refund Payment.",
         _docs.STRIPE_PI_CANCEL,
     ),
     _P(
         "payment_intent_cannot_be_captured",
         "Payment Intent cannot be captured",
         Severity.ERROR,
-        "Only a Payment Intent in status requires_capture (created with capture_method=manual and confirmed) "
-        "can be captured.",
+        "Only a Payment Intent in status requires_capture (created with capture_method=manual and "
+        "confirmed) can be captured.",
         "Create the Payment Intent with capture_method=manual, confirm it, then capture.",
         _docs.STRIPE_PI_CAPTURE,
     ),
@@ -276,8 +275,8 @@ CATALOG: tuple[Pitfall, ...] = (
         "publishable_key_as_secret",
         "Publishable key used as the secret key",
         Severity.ERROR,
-        "The publishable key (pk_…) was used for a backend call; Stripe answers 401 'This API call cannot be "
-        "made with a publishable API key'.",
+        "The publishable key (pk_…) was used for a backend call; Stripe answers 401 'This API call cannot "
+        "be made with a publishable API key'.",
         "Put the secret key (sk_…) or a restricted key (rk_…) in the Secret Key field.",
         _docs.STRIPE_KEYS,
     ),
@@ -294,8 +293,8 @@ CATALOG: tuple[Pitfall, ...] = (
         "webhook_secret_as_api_key",
         "Webhook secret and API key mixed up",
         Severity.ERROR,
-        "The webhook signing secret (whsec_…) only verifies events; it is not an API key, and an API key is "
-        "not a signing secret.",
+        "The webhook signing secret (whsec_…) only verifies events; it is not an API key, and an API key "
+        "is not a signing secret.",
         "Put whsec_… in Webhook Secret Key and the pk_/sk_ keys in their fields.",
         _docs.WEWEB_WEBHOOKS,
     ),
@@ -321,8 +320,7 @@ CATALOG: tuple[Pitfall, ...] = (
         "Confirm without return_url",
         Severity.ERROR,
         "Since API 2023-08-16, Payment Intents accept all Dashboard payment methods by default, some of "
-        "which "
-        "redirect; confirming on the server then needs a return_url.",
+        "which redirect; confirming on the server then needs a return_url.",
         "Pass return_url, or create the intent with automatic_payment_methods[allow_redirects]=never (or "
         "payment_method_types[]=card).",
         _docs.STRIPE_AUTOMATIC_PAYMENT_METHODS,
@@ -333,16 +331,16 @@ CATALOG: tuple[Pitfall, ...] = (
         Severity.ERROR,
         "The card issuer (or Stripe's test card) declined the payment; the Payment Intent goes back to "
         "requires_payment_method.",
-        "Show the customer a clear message and let them try another card. In test mode, use pm_card_visa for "
-        "a successful payment.",
+        "Show the customer a clear message and let them try another card. In test mode, use pm_card_visa "
+        "for a successful payment.",
         _docs.STRIPE_DECLINE_CODES,
     ),
     _P(
         "idempotency_key_reused",
         "Idempotency key reused with different parameters",
         Severity.ERROR,
-        "An idempotency key replays the first request's result; reusing it with other parameters (or another "
-        "endpoint) is refused.",
+        "An idempotency key replays the first request's result; reusing it with other parameters (or "
+        "another endpoint) is refused.",
         "Use a new idempotency key for a different request.",
         _docs.STRIPE_IDEMPOTENCY,
     ),

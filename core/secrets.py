@@ -150,6 +150,6 @@ class Secret:
 
 def _refuse_pickle() -> NoReturn:
     raise TypeError(
-        "Secret values are not picklable, so a key never lands in a cache or a file by accident; "
-        "call .reveal() explicitly where the raw value is really needed"
+        "Secret values are not picklable, so a key never lands in a cache or a file by accident; call "
+        ".reveal() explicitly where the raw value is really needed"
     )

@@ -244,12 +244,9 @@ class TestEnvFile:
     def test_existing_file_is_chmodded_and_unrelated_lines_kept(self, tmp_path: Path) -> None:
         path = tmp_path / ".env"
         original = (
-            "# my project settings\n"
-            "DATABASE_URL=postgres://u:p@localhost/db\n"
-            "\n"
-            "export STRIPE_EDITOR_SECRET_KEY=sk_test_old\n"
-            "  # indented comment\n"
-            "OTHER='keep me' # trailing comment\n"
+            "# my project settings\nDATABASE_URL=postgres://u:p@localhost/db\n\nexport "
+            "STRIPE_EDITOR_SECRET_KEY=sk_test_old\n  # indented comment\nOTHER='keep me' # trailing "
+            "comment\n"
             'MULTI="line one\nline two"\n'
             "STRIPE_NOT_OURS=1\n"
         )

@@ -255,8 +255,8 @@ class TestFromStripeError:
     def test_permission_error_without_slug(self) -> None:
         message = (
             "The provided key 'rk_test_***abc' does not have the required permissions for this endpoint on "
-            "account 'acct_1'. This is a restricted API key, but the required permissions are not available "
-            "for use by restricted keys."
+            "account 'acct_1'. This is a restricted API key, but the required permissions are not "
+            "available for use by restricted keys."
         )
         f = one(from_stripe_error(stripe.PermissionError(message, http_status=403)))
         assert f.code == "stripe.permission_not_for_restricted_keys"
@@ -292,9 +292,8 @@ class TestFromStripeError:
 
     def test_livemode_mismatch(self) -> None:
         message = (
-            "No such customer: 'cus_Q1'; a similar object exists in live mode, but a test mode key was used "
-            "to "
-            "make this request."
+            "No such customer: 'cus_Q1'; a similar object exists in live mode, but a test mode key was "
+            "used to make this request."
         )
         f = one(
             from_stripe_error(
@@ -369,8 +368,7 @@ class TestFromStripeError:
     def test_401_publishable_key(self) -> None:
         message = (
             "This API call cannot be made with a publishable API key. Please use a secret API key. You can "
-            "find "
-            "a list of your API keys at https://dashboard.stripe.com/account/apikeys."
+            "find a list of your API keys at https://dashboard.stripe.com/account/apikeys."
         )
         error = stripe.AuthenticationError(message, http_status=401, code="secret_key_required")
         assert one(from_stripe_error(error)).pitfall == "publishable_key_as_secret"
@@ -394,9 +392,9 @@ class TestFromStripeError:
 
     def test_cancel_unexpected_state(self) -> None:
         message = (
-            "You cannot cancel this PaymentIntent because it has a status of succeeded. Only a PaymentIntent "
-            "with one of the following statuses may be canceled: requires_payment_method, requires_capture, "
-            "requires_confirmation, requires_action, processing."
+            "You cannot cancel this PaymentIntent because it has a status of succeeded. Only a "
+            "PaymentIntent with one of the following statuses may be canceled: requires_payment_method, "
+            "requires_capture, requires_confirmation, requires_action, processing."
         )
         error = stripe.InvalidRequestError(
             message, None, code="payment_intent_unexpected_state", http_status=400
@@ -407,9 +405,8 @@ class TestFromStripeError:
 
     def test_capture_unexpected_state(self) -> None:
         message = (
-            "This PaymentIntent could not be captured because it has a status of requires_confirmation. Only "
-            "a "
-            "PaymentIntent with one of the following statuses may be captured: requires_capture."
+            "This PaymentIntent could not be captured because it has a status of requires_confirmation. "
+            "Only a PaymentIntent with one of the following statuses may be captured: requires_capture."
         )
         error = stripe.InvalidRequestError(
             message, None, code="payment_intent_unexpected_state", http_status=400
@@ -419,8 +416,8 @@ class TestFromStripeError:
     def test_missing_return_url(self) -> None:
         message = (
             "A `return_url` must be specified because this Payment Intent is configured to automatically "
-            "accept "
-            "the payment methods enabled in the Dashboard, some of which may require a full page redirect."
+            "accept the payment methods enabled in the Dashboard, some of which may require a full page "
+            "redirect."
         )
         error = stripe.InvalidRequestError(
             message, None, code="payment_intent_unexpected_state", http_status=400
