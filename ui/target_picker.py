@@ -1,75 +1,37 @@
-"""Where the playground's calls go: this session's sandbox account, or one environment of a connection.
+"""Where the playground's calls go: the sidebar's active connection and environment, else the sandbox.
 
-Every playground page shares one choice, kept in a plain session key (widget values do not survive a page
-switch). The sandbox is always offered and is the default, so the playground works before any setup; each
-connection adds one entry per environment that has a secret or restricted key.
+The sidebar (drawn before every page) owns the choice; the playground follows it so the person chooses in
+one place. Before any connection exists, calls go to this session's own sandbox account, so the playground
+works before the setup is done.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import streamlit as st
 
 from core.client import ClientCache
-from core.environments import Connection, Environment
+from core.environments import Environment
 from core.runner import Target, target_for
-from ui import sandbox, state
+from ui import connections_step, sandbox
 
-SANDBOX = "sandbox"
-_CHOICE = "playground_target"  # plain session key: the chosen entry's value
 _CLIENTS = "playground_clients"
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One place calls can go, as the picker lists it."""
-
-    value: str  # stable id: "sandbox" or "<connection name>/<environment>"
-    label: str
-
-
-def _connections() -> list[Connection]:
-    stored = st.session_state.get(state.CONNECTIONS, [])
-    return [c for c in stored if isinstance(c, Connection)]
-
-
-def entries() -> list[Entry]:
-    """The sandbox first, then every connection environment that has a key to call with."""
-    found = [Entry(SANDBOX, "Local sandbox (this session's test account)")]
-    for connection in _connections():
-        where = "sandbox" if connection.api_base else "Stripe"
-        for env in Environment:
-            if connection[env].secret_key:
-                found.append(
-                    Entry(f"{connection.name}/{env.value}", f"{connection.name} · {env.label} ({where})")
-                )
-    return found
-
-
-def current_value() -> str:
-    values = [e.value for e in entries()]
-    chosen = st.session_state.get(_CHOICE, SANDBOX)
-    return chosen if chosen in values else SANDBOX
-
-
 def current() -> Target:
-    """The target of the current choice (the sandbox account is created on first use)."""
-    value = current_value()
-    if value == SANDBOX:
+    """The target of the active connection and environment, or this session's sandbox account."""
+    connections = connections_step.connections()
+    if not connections:
         mine = sandbox.account()
         return Target(mine.secret_key, mine.api_base, "Editor", "Local sandbox")
-    name, _, env = value.rpartition("/")
-    for connection in _connections():
-        if connection.name == name:
-            return target_for(connection, env)
-    mine = sandbox.account()  # pragma: no cover - current_value() only returns listed entries
-    return Target(mine.secret_key, mine.api_base, "Editor", "Local sandbox")
+    active = connections_step.find(st.session_state.get(connections_step.ACTIVE)) or connections[-1]
+    env = st.session_state.get(connections_step.ACTIVE_ENVIRONMENT) or Environment.EDITOR.value
+    return target_for(active, env)
 
 
 def is_sandbox_account() -> bool:
-    """True when calls go to this session's own sandbox account (its control endpoints are usable)."""
-    return current_value() == SANDBOX
+    """True when calls go to a local sandbox (its control endpoints, e.g. 3D Secure, are usable)."""
+    target = current()
+    return target.is_sandbox and bool(target.secret)
 
 
 def clients() -> ClientCache:
@@ -81,28 +43,18 @@ def clients() -> ClientCache:
     return cache
 
 
-def _keep(widget_key: str) -> None:
-    st.session_state[_CHOICE] = st.session_state[widget_key]
-
-
 def picker(page: str) -> Target:
-    """A select box for the target, drawn on ``page``; returns the chosen target."""
-    options = entries()
-    values = [e.value for e in options]
-    labels = {e.value: e.label for e in options}
-    widget_key = f"{page}_target"
-    st.selectbox(
-        "Calls go to",
-        values,
-        index=values.index(current_value()),
-        format_func=lambda v: labels.get(v, v),
-        key=widget_key,
-        on_change=_keep,
-        args=(widget_key,),
-        help="The local sandbox needs no keys. Connections you set up appear here once they have a key.",
-    )
+    """One line saying where calls go (chosen in the sidebar); returns that target."""
+    del page  # kept so every page states where it draws the line
     target = current()
-    mode = target.mode.upper()
-    where = "the local sandbox" if target.is_sandbox else "Stripe"
-    st.caption(f"{target.environment} environment, {mode} mode, on {where}.")
+    where = "the local sandbox" if target.is_sandbox else "Stripe (api.stripe.com)"
+    name = target.connection_name or "Local sandbox"
+    line = f"Calls go to **{name} · {target.environment}** on {where}, {target.mode.upper()} mode."
+    st.caption(line + " Change the connection and environment in the sidebar.")
+    if not target.secret:
+        st.warning(
+            f"The {target.environment} environment of {name} has no secret or restricted key: add one in "
+            "step 2 (Connections), or pick another environment in the sidebar.",
+            icon=":material/key_off:",
+        )
     return target

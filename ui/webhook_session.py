@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from core import webhooks
+from core.client import cache_key
 from core.environments import Connection, Environment, check_environment
 from core.findings import Finding
 from core.runner import Target
@@ -33,13 +34,15 @@ class Endpoint:
     token: str
     url: str
     secret: Secret
-    api_base: str
+    target_digest: str  # core.client.cache_key of the key and base it was registered with (never the key)
 
 
 def endpoint(target: Target) -> Endpoint | None:
     """This session's endpoint on ``target`` (re-registered with the receiver after an app restart)."""
     current = st.session_state.get(ENDPOINT)
-    if not isinstance(current, Endpoint) or current.api_base != target.api_base:
+    if not isinstance(current, Endpoint) or current.target_digest != cache_key(
+        target.secret, target.api_base
+    ):
         return None
     inbox = webhook_receiver.receiver().inbox
     if not inbox.knows(current.token):
@@ -73,7 +76,9 @@ def register(target: Target) -> str | None:
         return str((entry.error or {}).get("message", "The endpoint was created without a signing secret."))
     secret = Secret(raw.pop("secret"))
     receiver.inbox.register(token, secret)
-    st.session_state[ENDPOINT] = Endpoint(str(created["id"]), token, url, secret, str(target.api_base))
+    st.session_state[ENDPOINT] = Endpoint(
+        str(created["id"]), token, url, secret, cache_key(target.secret, target.api_base)
+    )
     return None
 
 
