@@ -60,6 +60,52 @@ def is_stripe(api_base: str | None) -> bool:
     return normalize_api_base(api_base) == STRIPE_API_BASE
 
 
+@dataclass(frozen=True)
+class Target:
+    """Where a call goes: the key, the base address and the environment it is made for.
+
+    Built from a connection by ``core.runner.target_for``; the key stays a :class:`Secret`, so a Target can
+    be shown, logged or kept in the session without leaking it.
+    """
+
+    secret: Secret
+    api_base: str | None = None
+    environment: str = "Editor"
+    connection_name: str = ""
+
+    @property
+    def mode(self) -> str:
+        """ "test", "live" or "unknown", read from the key's prefix (sk_test_, rk_live_, …)."""
+        head = self.secret.reveal()[:8]
+        if "_live_" in head:
+            return "live"
+        if "_test_" in head:
+            return "test"
+        return "unknown"
+
+    @property
+    def is_restricted(self) -> bool:
+        return self.secret.reveal().startswith("rk_")
+
+    @property
+    def is_sandbox(self) -> bool:
+        try:
+            return not is_stripe(self.api_base)
+        except ClientConfigError:
+            return True  # not Stripe's address, whatever it is
+
+    @property
+    def target_name(self) -> str:
+        return "sandbox" if self.is_sandbox else "stripe"
+
+    @property
+    def display_base(self) -> str:
+        try:
+            return normalize_api_base(self.api_base)
+        except ClientConfigError:
+            return str(self.api_base)
+
+
 def _reveal(secret: Secret | str) -> str:
     return secret if isinstance(secret, str) else secret.reveal()
 

@@ -14,16 +14,15 @@ import re
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 import pandas as pd
+import stripe
 
 from core import catalog
 from core.catalog import Action
-from core.client import CLIENT_HEADERS, resolve_call
-
-if TYPE_CHECKING:
-    import stripe
+from core.client import CLIENT_HEADERS, ClientCache, Target, build_client, resolve_call
+from core.secrets import Secret
 
 _SLUG_RE: Final = re.compile(r"'(rak_[a-z0-9_]+)'")
 DASHBOARD_API_KEYS: Final = "https://dashboard.stripe.com/apikeys"
@@ -219,7 +218,7 @@ WRITE_NOTE: Final = (
 
 def check_permissions(
     client: stripe.StripeClient,
-    key: str,
+    key: Secret | str,
     knowledge: KeyKnowledge,
     *,
     actions: Iterable[Action] | None = None,
@@ -229,9 +228,7 @@ def check_permissions(
     ``key`` only decides whether this is a restricted key (a secret key can do everything); it is not
     stored or shown.
     """
-    import stripe as stripe_module
-
-    restricted = key.startswith("rk_")
+    restricted = (key.reveal() if isinstance(key, Secret) else key).startswith("rk_")
     rows: list[PermissionRow] = []
     for stem, probe in catalog_resources(actions).items():
         read_slug, write_slug = f"rak_{stem}_read", f"rak_{stem}_write"
@@ -254,11 +251,11 @@ def check_permissions(
             resolve_call(client, probe.sdk_call)({"limit": 1}, {"headers": dict(CLIENT_HEADERS)})
             knowledge.learn_granted(read_slug)
             detail = f"{probe.name} (limit 1) succeeded."
-        except stripe_module.PermissionError as error:
+        except stripe.PermissionError as error:
             knowledge.learn_missing(read_slug)
             detail = f"{probe.name} returned 403. {how_to_grant(read_slug)}"
             del error
-        except stripe_module.StripeError as error:
+        except stripe.StripeError as error:
             status = getattr(error, "http_status", None)
             detail = f"{probe.name} failed (HTTP {status}): {error.user_message or error}"
         except Exception as error:  # a network failure must not abort the whole matrix
@@ -281,3 +278,18 @@ def check_permissions(
         else "Secret keys are not restricted: every resource can be read and written."
     )
     return PermissionMatrix(tuple(rows), restricted, note)
+
+
+def permission_matrix(
+    target: Target,
+    knowledge: KeyKnowledge,
+    *,
+    clients: ClientCache | None = None,
+    client: stripe.StripeClient | None = None,
+) -> PermissionMatrix:
+    """:func:`check_permissions` for a connection's environment (the form the pages hold)."""
+    if client is None:
+        client = clients.get(target.secret, target.api_base) if clients is not None else None
+    if client is None:
+        client = build_client(target.secret, api_base=target.api_base)
+    return check_permissions(client, target.secret, knowledge)

@@ -29,10 +29,9 @@ from core.client import (
     CLIENT_HEADERS,
     ClientCache,
     ClientConfigError,
+    Target,
     build_client,
     connection_error_message,
-    is_stripe,
-    normalize_api_base,
     resolve_call,
 )
 from core.environments import Connection, Environment
@@ -43,35 +42,10 @@ from core.results import RequestRecord, RunResult, StripeErrorInfo, redact_param
 from core.secrets import Secret, redact
 from core.snippets import snippets_for
 
+__all__ = ["MAX_LOAD_ALL", "Target", "new_submission_key", "run", "target_for"]
+
 MAX_LOAD_ALL: Final = 1000  # objects; "load all" on a big account must not run for minutes
 WRITE_SAFE_ENVIRONMENTS: Final = frozenset({"production"})
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where a call goes: the key, the base address and the environment it is made for."""
-
-    secret: Secret
-    api_base: str | None = None
-    environment: str = "Editor"
-    connection_name: str = ""
-
-    @property
-    def mode(self) -> str:
-        key = self.secret.reveal()
-        if "_live_" in key[:8]:
-            return "live"
-        if "_test_" in key[:8]:
-            return "test"
-        return "unknown"
-
-    @property
-    def is_sandbox(self) -> bool:
-        return not is_stripe(self.api_base)
-
-    @property
-    def target_name(self) -> str:
-        return "sandbox" if self.is_sandbox else "stripe"
 
 
 def target_for(connection: Connection, environment: Environment | str) -> Target:
@@ -396,7 +370,7 @@ def _record(
         environment=call.target.environment,
         mode=call.target.mode,
         target=call.target.target_name,
-        api_base=normalize_api_base(call.target.api_base),
+        api_base=call.target.display_base,
         sent=sent,
         replayed=replayed,
     )

@@ -8,13 +8,14 @@ import requests
 import stripe
 
 from core.catalog import ACTIONS
-from core.client import build_client
+from core.client import ClientCache, build_client
 from core.permissions import (
     Access,
     KeyKnowledge,
     catalog_resources,
     check_permissions,
     how_to_grant,
+    permission_matrix,
     slugs_in_message,
     split_slug,
 )
@@ -109,3 +110,15 @@ def test_matrix_for_a_secret_key_needs_no_probes(sandbox: Any, account: dict[str
     assert not matrix.restricted
     assert {r.read for r in matrix.rows} == {Access.YES}
     assert {r.write for r in matrix.rows} == {Access.YES}
+
+
+def test_matrix_for_a_target_uses_the_session_clients(sandbox: Any, account: dict[str, str]) -> None:
+    key = restricted_key(sandbox, account, "rak_invoice_read")
+    clients = ClientCache()
+    matrix = permission_matrix(
+        Target(Secret(key), sandbox.api_base, "Staging"), KeyKnowledge(), clients=clients
+    )
+    assert matrix.row("invoice").read is Access.YES
+    assert matrix.row("invoice_item").read is Access.NO  # a distinct scope from invoices
+    assert matrix.row("refund").read is Access.NO
+    assert len(clients) == 1
