@@ -309,7 +309,14 @@ def _finish_payment(ctx: Context, session: dict[str, Any], pi: dict[str, Any], e
                     obj["customer"] = customer
                     ctx.save(obj)
         return Outcome(
-            redirect=sessions.complete(ctx, session, email=email, payment_intent=pi["id"], customer=customer)
+            redirect=sessions.complete(
+                ctx,
+                session,
+                email=email,
+                payment_intent=pi["id"],
+                customer=customer,
+                authorized_only=pi["status"] == "requires_capture",
+            )
         )
     if pi["status"] == "requires_action":
         return Outcome(authenticate=True)
@@ -357,7 +364,8 @@ def pay(ctx: Context, session: dict[str, Any], form: dict[str, str]) -> Outcome:
         ctx.save(data)
     if session["mode"] == "payment":
         pi = ctx.get(str(session.get("payment_intent") or "")) if session.get("payment_intent") else None
-        if pi is None or pi.get("status") != "requires_payment_method":
+        reusable = ("requires_payment_method", "requires_confirmation", "requires_action")
+        if pi is None or pi.get("status") not in reusable:
             pi = _new_payment_intent(ctx, session, data)
             session["payment_intent"] = pi["id"]
             ctx.save(session)

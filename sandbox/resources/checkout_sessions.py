@@ -239,12 +239,17 @@ def complete(
     subscription: str | None = None,
     invoice: str | None = None,
     customer: str | None = None,
+    authorized_only: bool = False,
 ) -> str:
-    """Mark ``session`` complete, emit checkout.session.completed, return where to send the browser."""
-    paid = session["mode"] != "setup" and (session.get("amount_total") or 0) > 0
+    """Mark ``session`` complete, emit checkout.session.completed, return where to send the browser.
+
+    ``authorized_only``: the payment was authorized with ``capture_method=manual`` but not captured, so the
+    session is complete while its funds are not there yet (``payment_status`` stays ``unpaid``).
+    """
+    due = session["mode"] != "setup" and (session.get("amount_total") or 0) > 0
     session.update(
         status="complete",
-        payment_status="paid" if paid else "no_payment_required",
+        payment_status=("unpaid" if authorized_only else "paid") if due else "no_payment_required",
         url=None,
         customer_details=_details(email, name),
     )

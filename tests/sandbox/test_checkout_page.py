@@ -312,3 +312,29 @@ def test_subscription_with_a_three_d_secure_card(stripe_client: stripe.StripeCli
     assert stripe_client.v1.subscriptions.retrieve(completed.subscription).status == "active"
     subs = stripe_client.v1.subscriptions.list({"customer": completed.customer})
     assert [s.id for s in subs.data] == [completed.subscription]  # one subscription despite two tries
+
+
+def test_manual_capture_checkout_completes_unpaid_until_captured(stripe_client: stripe.StripeClient) -> None:
+    session = _payment_session(stripe_client, payment_intent_data={"capture_method": "manual"})
+    assert session.url is not None
+    assert post_form(session.url, {"card": "4242424242424242", "email": "hold@example.com"}).status == 303
+    done = stripe_client.v1.checkout.sessions.retrieve(session.id)
+    assert (done.status, done.payment_status) == ("complete", "unpaid")
+    assert done.payment_intent is not None
+    pi = stripe_client.v1.payment_intents.retrieve(done.payment_intent)
+    assert (pi.status, pi.amount_capturable) == ("requires_capture", 3998)
+    assert stripe_client.v1.payment_intents.capture(pi.id).status == "succeeded"
+
+
+def test_abandoned_authentication_then_another_card_reuses_the_payment(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    session = _payment_session(stripe_client)
+    assert session.url is not None
+    assert "Complete authentication" in post_form(session.url, {"card": "4000002760003184"}).text
+    # The buyer goes back to the form and picks a card without 3D Secure instead.
+    assert post_form(session.url, {"card": "5555555555554444"}).status == 303
+    done = stripe_client.v1.checkout.sessions.retrieve(session.id)
+    assert done.payment_intent is not None
+    assert stripe_client.v1.payment_intents.list({"limit": 10}).data[0].id == done.payment_intent
+    assert len(stripe_client.v1.payment_intents.list({"limit": 10}).data) == 1
