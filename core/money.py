@@ -434,7 +434,12 @@ def _check_marker(marker: str, cur: Currency, locale: str) -> None:
         return
     owners = _symbol_owners().get(norm)
     if owners:
-        names = ", ".join(sorted(c.upper() for c in owners)[:4])
+        # The currency whose own symbol it is first ("$" → USD), then those that merely contain it.
+        exact = sorted(
+            c for c in owners if _norm_marker(get_currency_symbol(c.upper(), locale="en_US")) == norm
+        )
+        rest = sorted(c for c in owners if c not in exact)
+        names = ", ".join(c.upper() for c in (exact + rest)[:4])
         raise _amount_error(
             "amount.wrong_currency_symbol",
             f"'{_short(marker)}' is the symbol of {names}, but the currency here is {cur.upper}.",

@@ -240,6 +240,11 @@ class TestParse:
         assert fragment in text_out
         assert str(info.value) == info.value.finding.message
 
+    def test_wrong_symbol_names_its_own_currency_first(self) -> None:
+        with pytest.raises(AmountError, match=r"'\$' is the symbol of USD, ") as info:
+            to_minor("$10", "eur")
+        assert info.value.finding.code == "amount.wrong_currency_symbol"
+
     def test_unknown_currency_is_an_amount_error(self) -> None:
         with pytest.raises(AmountError):
             to_minor("10", "zzz")
