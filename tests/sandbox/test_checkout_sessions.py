@@ -218,3 +218,28 @@ def test_setup_mode(stripe_client: stripe.StripeClient) -> None:
         "no_payment_required",
         None,
     )
+
+
+def test_urls_use_the_public_url_browsers_reach() -> None:
+    """With --host 0.0.0.0 the API base is not an address a browser can open: --public-url decides the links."""
+    import sandbox as sandbox_package
+
+    handle = sandbox_package.start(public_url="http://pay.example.test:8443/")
+    try:
+        keys = handle.create_account()
+        client = stripe.StripeClient(keys["secret_key"], base_addresses={"api": handle.api_base})
+        session = client.v1.checkout.sessions.create(
+            {
+                "mode": "payment",
+                "success_url": SUCCESS,
+                "line_items": [
+                    {
+                        "price_data": {"currency": "usd", "unit_amount": 500, "product_data": {"name": "X"}},
+                        "quantity": 1,
+                    }
+                ],
+            }
+        )
+        assert session.url == f"http://pay.example.test:8443/c/pay/{keys['id']}/{session.id}"
+    finally:
+        handle.stop()
