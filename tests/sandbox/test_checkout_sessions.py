@@ -221,7 +221,7 @@ def test_setup_mode(stripe_client: stripe.StripeClient) -> None:
 
 
 def test_urls_use_the_public_url_browsers_reach() -> None:
-    """With --host 0.0.0.0 the API base is not an address a browser can open: --public-url decides the links."""
+    """With --host 0.0.0.0 the API base is no address a browser can open: --public-url decides the links."""
     import sandbox as sandbox_package
 
     handle = sandbox_package.start(public_url="http://pay.example.test:8443/")
