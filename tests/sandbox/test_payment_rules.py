@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sandbox import _test_cards as cards
+from sandbox._currencies import SUPPORTED
 from sandbox._payment_amounts import charge_amount_problem, format_money
 from sandbox._payment_lifecycle import (
     after_authentication,
@@ -146,3 +149,26 @@ def test_state_machine_texts() -> None:
         "previously confirmed."
     )
     assert pi_confirm_error("requires_action") is None
+
+
+@given(amount=st.integers(min_value=0, max_value=10**12), currency=st.sampled_from(sorted(SUPPORTED)))
+def test_format_money_keeps_every_minor_unit(amount: int, currency: str) -> None:
+    text = format_money(amount, currency)
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if currency == "isk":
+        assert int(digits) == amount // 100
+    else:
+        assert int(digits) == amount  # the decimal separator moves, no digit is lost or invented
+
+
+@given(amount=st.integers(min_value=1, max_value=10**9))
+def test_usd_limits_partition_the_amounts(amount: int) -> None:
+    problem = charge_amount_problem(amount, "usd")
+    if amount < 50:
+        assert problem is not None
+        assert problem.code == "amount_too_small"
+    elif amount > 99_999_999:
+        assert problem is not None
+        assert problem.code == "amount_too_large"
+    else:
+        assert problem is None
