@@ -13,10 +13,13 @@ from urllib.parse import parse_qsl, urlencode
 
 import pytest
 import stripe
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from stripe._encode import _api_encode  # the SDK's own form encoder: what it really sends
 
 from core import catalog
 from core.snippets import curl_form_pairs, curl_snippet, form_pairs, python_snippet, snippets_for
+from sandbox import _forms as sandbox_forms
 
 PARAMS: dict[str, Any] = {
     "product": "prod_123",
@@ -151,3 +154,37 @@ def test_curl_snippet_runs_against_the_sandbox(sandbox: Any, account: dict[str, 
         account["secret_key"],
     )
     assert deleted["deleted"] is True
+
+
+_KEYS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=8)
+_SCALARS = st.one_of(
+    st.booleans(),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=12),
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda children: st.one_of(
+        st.lists(children, min_size=1, max_size=3), st.dictionaries(_KEYS, children, min_size=1, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+def _as_server_sees_it(value: Any) -> Any:
+    """How a Stripe form decoder reads a value: strings, lists as dicts keyed "0", "1", …"""
+    if isinstance(value, dict):
+        return {k: _as_server_sees_it(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return {str(i): _as_server_sees_it(v) for i, v in enumerate(value)}
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@given(st.dictionaries(_KEYS, _VALUES, min_size=1, max_size=4))
+@settings(max_examples=150, deadline=None)
+def test_curl_body_decodes_to_the_same_params_on_the_server(params: dict[str, Any]) -> None:
+    curl = curl_snippet(catalog.get("create_product"), {}, params, idempotency_key="k")
+    body = urlencode(curl_form_pairs(curl))
+    assert sandbox_forms.decode(body) == _as_server_sees_it(params)
