@@ -21,6 +21,7 @@ globals, so two notebooks (or two playgrounds in one notebook) never share a key
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import importlib
 import json
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
 __all__ = [
     "SANDBOX_URL_VARIABLE",
     "Playground",
+    "Result",
     "Sandbox",
     "SandboxAccount",
     "View",
@@ -74,6 +76,16 @@ __all__ = [
 #: one (the notebook test points the tour at its own sandbox this way; so can a classroom server).
 SANDBOX_URL_VARIABLE: Final = "PLAYGROUND_SANDBOX_URL"
 _HTTP_TIMEOUT_S: Final = 10
+_INTENT_COLUMNS: Final = (
+    "id",
+    "status",
+    "amount",
+    "amount (display)",
+    "amount_received",
+    "amount_received (display)",
+    "last_payment_error.code",
+    "last_payment_error.message",
+)
 _COLORS: Final = {Severity.ERROR: "#b00020", Severity.WARNING: "#8a6d00", Severity.INFO: "#1f5f8b"}
 _MARKS: Final = {Severity.ERROR: "✗", Severity.WARNING: "!", Severity.INFO: "i"}
 _FIELD_ALIASES: Final[Mapping[str, KeyField]] = {
@@ -143,6 +155,25 @@ class View:
             parts.append(redact(self.table.to_html(max_rows=50, escape=True, index=False)))
         parts += [_finding_html(f) for f in self.findings]
         return "\n".join(parts)
+
+
+@dataclass(repr=False, eq=False)
+class Result(RunResult):
+    """A :class:`RunResult` whose ``repr`` is its readable text.
+
+    The dataclass ``repr`` of a RunResult dumps every field, raw objects included (a PaymentIntent's
+    ``client_secret`` unmasked); a terminal and Jupyter's text/plain should show the headline, the table
+    (secrets masked) and the guidance instead.
+    """
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    @classmethod
+    def of(cls, result: RunResult) -> Result:
+        if isinstance(result, Result):
+            return result
+        return cls(**{f.name: getattr(result, f.name) for f in dataclasses.fields(result)})
 
 
 def _finding_html(f: Finding) -> str:
@@ -217,8 +248,10 @@ def _preview_row(p: money.AmountPreview) -> dict[str, Any]:
 
 def view(obj: object) -> Any:
     """The renderable form of a core result (RunResults already render themselves and come back as is)."""
-    if isinstance(obj, View | RunResult):
+    if isinstance(obj, View):
         return obj
+    if isinstance(obj, RunResult):
+        return Result.of(obj)
     if isinstance(obj, KeyReport):
         return _key_view(obj, None)
     if isinstance(obj, ConnectionReport):
@@ -487,7 +520,7 @@ class Playground:
         confirm_live_write: bool = False,
         load_all: bool = False,
         **inputs: object,
-    ) -> RunResult:
+    ) -> Result:
         """Run one catalog action (by id, e.g. ``"create_price"``, or by its WeWeb name, ``"Create Price"``).
 
         Inputs are keyword arguments named as in the catalog; nested ones may be dicts
@@ -495,7 +528,7 @@ class Playground:
         ``.ok``, use ``.object`` / ``.objects`` / ``.table``; it never raises for Stripe or input errors.
         """
         act = _action(action)
-        return run(
+        result = run(
             act,
             _flatten_inputs(act, inputs),
             target=self.target,
@@ -505,6 +538,7 @@ class Playground:
             clients=self._clients,
             knowledge=self.knowledge,
         )
+        return Result.of(result)
 
     def check(self) -> View:
         """WeWeb's connection test: List Products. A list, even an empty one, means the connection works."""
@@ -723,9 +757,9 @@ class Sandbox:
         intent = self._post_json(path, {"outcome": outcome}, owner.secret_key)
         status = intent.get("status")
         title = f"3D Secure {'completed' if succeed else 'failed'}: {payment_intent} is now {status}"
-        return View(
-            title, ok=status in ("succeeded", "requires_capture"), table=to_table([intent]), value=intent
-        )
+        table = to_table([intent])
+        table = table[[c for c in _INTENT_COLUMNS if c in table.columns]]
+        return View(title, ok=status in ("succeeded", "requires_capture"), table=table, value=intent)
 
     def pay_checkout(
         self,

@@ -27,8 +27,9 @@ def rendered(obj: Any) -> str:
 
 
 def assert_no_secret(text: str, *secrets: str) -> None:
-    for secret in secrets:
-        assert secret not in text
+    # A boolean, not `secret in text`: a failing assertion must not print the secret it found.
+    shown = [i for i, secret in enumerate(secrets) if secret in text]
+    assert not shown, f"secret(s) number {shown} appear in the rendered text"
 
 
 @pytest.fixture
@@ -325,3 +326,34 @@ def test_connect_without_a_key_says_how(sb: nb.Sandbox) -> None:
     assert keys.ok is True
     assert "usable, but read the 2 warnings" in keys.title
     assert {f.code for f in keys.findings} == {"env.test_key_in_production"}
+
+
+def test_run_results_read_as_text_and_mask_client_secrets(pg: nb.Playground, account: dict[str, str]) -> None:
+    intent = pg.run("create_payment_intent", amount=2000, currency="usd", payment_method_types="card")
+    assert isinstance(intent, nb.Result)
+    assert isinstance(intent, RunResult)
+    client_secret = intent.object["client_secret"]
+    assert "_secret_" in client_secret
+    text = repr(intent)
+    assert text == str(intent)
+    assert text.startswith("create_payment_intent: HTTP 200, 1 object")
+    assert "$20.00" in text
+    assert_no_secret(rendered(intent), client_secret, account["secret_key"])
+    assert isinstance(
+        nb.view(RunResult(**{k: getattr(intent, k) for k in intent.__dataclass_fields__})), nb.Result
+    )
+
+
+def test_authenticate_shows_the_intent_briefly(sb: nb.Sandbox, pg: nb.Playground) -> None:
+    intent = pg.run(
+        "create_payment_intent",
+        amount=3000,
+        currency="usd",
+        payment_method="pm_card_authenticationRequired",
+        payment_method_types="card",
+        confirm=True,
+    )
+    shown = sb.authenticate(pg, intent.object["id"])
+    assert shown.table is not None
+    assert list(shown.table.columns)[:4] == ["id", "status", "amount", "amount (display)"]
+    assert "client_secret" not in shown.table.columns
