@@ -12,9 +12,10 @@ import requests
 
 from core import catalog
 from core.client import ClientCache
+from core.environments import Connection, Environment, EnvironmentConfig
 from core.permissions import KeyKnowledge
 from core.results import RunResult
-from core.runner import Target, run
+from core.runner import Target, run, target_for
 from core.secrets import Secret
 
 
@@ -374,3 +375,26 @@ def test_client_cache_never_holds_the_key_in_its_keys(account: dict[str, str], s
 
 def test_catalog_action_objects_and_ids_both_work(target: Target) -> None:
     assert run(catalog.get("list_products"), {}, target=target).ok
+
+
+def test_target_for_a_connection_uses_the_cleaned_key(sandbox: Any, account: dict[str, str]) -> None:
+    pasted = Secret(f'  "{account["secret_key"]}"\n')  # quotes and whitespace from a careless paste
+    conn = Connection(
+        name="Stripe – Staging",
+        environments={Environment.STAGING: EnvironmentConfig(secret_key=pasted)},
+        api_base=sandbox.api_base,
+    )
+    target = target_for(conn, "staging")
+    assert target.secret.reveal() == account["secret_key"]
+    assert target.environment == "Staging"
+    assert target.connection_name == "Stripe – Staging"
+    assert account["secret_key"] not in repr(target)
+    result = run("list_products", {}, conn, Environment.STAGING)
+    assert result.ok
+    assert result.request is not None
+    assert result.request.environment == "Staging"
+    empty = run("list_products", {}, conn, Environment.PRODUCTION)  # no key there: a message, not a raise
+    assert empty.blocked
+    assert "No API key" in empty.warnings[-1].message
+    with pytest.raises(TypeError, match="connection and an environment"):
+        run("list_products", {})
