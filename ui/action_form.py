@@ -71,8 +71,8 @@ JSON_EXAMPLES = {
 }
 
 
-def widget_key(action: Action, name: str) -> str:
-    return f"actions_{action.id}_{name.replace('.', '__')}"
+def widget_key(action: Action, name: str, prefix: str = "actions") -> str:
+    return f"{prefix}_{action.id}_{name.replace('.', '__')}"
 
 
 def _label_of(obj: Mapping[str, object]) -> str:
@@ -105,8 +105,8 @@ def existing_ids(prefix: str, target: Target) -> list[tuple[str, str]]:
     return _choices(list_action, cache_key(target.secret, target.api_base), target)
 
 
-def _id_widget(action: Action, inp: Input, target: Target) -> object:
-    key = widget_key(action, inp.name)
+def _id_widget(action: Action, inp: Input, target: Target, prefix: str) -> object:
+    key = widget_key(action, inp.name, prefix)
     if inp.name in CURSORS or not inp.id_prefix:
         return st.text_input(inp.label, key=key, help=inp.help, placeholder=f"{inp.id_prefix[0]}…")
     prefix = inp.id_prefix[0]
@@ -128,23 +128,23 @@ def _id_widget(action: Action, inp: Input, target: Target) -> object:
     )
 
 
-def _choice_widget(action: Action, inp: Input, choices: tuple[str, ...]) -> object:
+def _choice_widget(action: Action, inp: Input, choices: tuple[str, ...], prefix: str) -> object:
     options = list(choices) if inp.required else [NOT_SET, *choices]
     return st.selectbox(
         inp.label + (" *" if inp.required else ""),
         options,
-        key=widget_key(action, inp.name),
+        key=widget_key(action, inp.name, prefix),
         format_func=lambda v: v or "(not set)",
         help=inp.help or None,
     )
 
 
-def _currency_widget(action: Action, inp: Input) -> object:
+def _currency_widget(action: Action, inp: Input, prefix: str) -> object:
     options = list(COMMON_CURRENCIES) if inp.required else [NOT_SET, *COMMON_CURRENCIES]
     return st.selectbox(
         inp.label + (" *" if inp.required else ""),
         options,
-        key=widget_key(action, inp.name),
+        key=widget_key(action, inp.name, prefix),
         format_func=lambda v: v or "(not set)",
         accept_new_options=True,
         help=inp.help or None,
@@ -156,8 +156,8 @@ def amount_preview(text: str, currency: str, purpose: str) -> money.AmountPrevie
     return money.preview(text, currency or "", purpose=purpose or "payment")
 
 
-def _amount_widget(action: Action, inp: Input, values: Mapping[str, object]) -> object:
-    key = widget_key(action, inp.name)
+def _amount_widget(action: Action, inp: Input, values: Mapping[str, object], prefix: str) -> object:
+    key = widget_key(action, inp.name, prefix)
     text = st.text_input(
         inp.label + (" *" if inp.required else ""),
         key=key,
@@ -192,20 +192,20 @@ def show_preview(preview: money.AmountPreview, *, key: str) -> None:
         findings_ui.render(preview.findings)
 
 
-def _widget(action: Action, inp: Input, target: Target, values: Mapping[str, object]) -> object:
-    key = widget_key(action, inp.name)
+def _widget(action: Action, inp: Input, target: Target, values: Mapping[str, object], prefix: str) -> object:
+    key = widget_key(action, inp.name, prefix)
     label = inp.label + (" *" if inp.required else "")
     kind = inp.kind
     if kind is InputKind.AMOUNT:
-        return _amount_widget(action, inp, values)
+        return _amount_widget(action, inp, values, prefix)
     if kind is InputKind.CURRENCY:
-        return _currency_widget(action, inp)
+        return _currency_widget(action, inp, prefix)
     if kind is InputKind.ENUM:
-        return _choice_widget(action, inp, inp.choices)
+        return _choice_widget(action, inp, inp.choices, prefix)
     if kind is InputKind.BOOL:
-        return _choice_widget(action, inp, ("true", "false"))
+        return _choice_widget(action, inp, ("true", "false"), prefix)
     if kind is InputKind.ID:
-        return _id_widget(action, inp, target)
+        return _id_widget(action, inp, target, prefix)
     if kind in (InputKind.METADATA, InputKind.JSON):
         example = JSON_EXAMPLES.get(inp.name, '{"order_id": "1234"}')
         return st.text_area(label, key=key, help=inp.help or None, placeholder=example, height=80)
@@ -214,13 +214,18 @@ def _widget(action: Action, inp: Input, target: Target, values: Mapping[str, obj
     return st.text_input(label, key=key, help=inp.help or None)
 
 
-def draw_inputs(action: Action, target: Target) -> dict[str, object]:
-    """One widget per input (currencies before the amounts that use them); returns name → raw value."""
+def draw_inputs(
+    action: Action, target: Target, *, prefix: str = "actions", skip: frozenset[str] = frozenset()
+) -> dict[str, object]:
+    """One widget per input (currencies before the amounts that use them); returns name → raw value.
+
+    ``prefix`` starts every widget key (the page's name); ``skip`` leaves inputs out (a page's own paging).
+    """
     values: dict[str, object] = {}
-    ordered = sorted(action.inputs, key=lambda i: i.is_amount)
-    for inp in ordered:
-        values[inp.name] = _widget(action, inp, target, values)
-    return {i.name: values[i.name] for i in action.inputs if values.get(i.name) not in (None, NOT_SET)}
+    shown = [i for i in action.inputs if i.name not in skip]
+    for inp in sorted(shown, key=lambda i: i.is_amount):
+        values[inp.name] = _widget(action, inp, target, values, prefix)
+    return {i.name: values[i.name] for i in shown if values.get(i.name) not in (None, NOT_SET)}
 
 
 def availability(action: Action) -> None:

@@ -97,6 +97,14 @@ PAGES: tuple[PageSpec, ...] = (
         section="Playground",
         heading="Webhooks",
     ),
+    PageSpec(
+        path="pages/data.py",
+        title="Data",
+        icon=":material/table:",
+        url_path="data",
+        section="Playground",
+        heading="Data — Stripe resources as tables",
+    ),
 )
 
 

@@ -1,0 +1,52 @@
+"""Data: Products, Prices, Customers, Invoices, Subscriptions and Payment Intents as tables (List, Search)."""
+
+import streamlit as st
+
+from ui import action_form, data_views, navigation, result_view, target_picker
+
+navigation.page_header(
+    "data",
+    "Like WeWeb's Stripe tables: List loads with filters and cursor paging, Search takes a Stripe query. "
+    "Stripe's search index can lag up to a minute behind a write.",
+)
+target = target_picker.picker("data")
+name = str(st.selectbox("Resource", list(data_views.RESOURCES), key="data_resource"))
+mode = st.segmented_control("View", ["List", "Search"], default="List", key="data_mode") or "List"
+limit = int(st.number_input("Limit", min_value=1, max_value=100, value=10, key="data_limit"))
+slug = name.split()[0].lower()
+
+kind = "list" if mode == "List" else "search"
+filters: dict[str, object] = {}
+query = ""
+if kind == "list":
+    with st.expander("Filters", expanded=False):
+        filters = action_form.draw_inputs(
+            data_views.list_action(name), target, prefix="data", skip=data_views.PAGING
+        )
+else:
+    example = data_views.RESOURCES[name].example_query
+    query = st.text_input("Query", key=f"data_{slug}_query", placeholder=example) or ""
+
+buttons = st.columns(4)
+view = data_views.shown(name, kind)
+moves = {
+    "first": buttons[0].button("Load", type="primary", key="data_load", icon=":material/table_view:"),
+    "previous": buttons[1].button(
+        "Previous page", key="data_previous", disabled=data_views.page_number(name, kind) == 1
+    ),
+    "next": buttons[2].button("Next page", key="data_next", disabled=view is None or not view.has_more),
+}
+for move, clicked in moves.items():
+    if clicked:
+        data_views.load(name, kind, move, filters=filters, query=query, limit=limit)
+        st.rerun()
+if view is not None:
+    if view.error:
+        st.error(view.error)
+    else:
+        more = " · more available" if view.has_more else ""
+        st.caption(f"Page {data_views.page_number(name, kind)}: {len(view.table)} rows{more}.")
+        if view.table.empty:
+            st.info("No rows: that still means the call worked. Create objects, or loosen the filters.")
+        else:
+            result_view.table(view.table, key=f"data_{slug}_{kind}", file_name=f"{slug}.csv")
