@@ -330,6 +330,16 @@ class RunResult:
             return f"{self.action_id}: failed ({status}): {self.error.message}"
         return f"{self.action_id}: not sent: {_first_error(self.warnings + self.guidance)}"
 
+    def __repr__(self) -> str:
+        # Compact, and never the raw objects: they may hold client secrets.
+        request = self.request
+        return (
+            f"RunResult(action_id={self.action_id!r}, ok={self.ok}, objects={len(self.objects)}, "
+            f"status={request.status if request else None}, "
+            f"request_id={request.request_id if request else None!r}, "
+            f"warnings={len(self.warnings)}, guidance={len(self.guidance)})"
+        )
+
     def __str__(self) -> str:
         lines = [self.headline()]
         if self.request is not None:

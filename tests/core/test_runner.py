@@ -235,6 +235,8 @@ def test_client_secret_is_masked_in_the_table_and_safe_objects(target: Target) -
     assert "*" in shown
     assert result.safe_objects()[0]["client_secret"] == shown
     assert raw not in str(result)
+    assert raw not in repr(result)
+    assert repr(result).startswith("RunResult(action_id='create_payment_intent', ok=True, objects=1, status=200")
 
 
 def test_list_cursors_and_load_all(target: Target) -> None:
