@@ -51,6 +51,7 @@ print(_json.dumps(sorted(_keys)))
 
 # What each lesson must show (cell id → text in its output), so a tour that "runs" but teaches nothing fails.
 EXPECTED = {
+    "keys-fake": ["a publishable key (test mode)", "a secret key (test mode)"],
     "keys-quotes": ["quotes", "removed"],
     "keys-secret-in-pk": ["a secret key (test mode) in the Publishable Key field", "security problem"],
     "env-live-editor": ["Editor: 2 problems to fix", "live secret key"],
@@ -167,6 +168,22 @@ def test_tour_runs_against_the_sandbox_and_never_shows_a_key(
     for cell_id, action in plain_results.items():  # a RunResult as text: its headline, not a dataclass dump
         plain = cells[cell_id].outputs[0]["data"]["text/plain"]
         assert plain.startswith(action + ": "), f"cell {cell_id}: {plain[:80]!r}"
+    shown = [o for o in cells["keys-fake"].outputs if o.get("output_type") == "display_data"]
+    assert len(shown) == 2, "nb.show should display each key report in Jupyter"
+    assert all("text/html" in o["data"] for o in shown)
     for cell_id in ("first-call-check", "money-previews", "rak-write-403", "checkout-paid", "webhook-sign"):
         html = [o for o in cells[cell_id].outputs if "text/html" in o.get("data", {})]
         assert html, f"cell {cell_id} has no rich (HTML) output"
+
+
+def test_tour_starts_its_own_sandbox_when_none_is_given(
+    python3_kernel: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """How a learner runs it: no sandbox address, so the notebook starts one in its kernel (no network)."""
+    monkeypatch.delenv(SANDBOX_URL_VARIABLE, raising=False)
+    executed, keys = execute_tour(python3_kernel)
+    cells = {c.id: c for c in executed.cells if c.cell_type == "code"}
+    assert "Editor, test mode, sandbox http://127.0.0.1:" in output_text(cells["sandbox-start"])
+    assert "Valid signature" in output_text(cells["webhook-sign"])
+    text = "\n".join(output_text(c) for c in cells.values())
+    assert not [k for k in keys if k in text], "a key of this session appears in full in the outputs"
