@@ -21,7 +21,7 @@ import stripe
 
 from core import catalog
 from core.catalog import Action
-from core.client import CLIENT_HEADERS, ClientCache, Target, build_client, resolve_call
+from core.client import CLIENT_HEADERS, ClientCache, ClientConfigError, Target, build_client, resolve_call
 from core.secrets import Secret
 
 _SLUG_RE: Final = re.compile(r"'(rak_[a-z0-9_]+)'")
@@ -287,9 +287,29 @@ def permission_matrix(
     clients: ClientCache | None = None,
     client: stripe.StripeClient | None = None,
 ) -> PermissionMatrix:
-    """:func:`check_permissions` for a connection's environment (the form the pages hold)."""
-    if client is None:
-        client = clients.get(target.secret, target.api_base) if clients is not None else None
-    if client is None:
-        client = build_client(target.secret, api_base=target.api_base)
+    """:func:`check_permissions` for a connection's environment (the form the pages hold).
+
+    A key or address that cannot make a client gives a matrix of "unknown" rows that says why, not an
+    exception.
+    """
+    try:
+        if client is None:
+            client = clients.get(target.secret, target.api_base) if clients is not None else None
+        if client is None:
+            client = build_client(target.secret, api_base=target.api_base)
+    except ClientConfigError as error:
+        rows = tuple(
+            PermissionRow(
+                stem,
+                resource_label(stem),
+                Access.UNKNOWN,
+                Access.UNKNOWN,
+                f"rak_{stem}_read",
+                f"rak_{stem}_write",
+                probe.name,
+                str(error),
+            )
+            for stem, probe in catalog_resources().items()
+        )
+        return PermissionMatrix(rows, target.is_restricted, str(error))
     return check_permissions(client, target.secret, knowledge)

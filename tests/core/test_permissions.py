@@ -122,3 +122,9 @@ def test_matrix_for_a_target_uses_the_session_clients(sandbox: Any, account: dic
     assert matrix.row("invoice_item").read is Access.NO  # a distinct scope from invoices
     assert matrix.row("refund").read is Access.NO
     assert len(clients) == 1
+
+
+def test_matrix_without_a_usable_key_explains_instead_of_raising() -> None:
+    matrix = permission_matrix(Target(Secret(""), "http://127.0.0.1:9", "Editor"), KeyKnowledge())
+    assert "No API key" in matrix.note
+    assert {r.read for r in matrix.rows} == {Access.UNKNOWN}
