@@ -30,6 +30,7 @@ from core.money import (
     preview,
     to_minor,
 )
+from core.notebook import Playground, Sandbox, connect, start_sandbox
 from core.permissions import KeyKnowledge, PermissionMatrix, check_permissions
 from core.pitfalls import CATALOG, Pitfall, from_stripe_error
 from core.results import RequestRecord, RunResult
@@ -60,9 +61,11 @@ __all__ = [
     "Mode",
     "PermissionMatrix",
     "Pitfall",
+    "Playground",
     "Purpose",
     "RequestRecord",
     "RunResult",
+    "Sandbox",
     "Secret",
     "Severity",
     "Snippets",
@@ -75,6 +78,7 @@ __all__ = [
     "check_environment",
     "check_key_pair",
     "check_permissions",
+    "connect",
     "connection_from_env",
     "format_minor",
     "from_stripe_error",
@@ -89,6 +93,7 @@ __all__ = [
     "run",
     "save_env_file",
     "snippets_for",
+    "start_sandbox",
     "target_for",
     "to_minor",
 ]
