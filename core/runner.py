@@ -446,6 +446,7 @@ def _send(
             page_params = dict(params)
             page_params.pop("starting_after", None)
             page_params.pop("ending_before", None)
+            page_params["limit"] = 100  # the first page keeps the chosen limit; the rest come in full pages
             if backwards:
                 page_params["ending_before"] = objects[0]["id"]
             else:

@@ -236,11 +236,14 @@ def test_client_secret_is_masked_in_the_table_and_safe_objects(target: Target) -
     assert result.safe_objects()[0]["client_secret"] == shown
     assert raw not in str(result)
     assert raw not in repr(result)
-    assert repr(result).startswith("RunResult(action_id='create_payment_intent', ok=True, objects=1, status=200")
+    assert repr(result).startswith(
+        "RunResult(action_id='create_payment_intent', ok=True, objects=1, status=200"
+    )
 
 
 def test_list_cursors_and_load_all(target: Target) -> None:
     ids = [ok(target, "create_customer", email=f"page{i}@example.com").objects[0]["id"] for i in range(5)]
+    ids += [ok(target, "create_customer", email=f"more{i}@example.com").objects[0]["id"] for i in range(100)]
     first = ok(target, "list_customers", limit=2)
     assert first.has_more
     assert first.next_cursor == first.objects[-1]["id"]
@@ -251,7 +254,8 @@ def test_list_cursors_and_load_all(target: Target) -> None:
     everything = run("list_customers", {"limit": 2}, target=target, load_all=True)
     assert everything.ok
     assert sorted(o["id"] for o in everything.objects) == sorted(ids)
-    assert len(everything.requests) == 3  # 2 + 2 + 1
+    assert len(everything.requests) == 3  # the chosen 2, then full pages of 100: 100, then 3
+    assert [r.params.get("limit") for r in everything.requests] == [2, 100, 100]
     assert not everything.has_more
 
 
