@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import pytest
 import requests
+import stripe
 
 from core import catalog
 from core.client import ClientCache
@@ -404,3 +405,18 @@ def test_target_for_a_connection_uses_the_cleaned_key(sandbox: Any, account: dic
     assert "No API key" in empty.warnings[-1].message
     with pytest.raises(TypeError, match="connection and an environment"):
         run("list_products", {})
+
+
+def test_two_people_never_share_a_key_or_data(sandbox: Any, account: dict[str, str]) -> None:
+    other = sandbox.create_account()
+    mine = Target(Secret(account["secret_key"]), sandbox.api_base, "Editor")
+    theirs = Target(Secret(other["secret_key"]), sandbox.api_base, "Editor")
+    my_clients, their_clients = ClientCache(), ClientCache()  # one per session
+    created = run("create_product", {"name": "Mine"}, target=mine, clients=my_clients)
+    assert created.ok
+    assert run("list_products", {}, target=theirs, clients=their_clients).objects == []
+    assert [p["id"] for p in run("list_products", {}, target=mine, clients=my_clients).objects] == [
+        created.objects[0]["id"]
+    ]
+    assert my_clients.get(mine.secret, mine.api_base) is not their_clients.get(theirs.secret, theirs.api_base)
+    assert stripe.api_key is None  # nothing was configured globally
