@@ -511,6 +511,23 @@ class Playground:
 
     __str__ = __repr__
 
+    def _repr_html_(self) -> str:
+        rows = {
+            "connection": self.name,
+            "environment": self.environment.label,
+            "mode": self.target.mode,
+            "talks to": f"{'the sandbox' if self.target.is_sandbox else 'Stripe'} at {self.api_base}",
+            "account": self.account_id or "(not known until a call names it)",
+            "secret key": self.masked_key,
+            "publishable key": self._publishable.masked if self._publishable else "(none)",
+        }
+        body = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+            f"<td><code>{html.escape(v)}</code></td></tr>"
+            for k, v in rows.items()
+        )
+        return f"<p><b>Playground</b></p><table>{body}</table>"
+
     def run(
         self,
         action: Action | str,

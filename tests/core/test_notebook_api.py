@@ -78,6 +78,10 @@ def test_playground_repr_masks_the_key(pg: nb.Playground, account: dict[str, str
     assert pg.masked_key in text
     assert "Editor, test mode, sandbox" in text
     assert str(pg.secret_key) == pg.masked_key
+    html = pg._repr_html_()
+    assert "<table>" in html
+    assert "Editor" in html
+    assert pg.masked_key in html
 
 
 def test_run_by_id_and_by_weweb_name_shows_money(pg: nb.Playground, account: dict[str, str]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,7 @@ EXPECTED = {
     "keys-secret-in-pk": ["a secret key (test mode) in the Publishable Key field", "security problem"],
     "env-live-editor": ["Editor: 2 problems to fix", "live secret key"],
     "env-test-production": ["test secret key"],
-    "sandbox-start": ["Playground", "Editor, test mode, sandbox"],
+    "sandbox-start": ["Playground", "Editor, test mode, sandbox", "the sandbox at http://127.0.0.1:"],
     "live-write-blocked": ["not sent", "live key"],
     "first-call-check": ["still means the connection works"],
     "money-previews": ["$10.00", "¥1,000", "1.000"],
@@ -119,7 +120,12 @@ def execute_tour(kernel: str) -> tuple[nbformat.NotebookNode, list[str]]:
         kernel_name=kernel,
         resources={"metadata": {"path": str(TOUR.parent)}},  # run where Jupyter would: next to the file
     )
+    started = time.monotonic()
     client.execute()  # raises CellExecutionError on the first cell that fails
+    elapsed = time.monotonic() - started
+    assert elapsed < EXECUTION_BUDGET_S, (
+        f"the tour took {elapsed:.0f} s, over the {EXECUTION_BUDGET_S} s budget"
+    )
     probe = notebook.cells.pop()
     keys = json.loads(probe.outputs[0]["text"])
     return notebook, keys
