@@ -6,6 +6,8 @@ checks are ``core.environments.check_environment``. This module only keeps them 
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from core.environments import Connection, Environment, check_environment
@@ -32,6 +34,11 @@ def connections() -> list[Connection]:
     return [c for c in stored if isinstance(c, Connection)]
 
 
+def slug(name: str) -> str:
+    """A widget-key-safe form of a connection name ("Stripe – Editor" → "stripe-editor")."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "connection"
+
+
 def find(name: str | None) -> Connection | None:
     return next((c for c in connections() if c.name == name), None)
 
@@ -49,15 +56,29 @@ def name_problem(name: str) -> str | None:
     cleaned = name.strip()
     if not cleaned:
         return "Give the connection a name, e.g. “Stripe – Editor” or “Stripe – Production”."
-    if find(cleaned) is not None:
-        return f"A connection named “{cleaned}” exists already: pick another name, or edit that one below."
+    clash = next((c.name for c in connections() if slug(c.name) == slug(cleaned)), None)
+    if clash is not None:
+        return f"A connection named “{clash}” exists already: pick another name, or edit that one below."
     return None
+
+
+def activate(name: str) -> None:
+    """Make ``name`` the active connection; if its active environment has no key, switch to one that has."""
+    st.session_state[ACTIVE] = name
+    connection = find(name)
+    if connection is None:
+        return
+    env = Environment(st.session_state.get(ACTIVE_ENVIRONMENT, Environment.EDITOR.value))
+    if not connection[env].secret_key:
+        with_keys = [e for e in Environment if connection[e].secret_key]
+        if with_keys:
+            st.session_state[ACTIVE_ENVIRONMENT] = with_keys[0].value
 
 
 def add(connection: Connection) -> None:
     """Add a connection and make it the active one."""
     st.session_state[state.CONNECTIONS] = [*connections(), connection]
-    st.session_state[ACTIVE] = connection.name
+    activate(connection.name)
 
 
 def create(name: str, server: str) -> Connection:

@@ -43,10 +43,8 @@ def _bind(widget_key: str, value: object) -> None:
 def _summary(report: KeyReport | None) -> None:
     if report is None:
         return
-    cols = st.columns([4, 1], vertical_alignment="center")
-    cols[0].caption(f"{report.description.capitalize()} `{short(report.masked)}`")
-    with cols[1]:
-        key_input.mode_badge(report.mode)
+    badge = key_input.mode_badge(report.mode) if report.mode else ""
+    st.markdown(f"{report.description.capitalize()} `{short(report.masked)}` {badge}")
 
 
 def _status_icon(connection: Connection, env: Environment) -> str:
@@ -56,13 +54,14 @@ def _status_icon(connection: Connection, env: Environment) -> str:
     return "⬜" if not connection[env].secret_key else "❌"
 
 
-def tab_labels(connection: Connection) -> list[str]:
-    return [f"{_status_icon(connection, env)} {env.label}" for env in Environment]
+def _env_label(connection: Connection, value: str) -> str:
+    env = Environment(value)
+    return f"{_status_icon(connection, env)} {env.label}"
 
 
 def environment_editor(connection: Connection, env: Environment) -> None:
     """Keys and webhook settings of one environment, with the environment checks inline."""
-    prefix = f"connections_{connection.name}_{env.value}"
+    prefix = f"connections_{connections_step.slug(connection.name)}_{env.value}"
     hint = "live keys, once you accept real payments" if env.expects_live else "test keys only"
     st.caption(f"{env.label}: {hint}.")
     buttons = st.columns(2)
@@ -240,7 +239,7 @@ def save_section(connection: Connection) -> None:
 
 
 def _follow_pick(widget_key: str) -> None:
-    st.session_state[connections_step.ACTIVE] = st.session_state[widget_key]
+    connections_step.activate(st.session_state[widget_key])
 
 
 def pick(page: str, label: str = "Edit connection") -> Connection | None:
@@ -255,13 +254,17 @@ def pick(page: str, label: str = "Edit connection") -> Connection | None:
     return connections_step.find(name)
 
 
+def _follow_environment(widget_key: str) -> None:
+    st.session_state[connections_step.ACTIVE_ENVIRONMENT] = st.session_state[widget_key]
+
+
 def _follow_server(connection: Connection, widget_key: str) -> None:
     connections_step.set_server(connection, st.session_state[widget_key])
 
 
 def server_choice(connection: Connection) -> None:
     """Sandbox or Stripe for this connection (every environment of it)."""
-    widget_key = f"connections_{connection.name}_server"
+    widget_key = f"connections_{connections_step.slug(connection.name)}_server"
     st.session_state[widget_key] = connections_step.server_of(connection)
     st.radio(
         "Server",
@@ -275,8 +278,20 @@ def server_choice(connection: Connection) -> None:
 
 
 def editor(connection: Connection) -> None:
-    """The server choice and one tab per environment."""
+    """The server choice, an environment picker (with each environment's status) and its editor.
+
+    The picker is the sidebar's active environment, so both always show the same one.
+    """
     server_choice(connection)
-    for env, tab in zip(Environment, st.tabs(tab_labels(connection)), strict=True):
-        with tab:
-            environment_editor(connection, env)
+    widget_key = "connections_environment"
+    st.session_state[widget_key] = st.session_state.get(connections_step.ACTIVE_ENVIRONMENT, "editor")
+    chosen = st.segmented_control(
+        "Environment",
+        [env.value for env in Environment],
+        format_func=lambda value: _env_label(connection, value),
+        key=widget_key,
+        required=True,
+        on_change=_follow_environment,
+        args=(widget_key,),
+    )
+    environment_editor(connection, Environment(chosen or "editor"))

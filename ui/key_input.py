@@ -56,22 +56,26 @@ def _take(widget_key: str, put: Setter) -> None:
     st.session_state[widget_key] = ""
 
 
-def mode_badge(mode: Mode | str | None) -> None:
-    """TEST in green, LIVE in red: the one thing that must never be mixed up."""
+def mode_badge(mode: Mode | str | None) -> str:
+    """TEST in green, LIVE in red (markdown): the one thing that must never be mixed up."""
     if mode in (Mode.LIVE, "live"):
-        st.badge("LIVE", icon=":material/bolt:", color="red")
-    elif mode in (Mode.TEST, "test"):
-        st.badge("TEST", icon=":material/science:", color="green")
+        return ":red-badge[:material/bolt: LIVE]"
+    if mode in (Mode.TEST, "test"):
+        return ":green-badge[:material/science: TEST]"
+    return ":gray-badge[no key]"
+
+
+def server_badge(on_sandbox: bool) -> str:
+    """Where calls go (markdown): the local sandbox or Stripe itself."""
+    return ":violet-badge[Sandbox]" if on_sandbox else ":blue-badge[Stripe]"
 
 
 def verdict(report: KeyReport, extra: list[Finding] | None = None) -> None:
     """Kind, mode and masked value, then every finding with its fix (or a short all-clear)."""
-    cols = st.columns([4, 1], vertical_alignment="center")
-    cols[0].markdown(
-        f"**{report.description.capitalize()}** `{short(report.masked)}` ({len(report.masked)} characters)"
+    st.markdown(
+        f"**{report.description.capitalize()}** `{short(report.masked)}` ({len(report.masked)} characters) "
+        + (mode_badge(report.mode) if report.mode else "")
     )
-    with cols[1]:
-        mode_badge(report.mode)
     shown = [*report.findings, *(extra or [])]
     findings_ui.render(shown)
     if not shown:

@@ -17,23 +17,22 @@ def _follow(widget_key: str, target: str) -> None:
     st.session_state[target] = st.session_state[widget_key]
 
 
+def _follow_connection() -> None:
+    connections_step.activate(st.session_state[_CONNECTION])
+
+
 def _active_connection() -> None:
     connections = connections_step.connections()
     if not connections:
         st.markdown("**Connection:** none yet")
         st.caption("Until you create one in step 2, the playground calls this session's sandbox account.")
-        badges = st.columns(2)
-        with badges[0]:
-            key_input.mode_badge("test")
-        badges[1].badge("Sandbox", color="violet")
+        st.markdown(f"{key_input.mode_badge('test')} {key_input.server_badge(True)}")
         return
     names = [c.name for c in connections]
     active = st.session_state.get(connections_step.ACTIVE)
     st.session_state[_CONNECTION] = active if active in names else names[-1]
     st.session_state[connections_step.ACTIVE] = st.session_state[_CONNECTION]
-    name = st.selectbox(
-        "Connection", names, key=_CONNECTION, on_change=_follow, args=(_CONNECTION, connections_step.ACTIVE)
-    )
+    name = st.selectbox("Connection", names, key=_CONNECTION, on_change=_follow_connection)
     envs = [e.value for e in Environment]
     st.session_state[_ENVIRONMENT] = st.session_state.get(connections_step.ACTIVE_ENVIRONMENT, "editor")
     env = Environment(
@@ -50,27 +49,25 @@ def _active_connection() -> None:
     if connection is None:
         return
     key = connection[env].secret_key
-    badges = st.columns(2)
-    with badges[0]:
-        if key:
-            key_input.mode_badge(inspect_key(key, KeyField.SECRET).mode)
-        else:
-            st.badge("no key", color="gray")
-    on_sandbox = connection.api_base is not None
-    badges[1].badge("Sandbox" if on_sandbox else "Stripe", color="violet" if on_sandbox else "blue")
+    mode = inspect_key(key, KeyField.SECRET).mode if key else None
+    st.markdown(f"{key_input.mode_badge(mode)} {key_input.server_badge(connection.api_base is not None)}")
 
 
-def _environment_marks() -> str:
-    name = st.session_state.get(connections_step.ACTIVE)
-    connection = connections_step.find(name)
+def _environment_lines() -> list[str]:
+    """Per environment of the active connection: keys ready, test call passed."""
+    connection = connections_step.find(st.session_state.get(connections_step.ACTIVE))
     if connection is None:
-        return ""
-    marks = []
+        return []
+    lines = []
     for env in Environment:
-        ready = connections_step.env_ready(connection, env)
-        tested = (report := test_step.result(connection, env)) is not None and report.ok
-        marks.append(f"{env.label} {'✓' if ready else '·'}{' ✓ test' if tested else ''}")
-    return " · ".join(marks)
+        if not connection[env].secret_key:
+            lines.append(f"{env.label}: not set up")
+            continue
+        ready = "keys ✓" if connections_step.env_ready(connection, env) else "keys ✗"
+        report = test_step.result(connection, env)
+        tested = "test ✓" if report is not None and report.ok else ("test ✗" if report else "not tested")
+        lines.append(f"{env.label}: {ready} · {tested}")
+    return lines
 
 
 def draw() -> None:
@@ -85,6 +82,6 @@ def draw() -> None:
         for step in setup_steps():
             mark = ":material/check_circle:" if step.done else ":material/radio_button_unchecked:"
             st.markdown(f"{mark} {step.number}. {step.title}")
-        marks = _environment_marks()
-        if marks:
-            st.caption(marks)
+        lines = _environment_lines()
+        if lines:
+            st.caption("  \n".join(lines))

@@ -28,3 +28,4 @@ def sandbox_banner() -> None:
         "step 2. Keys stay in this browser session unless you save them.",
         icon=":material/science:",
     )
+    st.caption(f"Sandbox API address (for the snippets and curl): `{mine.api_base}`")

@@ -7,8 +7,8 @@ import streamlit as st
 from core.connection_test import ConnectionReport
 from core.environments import Connection, Environment
 from core.keys import KeyField, KeyKind, inspect_key
+from ui import connections_step, key_input, sandbox, test_step
 from ui import findings as findings_ui
-from ui import key_input, sandbox, test_step
 
 
 def run_all(connection: Connection) -> None:
@@ -25,7 +25,7 @@ def _account(connection: Connection, env: Environment, report: ConnectionReport)
     key = connection[env].secret_key
     if isinstance(mine, sandbox.SandboxAccount) and key is not None and key == mine.secret_key:
         return f"{mine.id} (this session's sandbox account)"
-    return f"unknown: {report.account.source}" if report.account.source else "unknown"
+    return f"unknown ({report.account.source})" if report.account.source else "unknown"
 
 
 def _is_restricted(connection: Connection, env: Environment) -> bool:
@@ -34,7 +34,7 @@ def _is_restricted(connection: Connection, env: Environment) -> bool:
 
 
 def _permission_matrix(connection: Connection, env: Environment) -> None:
-    key = f"test_connection_{connection.name}_{env.value}_permissions"
+    key = f"test_connection_{connections_step.slug(connection.name)}_{env.value}_permissions"
     with st.expander("Restricted key: what may it do?", icon=":material/admin_panel_settings:"):
         st.caption(
             "Reads are probed with a harmless List call (limit 1) per resource; writes show once tried."

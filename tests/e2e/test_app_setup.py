@@ -1,0 +1,95 @@
+"""The whole setup path in Chromium: paste keys, create connections for Editor and Production, run the test
+call and see the product table; the full secret key never appears in the page."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+import stripe
+from playwright.sync_api import Page, expect
+
+ROOT = Path(__file__).resolve().parents[2]
+README_SCREENSHOT = ROOT / "docs" / "screenshot-setup.png"
+
+
+def _sandbox_keys(page: Page) -> tuple[str, str, str]:
+    """A fresh account on the app's own sandbox (its address is on Home), with one product in it."""
+    text = page.get_by_text("Sandbox API address").inner_text()
+    api_base = re.search(r"http://127\.0\.0\.1:\d+", text)
+    assert api_base is not None, text
+    request = urllib.request.Request(f"{api_base.group(0)}/_sandbox/accounts", data=b"", method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        account = json.load(response)
+    client = stripe.StripeClient(account["secret_key"], base_addresses={"api": api_base.group(0)})
+    client.v1.products.create(
+        params={"name": "Playground T-shirt", "default_price_data": {"currency": "usd", "unit_amount": 1000}}
+    )
+    return api_base.group(0), account["publishable_key"], account["secret_key"]
+
+
+def _paste(page: Page, widget_key: str, value: str) -> None:
+    field = page.locator(f".st-key-{widget_key} input")
+    field.fill(value)
+    expect(field).to_have_value("")  # committed, judged, and gone from the page
+
+
+def _create_connection(page: Page, name: str) -> None:
+    page.locator(".st-key-connections_new_name input").fill(name)
+    page.get_by_role("button", name="Create connection").click()
+    expect(page.get_by_text(f"Created “{name}”")).to_be_visible()
+
+
+def test_full_setup_path_on_the_sandbox(open_app: Callable[[str], Page], artifacts_dir: Path) -> None:
+    page = open_app("")
+    _, publishable, secret = _sandbox_keys(page)
+
+    page = open_app("keys")
+    _paste(page, "keys_publishable", publishable)
+    _paste(page, "keys_secret", secret)
+    expect(page.get_by_text("Step 1 is done")).to_be_visible()
+    assert secret not in page.content()
+    page.screenshot(path=str(artifacts_dir / "setup-1-keys.png"), full_page=True)
+
+    page.get_by_role("link", name="2 · Connections").click()
+    _create_connection(page, "Stripe – Editor")
+    _paste(page, "connections_stripe-editor_editor_publishable", publishable)
+    _paste(page, "connections_stripe-editor_editor_secret", secret)
+    expect(page.get_by_text("Editor is ready")).to_be_visible()
+
+    _create_connection(page, "Stripe – Production")
+    environments = page.locator(".st-key-connections_environment")
+    environments.get_by_text(re.compile("Production")).click()
+    _paste(page, "connections_stripe-production_production_publishable", publishable)
+    _paste(page, "connections_stripe-production_production_secret", secret)
+    expect(page.get_by_text("Production uses a test secret key").first).to_be_visible()
+    assert secret not in page.content()
+    page.screenshot(path=str(artifacts_dir / "setup-2-connections.png"), full_page=True)
+
+    page.get_by_role("link", name="3 · Test connection").click()
+    page.get_by_role("button", name=re.compile(r"Run List Products")).click()
+    expect(page.get_by_text("The connection works: List Products returned 1 product.")).to_be_visible()
+    expect(page.locator("[data-testid='stDataFrame']")).to_be_visible()
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    expect(sidebar.get_by_text("Production: keys ✓ · test ✓")).to_be_visible()
+    assert secret not in page.content()
+    page.screenshot(path=str(artifacts_dir / "setup-3-test-production.png"), full_page=True)
+
+    page.locator(".st-key-test_connection_pick").click()
+    page.get_by_role("option", name="Stripe – Editor").click()
+    page.get_by_role("button", name="Run List Products (Editor)").click()
+    expect(page.get_by_text("The connection works: List Products returned 1 product.")).to_be_visible()
+    expect(page.locator("[data-testid='stDataFrame']")).to_be_visible()
+    expect(page.locator("[data-testid='stAlertContentWarning']")).to_have_count(0)
+    assert secret not in page.content()
+    page.set_viewport_size({"width": 1366, "height": 1100})
+    shot = artifacts_dir / "setup-3-test-editor.png"
+    page.screenshot(path=str(shot))
+    if os.environ.get("PLAYGROUND_UPDATE_SCREENSHOTS") == "1":
+        shutil.copyfile(shot, README_SCREENSHOT)
