@@ -32,6 +32,7 @@ def payment() -> None:
     steps, picture = _layout()
     with picture:
         flows.diagram(flow, "payment_intent", "Payment Intent")
+        _start_over(flow)
     with steps:
         created = "payment_intent" in ids(flow)
         flows.step_header(1, "Create a Payment Intent (Create Payment Intent)", created)
@@ -93,7 +94,6 @@ def payment() -> None:
         flows.last_result(flow, "refund")
         if refunded:
             st.success("Done: created, paid, refunded. Every call is in the request log.")
-    _start_over(flow)
 
 
 def checkout() -> None:
@@ -101,6 +101,7 @@ def checkout() -> None:
     steps, picture = _layout()
     with picture:
         flows.diagram(flow, "checkout.session", "Checkout Session")
+        _start_over(flow)
     with steps:
         has_price = "price" in ids(flow)
         flows.step_header(1, "Create a product and a price (Create Product, Create Price)", has_price)
@@ -138,7 +139,6 @@ def checkout() -> None:
                 f"Session complete, payment_status {flows.flow_state(flow).get('payment_status')}: in WeWeb "
                 "the 'On checkout session event' trigger fires now (checkout.session.completed)."
             )
-    _start_over(flow)
 
 
 def subscription() -> None:
@@ -147,6 +147,7 @@ def subscription() -> None:
     with picture:
         flows.diagram(flow, "subscription", "Subscription")
         flows.diagram(flow, "invoice", "Its first invoice")
+        _start_over(flow)
     with steps:
         has_price = "price" in ids(flow)
         flows.step_header(1, "Create a product and a recurring price", has_price)
@@ -195,7 +196,6 @@ def subscription() -> None:
         flows.last_result(flow, "invoice")
         if paid and status(flow, "subscription") == "active":
             st.success("Subscription active, first invoice paid: gate access on status == 'active'.")
-    _start_over(flow)
 
 
 def invoice() -> None:
@@ -203,6 +203,7 @@ def invoice() -> None:
     steps, picture = _layout()
     with picture:
         flows.diagram(flow, "invoice", "Invoice")
+        _start_over(flow)
     with steps:
         has_customer = "payment_method" in ids(flow)
         flows.step_header(1, "A customer with a card", has_customer)
@@ -257,7 +258,6 @@ def invoice() -> None:
             st.success(
                 "Invoice paid: in WeWeb an invoice.paid webhook would reach your backend workflow now."
             )
-    _start_over(flow)
 
 
 DRAW = {"payment": payment, "checkout": checkout, "subscription": subscription, "invoice": invoice}
