@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import uvicorn
 
+from sandbox import _faults
 from sandbox._app import Runtime, build_app
 from sandbox._store import Store
 from sandbox.resources import webhook_endpoints
@@ -75,9 +76,8 @@ def start(
     runtime = Runtime(Store(db), public_url=(public_url or api_base).rstrip("/"), log_requests=log_requests)
     runtime.api_base = api_base
     webhook_endpoints.configure(runtime, allow_hosts=allow_webhook_hosts)
-    config = uvicorn.Config(
-        build_app(runtime), log_level="warning", access_log=False, lifespan="off", timeout_keep_alive=30
-    )
+    app = _faults.wrap(build_app(runtime), runtime)  # POST /_sandbox/faults: see sandbox/_faults.py
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_keep_alive=30)
     server = uvicorn.Server(config)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="sandbox-server", daemon=True

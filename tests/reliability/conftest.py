@@ -1,0 +1,83 @@
+"""Reliability fixtures: an SDK client that records every attempt it makes, and a fault-arming helper.
+
+The recorder is the SDK's own requests-based HTTP client with a note of each attempt (the Idempotency-Key it
+carried, the status or the network error, Stripe's Idempotent-Replayed header), so a test can see retries
+the SDK otherwise hides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import requests
+import stripe
+
+import sandbox as sandbox_package
+
+
+@dataclass
+class Attempt:
+    method: str
+    path: str
+    idempotency_key: str | None
+    status: int | None  # None: no HTTP answer (dropped connection, timeout)
+    replayed: bool = False
+
+
+class RecordingHTTPClient(stripe.RequestsClient):
+    """``stripe.RequestsClient`` that keeps a list of every attempt (retries included)."""
+
+    def __init__(self, timeout: float = 10.0) -> None:
+        super().__init__(timeout=timeout)
+        self.attempts: list[Attempt] = []
+
+    def request(self, method: str, url: str, headers: Any, post_data: Any = None) -> Any:
+        path = requests.utils.urlparse(url).path
+        key = (headers or {}).get("Idempotency-Key")
+        try:
+            content, status, response_headers = super().request(method, url, headers, post_data)
+        except stripe.APIConnectionError:
+            self.attempts.append(Attempt(method.upper(), path, key, None))
+            raise
+        replayed = response_headers.get("Idempotent-Replayed") == "true"
+        self.attempts.append(Attempt(method.upper(), path, key, status, replayed))
+        return content, status, response_headers
+
+
+@pytest.fixture
+def recording_client(
+    sandbox: sandbox_package.SandboxHandle, account: dict[str, str]
+) -> Callable[..., tuple[stripe.StripeClient, RecordingHTTPClient]]:
+    """``make(retries=2, timeout=10)`` → (a StripeClient for ``account``, its recorder)."""
+
+    def make(retries: int = 2, timeout: float = 10.0) -> tuple[stripe.StripeClient, RecordingHTTPClient]:
+        recorder = RecordingHTTPClient(timeout=timeout)
+        client = stripe.StripeClient(
+            account["secret_key"],
+            base_addresses={"api": sandbox.api_base},
+            http_client=recorder,
+            max_network_retries=retries,
+        )
+        return client, recorder
+
+    return make
+
+
+@pytest.fixture
+def arm(sandbox: sandbox_package.SandboxHandle, account: dict[str, str]) -> Callable[..., requests.Response]:
+    """``arm(mode, count=1, **extra)``: POST /_sandbox/faults for ``account``; asserts it was accepted."""
+
+    def post(mode: str, count: int = 1, **extra: Any) -> requests.Response:
+        response = requests.post(
+            f"{sandbox.api_base}/_sandbox/faults",
+            json={"mode": mode, "count": count, **extra},
+            headers={"Authorization": f"Bearer {account['secret_key']}"},
+            timeout=10,
+        )
+        assert response.status_code == 200, response.text
+        return response
+
+    return post
