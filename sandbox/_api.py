@@ -18,7 +18,7 @@ envelope are the framework's job.
 
 from __future__ import annotations
 
-import copy
+import json
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 from sandbox import _errors as errors
 from sandbox import _ids
-from sandbox._store import JSONObject, Predicate, Tx
+from sandbox._store import JSONObject, Predicate, Tx, dumps
 
 DEFAULT_API_VERSION = "2026-10-28.endive"  # what stripe-python 16.1.0 pins
 Handler = Callable[["Context"], JSONObject]
@@ -263,9 +263,10 @@ class Context:
         self, type: str, obj: Mapping[str, Any], previous_attributes: Mapping[str, Any] | None = None
     ) -> JSONObject:
         """Record an event (stored as kind "event"); sinks get it after this request commits."""
-        data: JSONObject = {"object": copy.deepcopy(dict(obj))}
+        # A JSON round trip is the cheapest deep copy of plain JSON data (several times faster than deepcopy).
+        data: JSONObject = {"object": json.loads(dumps(obj))}
         if previous_attributes is not None:
-            data["previous_attributes"] = copy.deepcopy(dict(previous_attributes))
+            data["previous_attributes"] = json.loads(dumps(previous_attributes))
         event: JSONObject = {
             "id": self.new_id("evt"),
             "object": "event",

@@ -110,10 +110,20 @@ class Store:
         self.lock = threading.RLock()
         self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         if self.path != ":memory:":
+            # SQLite's automatic checkpoint (every 1000 WAL pages) stays on: a background checkpointer cannot
+            # finish while requests keep writing, and a WAL that only grows makes every read slower.
             self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.executescript(_SCHEMA)
         self._keys: dict[str, KeyRecord | None] = {}
+        # Accounts that have (or had) a webhook endpoint: every event asks, and almost none do, so the answer
+        # "no" must not cost a query.
+        self._webhook_accounts: set[str] = {
+            row[0]
+            for row in self._conn.execute(
+                "SELECT DISTINCT account FROM objects WHERE kind = 'webhook_endpoint'"
+            )
+        }
 
     def close(self) -> None:
         with self.lock:
@@ -125,7 +135,7 @@ class Store:
         with self.lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
-                yield Tx(self._conn, account)
+                yield Tx(self._conn, account, self._webhook_accounts)
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
@@ -210,9 +220,15 @@ class Store:
 class Tx:
     """Object access inside one transaction, scoped to one account."""
 
-    def __init__(self, conn: sqlite3.Connection, account: str) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, account: str, webhook_accounts: set[str] | None = None
+    ) -> None:
         self._conn = conn
         self.account = account
+        self._webhook_accounts = webhook_accounts if webhook_accounts is not None else {account}
+
+    def may_have_webhook_endpoints(self) -> bool:
+        return self.account in self._webhook_accounts
 
     def get(self, object_id: str) -> JSONObject | None:
         row = self._conn.execute(
@@ -224,6 +240,8 @@ class Tx:
         return obj
 
     def put(self, obj: Mapping[str, Any]) -> None:
+        if obj["object"] == "webhook_endpoint":
+            self._webhook_accounts.add(self.account)
         self._conn.execute(
             "INSERT INTO objects (account, id, kind, created, hidden, data) VALUES (?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (account, id) DO UPDATE SET kind = excluded.kind, hidden = excluded.hidden, "
