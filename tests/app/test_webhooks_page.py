@@ -193,4 +193,4 @@ def test_connection_webhook_settings_show_the_path_and_a_masked_secret() -> None
     flagged = "\n".join(errors(at) + [w.value for w in at.warning])
     assert "the webhook path 'stripe/webhook' must start with '/'" in flagged
     assert "no signing secret" in flagged
-    assert "Secret Key" not in flagged  # only the webhook's own checks belong on this page
+    assert "has no Secret Key" not in flagged  # only the webhook's own checks belong on this page
