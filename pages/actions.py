@@ -37,6 +37,6 @@ with main:
             action_form.finish_submission(action)
     if action.is_write:
         st.caption(f"Idempotency key of this submission: `{submission}` (a double click creates one object).")
-    result = st.session_state.get(f"actions_{action.id}_result")
-    if result is not None:
-        result_view.render(result, key=f"actions_{action.id}")
+    shown = st.session_state.get(f"actions_{action.id}_result")
+    if shown is not None:
+        result_view.render(shown, key=f"actions_{action.id}")

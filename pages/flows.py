@@ -18,6 +18,10 @@ if st.query_params.get("checkout") == "success":
     )
 target_picker.picker("flows")
 choice = st.segmented_control(
-    "Flow", list(flows.FLOWS), format_func=flows.FLOWS.get, default="payment", key="flows_choice"
+    "Flow",
+    list(flows.FLOWS),
+    format_func=lambda v: flows.FLOWS.get(v, v),
+    default="payment",
+    key="flows_choice",
 )
 flow_steps.DRAW[str(choice or "payment")]()

@@ -32,10 +32,7 @@ result_view.table(shown, key="request_log", file_name="request-log.csv")
 row = st.selectbox(
     "Show request and response of",
     list(shown.index),
-    format_func=lambda i: (
-        f"{frame.at[i, 'time']:%H:%M:%S} {frame.at[i, 'method']} {frame.at[i, 'path']} → "
-        f"{frame.at[i, 'status']}"
-    ),
+    format_func=lambda i: request_log.row_label(log[i]),
     key="request_log_row",
 )
 if row is not None:

@@ -49,7 +49,7 @@ def payment() -> None:
         card = st.selectbox(
             "Test card",
             list(flows.PAYMENT_CARDS),
-            format_func=flows.PAYMENT_CARDS.get,
+            format_func=lambda v: flows.PAYMENT_CARDS.get(v, v),
             key="flows_payment_card",
         )
         if st.button(
@@ -170,7 +170,10 @@ def subscription() -> None:
         flows.step_header(2, "A customer with a payment method", has_customer)
         email = st.text_input("Email", value="subscriber@example.com", key="flows_subscription_email")
         token = st.selectbox(
-            "Card", list(flows.SAVED_CARDS), format_func=flows.SAVED_CARDS.get, key="flows_subscription_card"
+            "Card",
+            list(flows.SAVED_CARDS),
+            format_func=lambda v: flows.SAVED_CARDS.get(v, v),
+            key="flows_subscription_card",
         )
         if st.button(
             "Create customer and attach card", key="flows_subscription_customer", disabled=has_customer

@@ -69,7 +69,7 @@ def record_result(result: RunResult) -> None:
             error = None
             if result.error is not None:
                 error = {k: v for k, v in vars(result.error).items() if v is not None}
-            response = result.safe_objects() if result.ok and record.sent else None
+            response: Any = result.safe_objects() if result.ok and record.sent else None
             if isinstance(response, list) and len(response) == 1 and not _is_list(result):
                 response = response[0]
             _append(LogEntry(record, response, error))
@@ -207,6 +207,13 @@ def to_frame(log: list[LogEntry]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     frame["status"] = frame["status"].astype("Int64")
     return frame
+
+
+def row_label(entry: LogEntry) -> str:
+    """How a call is named in the row picker: time, method, path and status."""
+    r = entry.record
+    status = r.status if r.status is not None else ("not sent" if not r.sent else "no answer")
+    return f"{r.time:%H:%M:%S} {r.method} {r.path} → {status} ({r.action_id})"
 
 
 def newest_first(log: list[LogEntry]) -> list[LogEntry]:

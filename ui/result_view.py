@@ -7,6 +7,8 @@ request record carries no key and snippets read it from ``STRIPE_SECRET_KEY``.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -14,9 +16,9 @@ from core.results import DISPLAY_SUFFIX, RunResult
 from ui import findings as findings_ui
 
 
-def column_config(table: pd.DataFrame) -> dict[str, object]:
+def column_config(table: pd.DataFrame) -> dict[str, Any]:
     """NumberColumn for minor units, DatetimeColumn for timestamps, LinkColumn for URLs."""
-    config: dict[str, object] = {}
+    config: dict[str, Any] = {}
     for name in table.columns:
         leaf = str(name).rsplit(".", 1)[-1]
         if str(name).endswith(DISPLAY_SUFFIX):

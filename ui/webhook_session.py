@@ -55,7 +55,7 @@ def register(target: Target) -> str | None:
     receiver = webhook_receiver.receiver()
     token = webhook_receiver.new_token()
     url = receiver.url_for(token)
-    params: dict[str, Any] = {
+    params: Any = {
         "url": url,
         "enabled_events": ENABLED_EVENTS,
         "description": "Stripe Setup Playground receiver",
@@ -130,7 +130,7 @@ def feed(target: Target) -> pd.DataFrame:
 
 def recent_events(target: Target, limit: int = 20, event_type: str = "") -> tuple[pd.DataFrame, str | None]:
     """``GET /v1/events`` for any connection, as a small table; the error text if it failed."""
-    params: dict[str, Any] = {"limit": limit}
+    params: Any = {"limit": limit}
     if event_type.strip():
         params["type"] = event_type.strip()
     client = target_picker.clients().get(target.secret, target.api_base)
