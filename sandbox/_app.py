@@ -31,7 +31,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from sandbox import _errors as errors
 from sandbox import _ids
@@ -121,14 +121,16 @@ class Runtime:
                     sink.publish(account, events)
                 except Exception:
                     log.exception("event sink %r failed", sink)
+            self._events.task_done()
 
-    def drain(self, timeout: float = 5.0) -> None:
-        """Wait until queued events reached the sinks (tests use it to avoid sleeping)."""
+    def drain(self, timeout: float = 5.0) -> bool:
+        """Wait until every queued event reached the sinks (tests use it instead of sleeping)."""
         deadline = time.monotonic() + timeout
-        while self._events.unfinished_tasks and time.monotonic() < deadline:
-            if self._events.empty():
-                break
-            time.sleep(0.005)
+        while self._events.unfinished_tasks:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.002)
+        return True
 
     def close(self) -> None:
         self.executor.shutdown(wait=True)
@@ -498,7 +500,7 @@ class SandboxApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith("/v1/"):
-            await self.inner(scope, receive, send)
+            await self.inner(scope, receive, _with_request_id(send))
             return
         started = time.perf_counter()
         request_id = _ids.new_id("req")
@@ -533,6 +535,20 @@ class SandboxApp:
         if self.runtime.log_requests:
             elapsed = (time.perf_counter() - started) * 1000
             request_log.info("%s %s %d %s %.1fms", method, path, result.status, request_id, elapsed)
+
+
+def _with_request_id(send: Send) -> Send:
+    """Give every response a Request-Id, as Stripe does, including control and hosted pages."""
+
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", []))
+            if not any(name.lower() == b"request-id" for name, _ in headers):
+                headers.append((b"request-id", _ids.new_id("req").encode()))
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return wrapped
 
 
 def build_app(runtime: Runtime) -> SandboxApp:

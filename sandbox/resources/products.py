@@ -48,7 +48,12 @@ def _set_fields(product: dict[str, Any], params: dict[str, Any]) -> None:
         product["metadata"] = apply_metadata(product.get("metadata"), params["metadata"])
 
 
-@endpoint("POST", "/v1/products", permission="product")
+# Sent by stripe-python 16, missing from the vendored (older) spec.
+_TYPE = {"type": "string", "enum": ["good", "service"]}
+_CREATE_EXTRAS = {"type": _TYPE, "tax_details": {"type": "object"}}
+
+
+@endpoint("POST", "/v1/products", permission="product", extra_params=_CREATE_EXTRAS)
 def create(ctx: Context) -> dict[str, Any]:
     params = ctx.params
     product_id = params.get("id") or ctx.new_id("prod")
@@ -71,7 +76,7 @@ def create(ctx: Context) -> dict[str, Any]:
         "shippable": None,
         "statement_descriptor": None,
         "tax_code": None,
-        "type": "service",
+        "type": params.get("type", "service"),
         "unit_label": None,
         "updated": now,
         "url": None,
@@ -93,12 +98,14 @@ def retrieve(ctx: Context) -> dict[str, Any]:
 
 # Stripe accepts default_price="" to unset it (remi-stripe in stripe/stripe-python#658); the spec types it
 # as a plain string, so widen it here.
-_UNSETTABLE_DEFAULT_PRICE = {
-    "default_price": {"anyOf": [{"type": "string", "maxLength": 5000}, {"enum": [""]}]}
+# tax_details: stripe-python 16 sends it, the vendored (older) spec lacks it.
+_UPDATE_EXTRAS = {
+    "default_price": {"anyOf": [{"type": "string", "maxLength": 5000}, {"enum": [""]}]},
+    "tax_details": {"type": "object"},
 }
 
 
-@endpoint("POST", "/v1/products/{id}", permission="product", extra_params=_UNSETTABLE_DEFAULT_PRICE)
+@endpoint("POST", "/v1/products/{id}", permission="product", extra_params=_UPDATE_EXTRAS)
 def update(ctx: Context) -> dict[str, Any]:
     product = ctx.load(KIND, ctx.path["id"])
     before = dict(product)
@@ -136,7 +143,7 @@ def delete(ctx: Context) -> dict[str, Any]:
     return deleted(product["id"], KIND)
 
 
-@endpoint("GET", "/v1/products", permission="product")
+@endpoint("GET", "/v1/products", permission="product", extra_params={"type": _TYPE})
 def list_products(ctx: Context) -> dict[str, Any]:
     params = ctx.params
     if params.get("ids") and (params.get("starting_after") or params.get("ending_before")):
@@ -147,6 +154,7 @@ def list_products(ctx: Context) -> dict[str, Any]:
         "active": params.get("active"),
         "shippable": params.get("shippable"),
         "url": params.get("url"),
+        "type": params.get("type"),
         "id": params.get("ids") or None,
     }
     return ctx.list_response(KIND, "/v1/products", filters=filters)
