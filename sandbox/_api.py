@@ -193,10 +193,21 @@ class Context:
     def get(self, object_id: str) -> JSONObject | None:
         return self.store.get(object_id)
 
-    def load(self, kind: str, object_id: str, param: str | None = "id", status: int = 404) -> JSONObject:
-        """The stored object, or Stripe's ``No such <kind>: '<id>'`` (404 for a URL id, 400 for a param)."""
+    def load(
+        self,
+        kind: str,
+        object_id: str,
+        param: str | None = "id",
+        status: int = 404,
+        *,
+        allow_deleted: bool = False,
+    ) -> JSONObject:
+        """The stored object, or Stripe's ``No such <kind>: '<id>'`` (404 for a URL id, 400 for a param).
+
+        A deleted object (a ``{"deleted": true}`` tombstone, e.g. a customer) counts as missing, as on Stripe,
+        unless ``allow_deleted`` (retrieving a deleted customer returns its tombstone)."""
         obj = self.store.get(object_id)
-        if obj is None or obj.get("object") != kind:
+        if obj is None or obj.get("object") != kind or (obj.get("deleted") and not allow_deleted):
             raise errors.resource_missing(kind, object_id, param, status)
         return obj
 

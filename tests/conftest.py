@@ -8,7 +8,8 @@ Fixtures (names are stable; other test packages rely on them):
 - ``account`` (function): a fresh account ``{"id", "publishable_key", "secret_key"}``: tests never share data.
 - ``stripe_client`` (function): ``stripe.StripeClient`` for ``account``'s secret key whose HTTP client
   validates EVERY response against the OpenAPI response schema of its operation (sandbox/spec/openapi.json).
-- ``make_client(key)``: the same validating client for any key (restricted, publishable, another account).
+- ``make_client(key, api_base=None, **options)``: the same validating client for any key (restricted,
+  publishable, another account) and, with ``api_base``, for another sandbox server (e.g. a subprocess).
 - ``api(method, path, key=..., params=..., headers=...)``: a raw HTTP call (for cases the SDK cannot send,
   e.g. no key or a malformed header); its response is validated the same way. Returns ``requests.Response``.
 
@@ -112,9 +113,12 @@ def account(sandbox: sandbox_package.SandboxHandle) -> dict[str, str]:
 
 @pytest.fixture
 def make_client(sandbox: sandbox_package.SandboxHandle) -> Callable[..., stripe.StripeClient]:
-    def make(key: str, **options: Any) -> stripe.StripeClient:
+    def make(key: str, api_base: str | None = None, **options: Any) -> stripe.StripeClient:
         return stripe.StripeClient(
-            key, base_addresses={"api": sandbox.api_base}, http_client=ValidatingHTTPClient(), **options
+            key,
+            base_addresses={"api": api_base or sandbox.api_base},
+            http_client=ValidatingHTTPClient(),
+            **options,
         )
 
     return make

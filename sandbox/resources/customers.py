@@ -114,15 +114,12 @@ def create(ctx: Context) -> dict[str, Any]:
 
 
 def _load_live(ctx: Context) -> dict[str, Any]:
-    customer = ctx.load(KIND, ctx.path["customer"], param="customer")
-    if customer.get("deleted"):
-        raise errors.resource_missing(KIND, customer["id"], "customer")
-    return customer
+    return ctx.load(KIND, ctx.path["customer"], param="customer")
 
 
 @endpoint("GET", "/v1/customers/{customer}", permission=KIND)
 def retrieve(ctx: Context) -> dict[str, Any]:
-    return ctx.load(KIND, ctx.path["customer"], param="customer")
+    return ctx.load(KIND, ctx.path["customer"], param="customer", allow_deleted=True)
 
 
 # stripe-python 16 can send validate on update; the vendored (older) spec has it only on create.

@@ -7,6 +7,7 @@ import re
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import requests
@@ -32,12 +33,14 @@ def _serve(db: Path) -> tuple[subprocess.Popen[str], str]:
     return process, found.group(1)
 
 
-def test_acknowledged_write_survives_sigkill(tmp_path: Path) -> None:
+def test_acknowledged_write_survives_sigkill(
+    tmp_path: Path, make_client: Callable[..., stripe.StripeClient]
+) -> None:
     db = tmp_path / "state.sqlite3"
     process, api_base = _serve(db)
     try:
         keys = requests.post(api_base + "/_sandbox/accounts", timeout=10).json()
-        client = stripe.StripeClient(keys["secret_key"], base_addresses={"api": api_base})
+        client = make_client(keys["secret_key"], api_base)
         product = client.v1.products.create({"name": "Durable", "metadata": {"k": "v"}})
     finally:
         os.kill(process.pid, signal.SIGKILL)
@@ -45,7 +48,7 @@ def test_acknowledged_write_survives_sigkill(tmp_path: Path) -> None:
     assert process.returncode == -signal.SIGKILL
     handle = sandbox_package.start(db=str(db))
     try:
-        reopened = stripe.StripeClient(keys["secret_key"], base_addresses={"api": handle.api_base})
+        reopened = make_client(keys["secret_key"], handle.api_base)
         again = reopened.v1.products.retrieve(product.id)
         assert again.name == "Durable"
         assert again.metadata.to_dict() == {"k": "v"}
@@ -53,11 +56,13 @@ def test_acknowledged_write_survives_sigkill(tmp_path: Path) -> None:
         handle.stop()
 
 
-def test_cli_request_log_never_shows_keys(tmp_path: Path) -> None:
+def test_cli_request_log_never_shows_keys(
+    tmp_path: Path, make_client: Callable[..., stripe.StripeClient]
+) -> None:
     process, api_base = _serve(tmp_path / "log.sqlite3")
     try:
         keys = requests.post(api_base + "/_sandbox/accounts", timeout=10).json()
-        client = stripe.StripeClient(keys["secret_key"], base_addresses={"api": api_base})
+        client = make_client(keys["secret_key"], api_base)
         client.v1.customers.list({"email": "secret@example.com"})
     finally:
         process.send_signal(signal.SIGINT)
@@ -67,7 +72,7 @@ def test_cli_request_log_never_shows_keys(tmp_path: Path) -> None:
     assert "secret@example.com" not in stderr
 
 
-def test_print_keys(tmp_path: Path) -> None:
+def test_print_keys(tmp_path: Path, make_client: Callable[..., stripe.StripeClient]) -> None:
     db = tmp_path / "keys.sqlite3"
     command = [sys.executable, "-m", "sandbox", "--db", str(db), "--print-keys"]
     first = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60, check=True).stdout
@@ -79,7 +84,7 @@ def test_print_keys(tmp_path: Path) -> None:
     assert f"account:         {account.group(1)}" in second  # same default account
     handle = sandbox_package.start(db=str(db))
     try:
-        client = stripe.StripeClient(secret.group(1), base_addresses={"api": handle.api_base})
+        client = make_client(secret.group(1), handle.api_base)
         assert client.v1.products.list().data == []
     finally:
         handle.stop()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import stripe
 
@@ -73,10 +75,12 @@ def test_list_filters(stripe_client: stripe.StripeClient) -> None:
     assert [p.id for p in stripe_client.v1.products.list({"ids": [a.id, c.id]}).data] == [c.id, a.id]
 
 
-def test_events_are_recorded(stripe_client: stripe.StripeClient, sandbox) -> None:  # type: ignore[no-untyped-def]
+def test_events_are_recorded(
+    stripe_client: stripe.StripeClient, sandbox: Any, account: dict[str, str]
+) -> None:
     product = stripe_client.v1.products.create({"name": "Evented"}, {"idempotency_key": "evt-key-1"})
     stripe_client.v1.products.update(product.id, {"name": "Renamed"})
-    with sandbox.runtime.store.transaction(product_account(stripe_client, sandbox)) as tx:
+    with sandbox.runtime.store.transaction(account["id"]) as tx:
         events = list(tx.scan("event"))
     types = [e["type"] for e in events]
     assert types[:2] == ["product.updated", "product.created"]
@@ -88,10 +92,4 @@ def test_events_are_recorded(stripe_client: stripe.StripeClient, sandbox) -> Non
     assert created["request"]["id"].startswith("req_")
     assert created["api_version"] == "2026-10-28.endive"
     assert created["id"].startswith("evt_")
-
-
-def product_account(client: stripe.StripeClient, sandbox) -> str:  # type: ignore[no-untyped-def]
-    key = client._requestor._options.api_key  # the SDK keeps it here; only used to find the account
-    record = sandbox.runtime.store.lookup_key(key)
-    assert record is not None
-    return str(record.account)
+    assert created["livemode"] is False
