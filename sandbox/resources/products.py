@@ -83,11 +83,12 @@ def create(ctx: Context) -> dict[str, Any]:
     }
     _set_fields(product, params)
     ctx.save(product)
-    ctx.emit("product.created", product)
     if "default_price_data" in params:
+        # The price first, so product.created already names its default price. [U] Stripe's event order.
         price = prices.create_price(ctx, params["default_price_data"], product_id, "default_price_data")
         product["default_price"] = price["id"]
         ctx.save(product)
+    ctx.emit("product.created", product)
     return product
 
 

@@ -199,3 +199,29 @@ def test_headers(api: Callable[..., requests.Response]) -> None:
     assert response.headers["Request-Id"].startswith("req_")
     assert len(response.headers["Request-Id"]) == len("req_") + 14
     assert api("GET", "/v1/products").headers["Stripe-Version"] == "2026-10-28.endive"
+
+
+def test_key_with_space_and_bare_bearer(
+    api: Callable[..., requests.Response], account: dict[str, str]
+) -> None:
+    spaced = api(
+        "GET",
+        "/v1/products",
+        key=None,
+        headers={"Authorization": f"Bearer sk_test_ab {account['secret_key']}"},
+    )
+    assert spaced.status_code == 401
+    assert spaced.json()["error"]["message"].startswith(
+        "Invalid API Key provided: nil. This key contains at least one space."
+    )
+    bare = api("GET", "/v1/products", key=None, headers={"Authorization": "Bearer"})
+    assert bare.status_code == 401
+    assert "you did set your Authorization header" in bare.json()["error"]["message"]
+
+
+def test_deleted_customer_is_missing_as_a_parameter(stripe_client: stripe.StripeClient) -> None:
+    customer = stripe_client.v1.customers.create({"email": "gone@example.com"})
+    stripe_client.v1.customers.delete(customer.id)
+    with pytest.raises(stripe.InvalidRequestError) as failure:
+        stripe_client.v1.customers.delete(customer.id)
+    assert failure.value.user_message == f"No such customer: '{customer.id}'"

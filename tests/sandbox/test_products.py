@@ -93,3 +93,21 @@ def test_events_are_recorded(
     assert created["api_version"] == "2026-10-28.endive"
     assert created["id"].startswith("evt_")
     assert created["livemode"] is False
+
+
+def test_default_price_data_events(
+    stripe_client: stripe.StripeClient, sandbox: Any, account: dict[str, str]
+) -> None:
+    product = stripe_client.v1.products.create(
+        {
+            "name": "Bundle",
+            "default_price_data": {"currency": "eur", "unit_amount": 900, "recurring": {"interval": "month"}},
+        }
+    )
+    price = stripe_client.v1.prices.retrieve(product.default_price)
+    assert price.product == product.id
+    assert price.type == "recurring"
+    with sandbox.runtime.store.transaction(account["id"]) as tx:
+        events = {e["type"]: e for e in tx.scan("event")}
+    assert events["product.created"]["data"]["object"]["default_price"] == price.id
+    assert events["price.created"]["data"]["object"]["id"] == price.id
