@@ -128,7 +128,12 @@ def checkout() -> None:
         st.markdown(
             "Pay with card **4242 4242 4242 4242**, any future date, any CVC. Then come back to this tab."
         )
-        st.link_button("Open the hosted payment page", ids(flow)["url"], icon=":material/open_in_new:")
+        st.link_button(
+            "Open the hosted payment page",
+            ids(flow)["url"],
+            icon=":material/open_in_new:",
+            key="flows_checkout_open",
+        )
         flows.step_header(4, "Check the session (Retrieve Checkout Session)", complete)
         if st.button("Retrieve Checkout Session", key="flows_checkout_retrieve"):
             flows.retrieve_checkout_session()
