@@ -111,7 +111,8 @@ def _field(result: RunResult, name: str) -> Any:
 def diagram(flow: str, lifecycle: str, title: str) -> None:
     current = status(flow, lifecycle)
     st.caption(f"{title}: **{current or 'not created yet'}**")
-    st.graphviz_chart(state_diagrams.dot(lifecycle, current, flow_state(flow)["visited"].get(lifecycle, [])))
+    visited = flow_state(flow)["visited"].get(lifecycle, [])
+    st.graphviz_chart(state_diagrams.dot(lifecycle, current, visited), width="stretch")
 
 
 def step_header(number: int, title: str, done: bool) -> None:

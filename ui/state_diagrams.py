@@ -45,6 +45,7 @@ LIFECYCLES: dict[str, tuple[tuple[str, str, str], ...]] = {
 }
 CURRENT_FILL = "#635bff"  # Stripe's blurple
 VISITED_FILL = "#e3e1ff"
+TALL = frozenset({"payment_intent", "subscription"})  # many states: top to bottom fits a narrow column
 BAD_STATES = frozenset({"canceled", "expired", "void", "uncollectible", "incomplete_expired", "past_due"})
 
 
@@ -63,7 +64,7 @@ def dot(lifecycle: str, current: str | None, visited: Iterable[str] = ()) -> str
     been = set(visited)
     lines = [
         "digraph lifecycle {",
-        "  rankdir=LR;",
+        f"  rankdir={'TB' if lifecycle in TALL else 'LR'};",
         '  node [shape=box, style="rounded,filled", fillcolor=white, fontname="Helvetica", fontsize=11];',
         '  edge [fontname="Helvetica", fontsize=9, color="#8792a2"];',
     ]
