@@ -12,25 +12,38 @@ from ui import findings as findings_ui
 from ui.key_input import short
 
 
+def _create_from_form() -> None:
+    """Form callback: runs before the script, so the sidebar already shows the new connection."""
+    name = st.session_state.get("connections_new_name") or ""
+    problem = connections_step.name_problem(name)
+    if problem:
+        st.session_state["connections_new_problem"] = problem
+        return
+    st.session_state.pop("connections_new_problem", None)
+    connections_step.create(
+        name, st.session_state.get("connections_new_server", connections_step.SANDBOX_SERVER)
+    )
+    st.toast(f"Created “{name.strip()}”.", icon=":material/check:")
+
+
 def new_connection_form() -> None:
     """Name a connection and pick its server; created on submit, then it becomes the active one."""
     with st.form("connections_new", clear_on_submit=True, border=True):
         st.markdown("**New connection**")
-        name = st.text_input("Name", key="connections_new_name", placeholder="Stripe – Editor")
-        server = st.radio(
+        st.text_input("Name", key="connections_new_name", placeholder="Stripe – Editor")
+        st.radio(
             "Server",
             list(connections_step.SERVER_LABELS),
             format_func=connections_step.SERVER_LABELS.__getitem__,
             key="connections_new_server",
             horizontal=True,
         )
-        if st.form_submit_button("Create connection", icon=":material/add_link:", type="primary"):
-            problem = connections_step.name_problem(name)
-            if problem:
-                st.error(problem, icon=":material/error:")
-            else:
-                connections_step.create(name, server)
-                st.toast(f"Created “{name.strip()}”.", icon=":material/check:")
+        st.form_submit_button(
+            "Create connection", icon=":material/add_link:", type="primary", on_click=_create_from_form
+        )
+        problem = st.session_state.pop("connections_new_problem", None)
+        if problem:
+            st.error(problem, icon=":material/error:")
 
 
 def _bind(widget_key: str, value: object) -> None:

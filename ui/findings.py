@@ -11,7 +11,7 @@ import streamlit as st
 
 from core.findings import Finding, Severity
 
-_ICONS = {
+ICONS = {
     Severity.ERROR: ":material/error:",
     Severity.WARNING: ":material/warning:",
     Severity.INFO: ":material/info:",
@@ -37,4 +37,4 @@ def render(findings: Iterable[Finding]) -> None:
     """Show ``findings`` worst first; nothing at all when there are none (the caller shows the good news)."""
     for finding in sorted(findings, key=lambda f: -f.severity.rank):
         show = {Severity.ERROR: st.error, Severity.WARNING: st.warning, Severity.INFO: st.info}
-        show[finding.severity](finding_markdown(finding), icon=_ICONS[finding.severity])
+        show[finding.severity](finding_markdown(finding), icon=ICONS[finding.severity])

@@ -64,6 +64,14 @@ PAGES: tuple[PageSpec, ...] = (
         section="Set up",
         heading="Step 3 — Test the connection",
     ),
+    PageSpec(
+        path="pages/pitfalls.py",
+        title="Pitfalls & limitations",
+        icon=":material/report:",
+        url_path="pitfalls",
+        section="Set up",
+        heading="Pitfalls & limitations",
+    ),
     # The playground (issue 8).
     PageSpec(
         path="pages/actions.py",

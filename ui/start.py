@@ -7,15 +7,32 @@ import streamlit as st
 
 from ui import sandbox
 
+_FAILURE = "setup_sandbox_failure"
+
+
+def ensure_sandbox() -> None:
+    """Called by the frame on every run: this session's sandbox account exists from its first page on.
+
+    The server starts once per process; the account is created once per session. If the sandbox cannot
+    start, the app still works with real Stripe keys, so the failure is remembered and shown, not raised.
+    """
+    if st.session_state.get(sandbox.ACCOUNT) is not None:
+        return
+    try:
+        sandbox.account()
+        st.session_state.pop(_FAILURE, None)
+    except Exception as error:  # a port, disk or SQLite problem: report it on Home, keep the app usable
+        st.session_state[_FAILURE] = type(error).__name__
+
 
 def sandbox_banner() -> None:
-    """Start this session's sandbox account (the server starts once per process) and say so."""
-    try:
-        mine = sandbox.account()
-    except Exception as error:  # the app still works with real Stripe keys; say what broke and move on
+    """Say what is running: this session's sandbox account, and how to switch to real Stripe."""
+    mine = st.session_state.get(sandbox.ACCOUNT)
+    if not isinstance(mine, sandbox.SandboxAccount):
+        failure = st.session_state.get(_FAILURE, "unknown error")
         st.error(
-            f"The local sandbox could not start ({type(error).__name__}). You can still use real Stripe test "
-            "keys: paste them in step 1.",
+            f"The local sandbox could not start ({failure}). You can still use real Stripe test keys: "
+            "paste them in step 1.",
             icon=":material/error:",
         )
         return

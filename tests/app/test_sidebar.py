@@ -1,0 +1,53 @@
+"""The sidebar: active connection and environment, TEST/LIVE, sandbox or Stripe, and the setup progress.
+
+AppTest (Streamlit 1.67) keeps the sidebar of an ``st.navigation`` app only for the first run of a session (a
+rerun or ``switch_page`` shows it empty; the browser does not), so these tests prepare the session the way
+the setup pages leave it and look at the first run. Selecting in the sidebar is covered in Chromium.
+"""
+
+from __future__ import annotations
+
+from setup_helpers import APP, LIVE_PK, LIVE_SK, plain
+from streamlit.testing.v1 import AppTest
+
+from core.environments import Connection, Environment, EnvironmentConfig
+from core.secrets import Secret
+from ui import connections_step, state
+
+
+def sidebar_text(at: AppTest) -> str:
+    return plain("\n".join([m.value for m in at.sidebar.markdown] + [c.value for c in at.sidebar.caption]))
+
+
+def test_fresh_session_is_on_the_sandbox_in_test_mode_with_nothing_done() -> None:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    text = sidebar_text(at)
+    assert "**Connection:** none yet" in text
+    assert ":green-badge[:material/science: TEST]" in text
+    assert ":violet-badge[Sandbox]" in text
+    assert text.count(":material/radio_button_unchecked:") == 3
+    assert "Sandbox account of this session: `acct_" in text
+
+
+def test_active_connection_and_environment_are_selectable_with_live_badge_on_stripe() -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    production = EnvironmentConfig(Secret(LIVE_PK), Secret(LIVE_SK))
+    at.session_state[state.CONNECTIONS] = [
+        Connection("Stripe – Editor"),
+        Connection("Stripe – Production", {Environment.PRODUCTION: production}),
+    ]
+    at.session_state[connections_step.ACTIVE] = "Stripe – Production"
+    at.session_state[connections_step.ACTIVE_ENVIRONMENT] = "production"
+    at.run()
+    assert at.sidebar.selectbox(key="sidebar_connection").options == [
+        "Stripe – Editor",
+        "Stripe – Production",
+    ]
+    assert at.sidebar.selectbox(key="sidebar_connection").value == "Stripe – Production"
+    assert at.sidebar.selectbox(key="sidebar_environment").value == "production"
+    text = sidebar_text(at)
+    assert ":red-badge[:material/bolt: LIVE]" in text
+    assert ":blue-badge[Stripe]" in text
+    assert "Production: keys ✓ · not tested" in text
+    assert "Editor: not set up" in text
+    assert ":material/check_circle: 2. Create a connection per environment" in text
