@@ -68,6 +68,7 @@ class Registry:
     endpoints: list[Endpoint] = field(default_factory=list)
     routes: list[ExtraRoute] = field(default_factory=list)
     expanders: dict[tuple[str, str], Expander] = field(default_factory=dict)
+    includable: dict[str, frozenset[str]] = field(default_factory=dict)
     sink_factories: list[Callable[[Any], EventSink]] = field(default_factory=list)
 
 
@@ -133,6 +134,33 @@ def expander(kind: str, field_name: str) -> Callable[[Expander], Expander]:
         return fn
 
     return register
+
+
+def includable(kind: str, *fields: str) -> None:
+    """Declare stored fields Stripe returns only when expanded (``price.tiers``, ``price.currency_options``):
+    responses drop them unless the request expands them."""
+    REGISTRY.includable[kind] = REGISTRY.includable.get(kind, frozenset()) | frozenset(fields)
+
+
+def strip_includable(result: Any, expand: Sequence[str]) -> Any:
+    """Remove not-expanded includable fields from a response object or from each object of a list."""
+    if not REGISTRY.includable or not isinstance(result, dict):
+        return result
+    if result.get("object") in ("list", "search_result"):
+        inner = [path.removeprefix("data.") for path in expand if path.startswith("data.")]
+        for item in result.get("data", []):
+            _strip(item, inner)
+    else:
+        _strip(result, expand)
+    return result
+
+
+def _strip(obj: Any, expand: Sequence[str]) -> None:
+    if not isinstance(obj, dict):
+        return
+    for name in REGISTRY.includable.get(str(obj.get("object")), ()):
+        if name in obj and not any(path == name or path.startswith(name + ".") for path in expand):
+            del obj[name]
 
 
 def event_sink_factory(factory: Callable[[Any], EventSink]) -> Callable[[Any], EventSink]:

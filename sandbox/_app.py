@@ -35,7 +35,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from sandbox import _errors as errors
 from sandbox import _ids
-from sandbox._api import DEFAULT_API_VERSION, REGISTRY, Context, Endpoint, EventSink
+from sandbox._api import DEFAULT_API_VERSION, REGISTRY, Context, Endpoint, EventSink, strip_includable
 from sandbox._forms import decode
 from sandbox._store import IdempotencyRecord, JSONObject, KeyRecord, Store, Tx, dumps
 from sandbox._validation import spec_document, stripe_path_templates, validate_params
@@ -336,7 +336,7 @@ class Runtime:
                 ctx = self._context(tx, auth.account, params, path_params, request_id, version, idempotency)
                 ctx.key_kind = auth.record.kind
                 ctx.method, ctx.url_path = endpoint.method, path
-                result = endpoint.handler(ctx)
+                result = strip_includable(endpoint.handler(ctx), expand)
                 if expand:
                     result = expand_object(ctx, copy.deepcopy(result), expand)
                 payload = dumps(result).encode()

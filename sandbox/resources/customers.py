@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox import _errors as errors
-from sandbox._api import Context, apply_metadata, changed_fields, deleted, endpoint
+from sandbox._api import Context, apply_metadata, changed_fields, deleted, endpoint, expander
 
 KIND = "customer"
 SEARCH_FIELDS = {
@@ -153,3 +153,22 @@ def list_customers(ctx: Context) -> dict[str, Any]:
 @endpoint("GET", "/v1/customers/search", permission=KIND)
 def search(ctx: Context) -> dict[str, Any]:
     return ctx.search_response(KIND, "/v1/customers/search", SEARCH_FIELDS)
+
+
+# Lists Stripe attaches to a customer only when expanded (expand[]=subscriptions, sources, tax_ids).
+@expander(KIND, "subscriptions")
+def _subscriptions(ctx: Context, customer: dict[str, Any]) -> dict[str, Any]:
+    data = ctx.query("subscription", {"customer": customer["id"]})
+    url = f"/v1/customers/{customer['id']}/subscriptions"
+    return {"object": "list", "data": data, "has_more": False, "url": url}
+
+
+@expander(KIND, "sources")
+def _sources(ctx: Context, customer: dict[str, Any]) -> dict[str, Any]:
+    # The sandbox emulates PaymentMethods, not the legacy Sources/Cards API: always empty.
+    return {"object": "list", "data": [], "has_more": False, "url": f"/v1/customers/{customer['id']}/sources"}
+
+
+@expander(KIND, "tax_ids")
+def _tax_ids(ctx: Context, customer: dict[str, Any]) -> dict[str, Any]:
+    return {"object": "list", "data": [], "has_more": False, "url": f"/v1/customers/{customer['id']}/tax_ids"}

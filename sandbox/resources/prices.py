@@ -11,10 +11,12 @@ from typing import Any
 
 from sandbox import _currencies as currencies
 from sandbox import _errors as errors
-from sandbox._api import Context, apply_metadata, changed_fields, endpoint
+from sandbox._api import Context, apply_metadata, changed_fields, endpoint, includable
 
 KIND = "price"
 PERMISSION = "plan"
+# Stripe returns these only when expanded (expand[]=tiers, expand[]=currency_options).
+includable(KIND, "tiers", "currency_options")
 SEARCH_FIELDS = {
     "active": "boolean",
     "currency": "string",
@@ -42,8 +44,15 @@ def create_price(ctx: Context, params: dict[str, Any], product_id: str, prefix: 
         raise errors.exclusive([_name(prefix, "unit_amount"), _name(prefix, "unit_amount_decimal")])
     if billing_scheme == "per_unit" and unit_amount is None and decimal is None and custom is None:
         raise errors.parameter_missing(_name(prefix, "unit_amount"))
-    if billing_scheme == "tiered" and not params.get("tiers"):
-        raise errors.parameter_missing(_name(prefix, "tiers"))
+    tiers = None
+    if billing_scheme == "tiered":
+        if not params.get("tiers"):
+            raise errors.parameter_missing(_name(prefix, "tiers"))
+        if not params.get("tiers_mode"):
+            raise errors.parameter_missing(_name(prefix, "tiers_mode"))
+        if unit_amount is not None or decimal is not None:
+            raise errors.exclusive([_name(prefix, "tiers"), _name(prefix, "unit_amount")])
+        tiers = _tiers(params["tiers"], currency, _name(prefix, "tiers"))
     if unit_amount is not None:
         currencies.check_amount_range(unit_amount, currency, _name(prefix, "unit_amount"))
         decimal = str(unit_amount)
@@ -112,9 +121,72 @@ def create_price(ctx: Context, params: dict[str, Any], product_id: str, prefix: 
         "unit_amount": unit_amount if not custom else None,
         "unit_amount_decimal": decimal if not custom else None,
     }
+    if tiers is not None:
+        price["tiers"] = tiers
+    price["currency_options"] = _currency_options(price, params.get("currency_options"), prefix)
     ctx.save(price)
     ctx.emit("price.created", price)
     return price
+
+
+def _tiers(raw: list[dict[str, Any]], currency: str, name: str) -> list[dict[str, Any]]:
+    """Stripe's tier rules: ascending ``up_to`` limits, the last one ``inf``. [U] exact texts."""
+    tiers: list[dict[str, Any]] = []
+    previous = 0
+    for index, tier in enumerate(raw):
+        up_to = tier["up_to"]
+        last = index == len(raw) - 1
+        if (up_to == "inf") != last:
+            raise errors.invalid_request(
+                "Only the last tier may (and must) have `up_to` set to `inf`.",
+                param=f"{name}[{index}][up_to]",
+            )
+        if up_to != "inf" and up_to <= previous:
+            raise errors.invalid_request(
+                "Tiers must be in ascending order of `up_to`.", param=f"{name}[{index}][up_to]"
+            )
+        for field in ("flat_amount", "unit_amount"):
+            if tier.get(field) is not None:
+                currencies.check_amount_range(tier[field], currency, f"{name}[{index}][{field}]")
+        tiers.append(
+            {
+                "flat_amount": tier.get("flat_amount"),
+                "flat_amount_decimal": tier.get("flat_amount_decimal")
+                or (str(tier["flat_amount"]) if tier.get("flat_amount") is not None else None),
+                "unit_amount": tier.get("unit_amount"),
+                "unit_amount_decimal": tier.get("unit_amount_decimal")
+                or (str(tier["unit_amount"]) if tier.get("unit_amount") is not None else None),
+                "up_to": None if up_to == "inf" else up_to,
+            }
+        )
+        previous = up_to if up_to != "inf" else previous
+    return tiers
+
+
+def _currency_options(price: dict[str, Any], raw: Any, prefix: str) -> dict[str, Any]:
+    """The default currency plus the extra ones, as Stripe shows them when currency_options is expanded."""
+    options: dict[str, Any] = {
+        price["currency"]: {
+            "custom_unit_amount": price["custom_unit_amount"],
+            "tax_behavior": price["tax_behavior"],
+            "unit_amount": price["unit_amount"],
+            "unit_amount_decimal": price["unit_amount_decimal"],
+        }
+    }
+    for code, option in (raw or {}).items():
+        name = _name(prefix, f"currency_options[{code}]")
+        currency = currencies.normalize(code, name)
+        amount = option.get("unit_amount")
+        if amount is not None:
+            currencies.check_amount_range(amount, currency, f"{name}[unit_amount]")
+        options[currency] = {
+            "custom_unit_amount": option.get("custom_unit_amount"),
+            "tax_behavior": option.get("tax_behavior", "unspecified"),
+            "unit_amount": amount,
+            "unit_amount_decimal": option.get("unit_amount_decimal")
+            or (str(amount) if amount is not None else None),
+        }
+    return options
 
 
 @endpoint("POST", "/v1/prices", permission=PERMISSION)

@@ -148,3 +148,64 @@ def test_lookup_key_is_unique_unless_transferred(stripe_client: stripe.StripeCli
     )
     assert second.lookup_key == "k"
     assert stripe_client.v1.prices.retrieve(first.id).lookup_key is None
+
+
+def test_tiers_and_currency_options_only_when_expanded(
+    stripe_client: stripe.StripeClient, product_id: str
+) -> None:
+    tiered = stripe_client.v1.prices.create(
+        {
+            "product": product_id,
+            "currency": "usd",
+            "billing_scheme": "tiered",
+            "tiers_mode": "graduated",
+            "tiers": [
+                {"up_to": 10, "unit_amount": 500},
+                {"up_to": "inf", "unit_amount": 400, "flat_amount": 100},
+            ],
+            "recurring": {"interval": "month"},
+        }
+    )
+    assert tiered.unit_amount is None
+    assert "tiers" not in tiered
+    expanded = stripe_client.v1.prices.retrieve(tiered.id, {"expand": ["tiers"]})
+    assert [t.up_to for t in expanded.tiers] == [10, None]
+    assert expanded.tiers[1].flat_amount == 100
+    assert "tiers" not in stripe_client.v1.prices.list({"product": product_id}).data[0]
+    listed = stripe_client.v1.prices.list({"product": product_id, "expand": ["data.tiers"]})
+    assert listed.data[0].tiers[0].unit_amount == 500
+    with pytest.raises(stripe.InvalidRequestError) as failure:
+        stripe_client.v1.prices.create(
+            {
+                "product": product_id,
+                "currency": "usd",
+                "billing_scheme": "tiered",
+                "tiers_mode": "volume",
+                "tiers": [{"up_to": "inf", "unit_amount": 1}, {"up_to": 5, "unit_amount": 2}],
+            }
+        )
+    assert failure.value.param == "tiers[0][up_to]"
+
+    multi = stripe_client.v1.prices.create(
+        {
+            "product": product_id,
+            "currency": "usd",
+            "unit_amount": 1000,
+            "currency_options": {"eur": {"unit_amount": 900}},
+        }
+    )
+    assert "currency_options" not in multi
+    options = stripe_client.v1.prices.retrieve(multi.id, {"expand": ["currency_options"]}).currency_options
+    assert options["usd"].unit_amount == 1000
+    assert options["eur"].unit_amount == 900
+
+
+def test_customer_list_expansions(stripe_client: stripe.StripeClient) -> None:
+    customer = stripe_client.v1.customers.create({"name": "With lists"})
+    expanded = stripe_client.v1.customers.retrieve(
+        customer.id, {"expand": ["subscriptions", "sources", "tax_ids"]}
+    )
+    assert expanded.subscriptions.object == "list"
+    assert expanded.subscriptions.url == f"/v1/customers/{customer.id}/subscriptions"
+    assert expanded.sources.data == []
+    assert expanded.tax_ids.data == []
