@@ -86,6 +86,8 @@ async def endpoint(request: Request) -> Response:
         return Response(
             CUSTOMER if path.startswith("/v1/customers") else PRODUCT, media_type="application/json"
         )
+    if path.count("/") >= 3:  # GET /v1/products/{id}: a retrieve (bench.sandbox_scaling times those)
+        return Response(PRODUCT, media_type="application/json")
     after = request.query_params.get("starting_after")
     limit = int(request.query_params.get("limit", "10"))
     start = int(after.removeprefix("prod_trivial")) + 1 if after else 0
