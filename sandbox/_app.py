@@ -500,7 +500,9 @@ class SandboxApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith("/v1/"):
-            await self.inner(scope, receive, _with_request_id(send))
+            if scope["type"] == "http":
+                send = _with_request_id(send, scope, self.runtime.log_requests)
+            await self.inner(scope, receive, send)
             return
         started = time.perf_counter()
         request_id = _ids.new_id("req")
@@ -537,15 +539,28 @@ class SandboxApp:
             request_log.info("%s %s %d %s %.1fms", method, path, result.status, request_id, elapsed)
 
 
-def _with_request_id(send: Send) -> Send:
-    """Give every response a Request-Id, as Stripe does, including control and hosted pages."""
+def _with_request_id(send: Send, scope: Scope, log_requests: bool) -> Send:
+    """Give every response a Request-Id, as Stripe does (control API, hosted pages), and log it."""
+    started = time.perf_counter()
 
     async def wrapped(message: Message) -> None:
         if message["type"] == "http.response.start":
             headers = list(message.get("headers", []))
-            if not any(name.lower() == b"request-id" for name, _ in headers):
-                headers.append((b"request-id", _ids.new_id("req").encode()))
+            request_id = next((v.decode() for k, v in headers if k.lower() == b"request-id"), None)
+            if request_id is None:
+                request_id = _ids.new_id("req")
+                headers.append((b"request-id", request_id.encode()))
             message = {**message, "headers": headers}
+            if log_requests:
+                elapsed = (time.perf_counter() - started) * 1000
+                request_log.info(
+                    "%s %s %d %s %.1fms",
+                    scope["method"],
+                    scope["path"],
+                    message["status"],
+                    request_id,
+                    elapsed,
+                )
         await send(message)
 
     return wrapped
@@ -553,7 +568,7 @@ def _with_request_id(send: Send) -> Send:
 
 def build_app(runtime: Runtime) -> SandboxApp:
     async def v1(request: Request) -> Response:
-        started = time.perf_counter()
+        """Paths outside /v1/ (e.g. ``/foo``): Stripe's unrecognized-URL error, through the same pipeline."""
         request_id = _ids.new_id("req")
         body = await request.body()
         result = await asyncio.get_running_loop().run_in_executor(
@@ -566,15 +581,6 @@ def build_app(runtime: Runtime) -> SandboxApp:
             request.headers,
             request_id,
         )
-        if runtime.log_requests:
-            request_log.info(
-                "%s %s %d %s %.1fms",
-                request.method,
-                request.url.path,
-                result.status,
-                request_id,
-                (time.perf_counter() - started) * 1000,
-            )
         return Response(result.body, result.status, result.headers, media_type="application/json")
 
     async def health(request: Request) -> Response:
