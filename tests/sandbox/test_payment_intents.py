@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -487,3 +488,32 @@ def test_a_declined_confirm_is_replayed_by_its_idempotency_key(stripe_client: st
     assert second.value.headers is not None
     assert second.value.headers.get("Idempotent-Replayed") == "true"
     assert len(stripe_client.v1.charges.list({"payment_intent": pi.id}).data) == 1
+
+
+def test_events_of_a_declined_attempt_reach_the_event_sinks() -> None:
+    """A decline answers 402, yet its events (like Stripe's webhooks) are delivered: they were committed."""
+    import sandbox as sandbox_package
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.types: list[str] = []
+
+        def publish(self, account: str, events: list[dict[str, Any]]) -> None:
+            self.types.extend(str(e["type"]) for e in events)
+
+    handle = sandbox_package.start()
+    try:
+        recorder = Recorder()
+        handle.runtime.add_sink(recorder)
+        keys = handle.create_account()
+        client = stripe.StripeClient(keys["secret_key"], base_addresses={"api": handle.api_base})
+        with pytest.raises(stripe.CardError):
+            _pi(client, payment_method="pm_card_visa_chargeDeclined", confirm=True)
+        handle.runtime.drain()
+        assert recorder.types[-3:] == [
+            "payment_intent.created",
+            "charge.failed",
+            "payment_intent.payment_failed",
+        ]
+    finally:
+        handle.stop()
