@@ -510,6 +510,9 @@ def test_events_of_a_declined_attempt_reach_the_event_sinks() -> None:
         with pytest.raises(stripe.CardError):
             _pi(client, payment_method="pm_card_visa_chargeDeclined", confirm=True)
         handle.runtime.drain()
+        deadline = time.monotonic() + 5  # the sink runs on the delivery thread
+        while "payment_intent.payment_failed" not in recorder.types and time.monotonic() < deadline:
+            time.sleep(0.01)
         assert recorder.types[-3:] == [
             "payment_intent.created",
             "charge.failed",
