@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -308,6 +309,11 @@ def test_subscription_with_a_three_d_secure_card(stripe_client: stripe.StripeCli
     assert completed.subscription is not None
     assert completed.invoice is not None
     sandbox.runtime.drain()  # billing settles the invoice from payment_intent.succeeded, after the commit
+    deadline = time.monotonic() + 5  # on the delivery thread
+    while (
+        stripe_client.v1.invoices.retrieve(completed.invoice).status != "paid" and time.monotonic() < deadline
+    ):
+        time.sleep(0.02)
     assert stripe_client.v1.invoices.retrieve(completed.invoice).status == "paid"
     assert stripe_client.v1.subscriptions.retrieve(completed.subscription).status == "active"
     subs = stripe_client.v1.subscriptions.list({"customer": completed.customer})
