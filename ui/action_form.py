@@ -165,9 +165,8 @@ def _amount_widget(action: Action, inp: Input, values: Mapping[str, object], pre
         help=inp.help or None,
         placeholder="e.g. 1000",
     )
-    if inp.currency_input:
-        currency = str(values.get(inp.currency_input) or "")
-    else:
+    currency = str(values.get(inp.currency_input) or "") if inp.currency_input else ""
+    if not currency:  # no currency input, or an optional one left empty: Stripe uses the object's own
         currency = str(
             st.selectbox(
                 "Currency for the preview",

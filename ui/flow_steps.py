@@ -65,6 +65,9 @@ def payment() -> None:
             )
         if current == "requires_action":
             st.warning("The bank asks the customer to authenticate (3D Secure).", icon=":material/lock:")
+            notice = flows.flow_state(flow).get("notice")
+            if notice:
+                st.error(notice)
             if target_picker.is_sandbox_account():
                 left, right = st.columns(2)
                 if left.button("Customer completes authentication", key="flows_payment_3ds_ok"):

@@ -242,7 +242,7 @@ def authenticate(outcome: str) -> None:
     target = target_picker.current()
     intent = ids(flow)["payment_intent"]
     path = f"/_sandbox/payment_intents/{intent}/authenticate"
-    request_log.call(
+    _, entry = request_log.call(
         "authenticate_payment_intent",
         "POST",
         path,
@@ -250,6 +250,7 @@ def authenticate(outcome: str) -> None:
         lambda: _post_control(target, path, {"outcome": outcome}),
         target=target,
     )
+    flow_state(flow)["notice"] = str(entry.error.get("message")) if entry.error else None
     refresh_payment_intent()
 
 

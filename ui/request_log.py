@@ -9,7 +9,9 @@ side and export them without leaking anything.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
+import urllib.error
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -134,7 +136,7 @@ def call(
         error = {"http_status": status, "code": exc.code, "message": redact(str(exc.user_message or exc))}
         answer = None
     except OSError as exc:  # the sandbox control endpoints use urllib
-        error = {"message": redact(f"{type(exc).__name__}: {exc}")}
+        error = {"message": redact(_http_error_message(exc))}
         status = getattr(exc, "code", None)
         answer = None
     if answer is not None:
@@ -163,6 +165,19 @@ def call(
     entry = LogEntry(record, response, error)
     _append(entry)
     return response, entry
+
+
+def _http_error_message(exc: OSError) -> str:
+    """Stripe's ``error.message`` from an HTTP error body when there is one, else the exception's text."""
+    if isinstance(exc, urllib.error.HTTPError):
+        try:
+            body = json.loads(exc.read() or b"{}")
+        except ValueError:
+            body = {}
+        message = body.get("error", {}).get("message") if isinstance(body, dict) else None
+        if isinstance(message, str):
+            return message
+    return f"{type(exc).__name__}: {exc}"
 
 
 COLUMNS = (

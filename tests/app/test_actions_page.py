@@ -105,6 +105,22 @@ def test_changing_the_currency_updates_the_preview_without_running() -> None:
     assert "actions_create_price_result" not in at.session_state
 
 
+@pytest.mark.parametrize(
+    ("action_id", "field"),
+    [
+        ("refund_payment", "amount"),
+        ("update_payment_intent", "amount"),
+        ("capture_payment_intent", "amount_to_capture"),
+    ],
+)
+def test_amounts_without_a_currency_preview_in_a_chosen_one(action_id: str, field: str) -> None:
+    at = pick(action_id)
+    at.text_input(key=f"actions_{action_id}_{field}").input("1000").run()
+    assert "1000 usd → $10.00" in texts(at)
+    at.selectbox(key=f"actions_{action_id}_{field}_preview_currency").select("jpy").run()
+    assert "1000 jpy → ¥1,000" in texts(at)
+
+
 def test_create_product_then_price_with_the_product_picker() -> None:
     at = create_product(open_page(PAGE), "Picker T-shirt")
     product_id = at.dataframe[0].value["id"][0]
