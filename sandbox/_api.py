@@ -348,12 +348,15 @@ def apply_metadata(current: Mapping[str, str] | None, update: Any) -> dict[str, 
     for key, value in update.items():
         if "[" in key or "]" in key:
             raise errors.invalid_request(
-                f"Metadata keys may not contain square brackets ('[' or ']'): {key}", param=f"metadata[{key}]"
+                f"Metadata keys may not contain square brackets ('[' or ']'): {key}",
+                param=f"metadata[{key}]",
+                validation=True,
             )
         if len(key) > 40:
             raise errors.invalid_request(
                 f"Metadata key length can't exceed 40 characters. The key '{key}' is {len(key)} characters.",
                 param=f"metadata[{key}]",
+                validation=True,
             )
         text = "" if value is None else str(value)
         if len(text) > 500:
@@ -361,6 +364,7 @@ def apply_metadata(current: Mapping[str, str] | None, update: Any) -> dict[str, 
                 f"Metadata values can have up to 500 characters, but you passed in a value that is "
                 f"{len(text)} characters. Invalid value: {text[:20]}...",
                 param=f"metadata[{key}]",
+                validation=True,
             )
         if text == "":
             result.pop(key, None)
@@ -370,6 +374,7 @@ def apply_metadata(current: Mapping[str, str] | None, update: Any) -> dict[str, 
         raise errors.invalid_request(
             "You can include up to 50 metadata keys, but you passed in " + str(len(result)) + ".",
             param="metadata",
+            validation=True,
         )
     return result
 

@@ -35,7 +35,15 @@ from starlette.types import Message, Receive, Scope, Send
 
 from sandbox import _errors as errors
 from sandbox import _ids
-from sandbox._api import DEFAULT_API_VERSION, REGISTRY, Context, Endpoint, EventSink, strip_includable
+from sandbox._api import (
+    DEFAULT_API_VERSION,
+    REGISTRY,
+    Context,
+    Endpoint,
+    EventSink,
+    apply_metadata,
+    strip_includable,
+)
 from sandbox._forms import decode
 from sandbox._store import IdempotencyRecord, JSONObject, KeyRecord, Store, Tx, dumps
 from sandbox._validation import spec_document, stripe_path_templates, validate_params
@@ -326,6 +334,8 @@ class Runtime:
         # Validation failures are answered before anything is stored, idempotency record included (facts §7).
         params = validate_params(endpoint.method, endpoint.template, raw, dict(endpoint.extra_params))
         expand = params.pop("expand", None) or []
+        if isinstance(params.get("metadata"), dict):
+            apply_metadata({}, params["metadata"])  # the stateless metadata rules are validation, too
         delay = self._latency.get(auth.account)
         if delay:
             time.sleep(delay)
@@ -348,7 +358,8 @@ class Runtime:
         except errors.StripeError as error:
             status, payload = error.status, dumps(error.body(request_id)).encode()
             out_headers = {**out_headers, **error.headers}
-            self._remember_failure(auth.account, endpoint, path, idempotency, status, payload, request_id)
+            if not error.validation:
+                self._remember_failure(auth.account, endpoint, path, idempotency, status, payload, request_id)
             return Result(status, payload, out_headers)
         except Exception:
             log.exception(

@@ -35,6 +35,7 @@ def normalize(currency: str, param: str = "currency") -> str:
             f"Invalid currency: {currency}. Stripe currently supports these currencies: "
             + ", ".join(SUPPORTED),
             param=param,
+            validation=True,
         )
     return code
 
@@ -64,6 +65,7 @@ def check_amount_range(amount: int, currency: str, param: str, minimum: int = 0)
         raise errors.StripeError(
             400, f"This value must be greater than or equal to {minimum}.", code="parameter_invalid_integer",
             param=param,
+            validation=True,
         )  # fmt: skip
     limit = max_amount(currency)
     if amount > limit:
@@ -72,4 +74,5 @@ def check_amount_range(amount: int, currency: str, param: str, minimum: int = 0)
             f"Amount must be no more than {format_amount(limit, currency)}",
             code="amount_too_large",
             param=param,
+            validation=True,
         )

@@ -27,8 +27,12 @@ class StripeError(Exception):
         param: str | None = None,
         extra: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
+        validation: bool = False,
     ) -> None:
         super().__init__(message)
+        # A parameter-validation failure: Stripe saves no idempotent result for it, so the same key can be
+        # retried with corrected parameters (facts §7).
+        self.validation = validation
         self.status = status
         self.message = message
         self.type = type
@@ -168,41 +172,49 @@ def resource_missing(kind: str, object_id: str, param: str | None = "id", status
 
 
 def parameter_unknown(name: str) -> StripeError:
-    return StripeError(400, f"Received unknown parameter: {name}", code="parameter_unknown", param=name)
+    return StripeError(
+        400, f"Received unknown parameter: {name}", code="parameter_unknown", param=name, validation=True
+    )
 
 
 def parameter_missing(name: str) -> StripeError:
-    return StripeError(400, f"Missing required param: {name}.", code="parameter_missing", param=name)
+    return StripeError(
+        400, f"Missing required param: {name}.", code="parameter_missing", param=name, validation=True
+    )
 
 
 def invalid_integer(name: str, value: object) -> StripeError:
-    return StripeError(400, f"Invalid integer: {value}", code="parameter_invalid_integer", param=name)
+    return StripeError(
+        400, f"Invalid integer: {value}", code="parameter_invalid_integer", param=name, validation=True
+    )
 
 
 def invalid_boolean(name: str, value: object) -> StripeError:
-    return StripeError(400, f"Invalid boolean: {value}", param=name)
+    return StripeError(400, f"Invalid boolean: {value}", param=name, validation=True)
 
 
 def invalid_decimal(name: str, value: object) -> StripeError:
-    return StripeError(400, f"Invalid decimal: {value}", param=name)
+    return StripeError(400, f"Invalid decimal: {value}", param=name, validation=True)
 
 
 def invalid_hash(name: str) -> StripeError:
     # Stripe calls nested objects "hashes" in its messages.
-    return StripeError(400, "Invalid hash", param=name)
+    return StripeError(400, "Invalid hash", param=name, validation=True)
 
 
 def invalid_array(name: str) -> StripeError:
-    return StripeError(400, "Invalid array", param=name)
+    return StripeError(400, "Invalid array", param=name, validation=True)
 
 
 def invalid_string(name: str) -> StripeError:
-    return StripeError(400, "Invalid string", param=name)
+    return StripeError(400, "Invalid string", param=name, validation=True)
 
 
 def string_too_long(name: str, limit: int) -> StripeError:
     # [U] exact wording unconfirmed.
-    return StripeError(400, f"Invalid {name}: must be at most {limit} characters", param=name)
+    return StripeError(
+        400, f"Invalid {name}: must be at most {limit} characters", param=name, validation=True
+    )
 
 
 def one_of_words(values: Sequence[str]) -> str:
@@ -215,30 +227,36 @@ def one_of_words(values: Sequence[str]) -> str:
 
 def invalid_enum(name: str, allowed: Sequence[str]) -> StripeError:
     short = name.rsplit("[", 1)[-1].rstrip("]")
-    return StripeError(400, f"Invalid {short}: must be one of {one_of_words(allowed)}", param=name)
+    return StripeError(
+        400, f"Invalid {short}: must be one of {one_of_words(allowed)}", param=name, validation=True
+    )
 
 
 def empty_string(name: str) -> StripeError:
     return StripeError(
         400,
         f"You passed an empty string for '{name}'. We assume empty values are an attempt to unset a "
-        "parameter; "
-        f"however '{name}' cannot be unset. You should remove '{name}' from your request or supply a "
-        "non-empty "
-        "value.",
+        f"parameter; however '{name}' cannot be unset. You should remove '{name}' from your request or "
+        "supply a non-empty value.",
         code="parameter_invalid_empty",
         param=name,
+        validation=True,
     )
 
 
 def exclusive(names: Sequence[str]) -> StripeError:
     return StripeError(
-        400, f"You may only specify one of these parameters: {', '.join(names)}.", code="parameters_exclusive"
+        400,
+        f"You may only specify one of these parameters: {', '.join(names)}.",
+        code="parameters_exclusive",
+        validation=True,
     )
 
 
-def invalid_request(message: str, param: str | None = None, code: str | None = None) -> StripeError:
-    return StripeError(400, message, param=param, code=code)
+def invalid_request(
+    message: str, param: str | None = None, code: str | None = None, *, validation: bool = False
+) -> StripeError:
+    return StripeError(400, message, param=param, code=code, validation=validation)
 
 
 # --- idempotency (facts §7) ------------------------------------------------------------------------------

@@ -117,3 +117,22 @@ def test_concurrent_duplicate_gets_409(
     third = api("POST", "/v1/products", key=None, params={"name": "r"}, headers=headers)
     assert third.json()["id"] == results["first"].json()["id"]
     assert third.headers["Idempotent-Replayed"] == "true"
+
+
+def test_handler_side_validation_saves_nothing(stripe_client: stripe.StripeClient) -> None:
+    product = stripe_client.v1.products.create({"name": "p"})
+    with pytest.raises(stripe.InvalidRequestError) as too_large:
+        stripe_client.v1.prices.create(
+            {"product": product.id, "currency": "usd", "unit_amount": 100_000_000},
+            {"idempotency_key": "fixme"},
+        )
+    assert too_large.value.code == "amount_too_large"
+    with pytest.raises(stripe.InvalidRequestError):
+        stripe_client.v1.products.create(
+            {"name": "m", "metadata": {"k" * 41: "v"}}, {"idempotency_key": "meta"}
+        )
+    fixed = stripe_client.v1.prices.create(
+        {"product": product.id, "currency": "usd", "unit_amount": 100}, {"idempotency_key": "fixme"}
+    )
+    assert fixed.unit_amount == 100
+    assert stripe_client.v1.products.create({"name": "m"}, {"idempotency_key": "meta"}).name == "m"
