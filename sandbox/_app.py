@@ -472,10 +472,12 @@ def _expand(ctx: Context, obj: Any, parts: list[str], full: str) -> None:
 
 
 def _load_for_expand(ctx: Context, value: str, name: str) -> Any:
+    loaded = ctx.get(value)  # custom ids (products may have any id) resolve too
+    if loaded is not None:
+        return loaded
     if not _ID_LIKE.fullmatch(value):
         raise errors.invalid_request(f"This property cannot be expanded ({name}).", param="expand")
-    loaded = ctx.get(value)
-    return loaded if loaded is not None else value
+    return value
 
 
 # --- the ASGI app ----------------------------------------------------------------------------------------

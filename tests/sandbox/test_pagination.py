@@ -92,3 +92,9 @@ def test_expand(stripe_client: stripe.StripeClient) -> None:
     with pytest.raises(stripe.InvalidRequestError) as failure:
         stripe_client.v1.products.retrieve(product.id, {"expand": ["name"]})
     assert failure.value.user_message == "This property cannot be expanded (name)."
+
+
+def test_expand_custom_product_id(stripe_client: stripe.StripeClient) -> None:
+    stripe_client.v1.products.create({"name": "Custom", "id": "shirt"})
+    price = stripe_client.v1.prices.create({"product": "shirt", "currency": "usd", "unit_amount": 5})
+    assert stripe_client.v1.prices.retrieve(price.id, {"expand": ["product"]}).product.name == "Custom"
