@@ -29,6 +29,7 @@ from sandbox._api import (
     deleted,
     endpoint,
     event_sink_factory,
+    includable,
     route,
 )
 from sandbox._errors import StripeError
@@ -267,14 +268,16 @@ def refresh(ctx: Context, invoice: JSONObject) -> JSONObject:
 
 
 EMBEDDED_LINES = 10
+# Stripe returns these only when the request expands them (API 2025-03-31.basil and later).
+INCLUDABLE = ("confirmation_secret", "payments")
+includable(KIND, *INCLUDABLE)
 
 
 def public(invoice: Mapping[str, Any]) -> JSONObject:
     """The invoice as the API shows it: ``days_until_due`` is kept for finalization but is not a field, and
     ``lines`` carries the first 10 lines (``has_more`` says whether /lines has more), as Stripe's does.
-
-    ``confirmation_secret`` and ``payments`` are always present here; Stripe returns them only when expanded
-    ("includable" fields) [U]."""
+    ``confirmation_secret`` and ``payments`` are still here; the framework drops them from a response unless
+    the request expands them, and events never carry them."""
     shown = {k: copy.deepcopy(v) for k, v in invoice.items() if k != "days_until_due"}
     lines = shown["lines"]["data"]
     if len(lines) > EMBEDDED_LINES:
@@ -291,7 +294,9 @@ def save(ctx: Context, invoice: JSONObject) -> JSONObject:
 def emit(
     ctx: Context, type_: str, invoice: Mapping[str, Any], previous: Mapping[str, Any] | None = None
 ) -> None:
-    ctx.emit(type_, public(invoice), previous)
+    shown = {k: v for k, v in public(invoice).items() if k not in INCLUDABLE}
+    before = None if previous is None else {k: v for k, v in previous.items() if k not in INCLUDABLE}
+    ctx.emit(type_, shown, before)
 
 
 # --- lifecycle -------------------------------------------------------------------------------------------

@@ -93,7 +93,14 @@ def test_finalize_numbers_opens_and_links_the_hosted_page(
 
 def test_a_charge_automatically_invoice_gets_a_payment_intent(stripe_client: stripe.StripeClient) -> None:
     cus = customer(stripe_client)
-    opened = stripe_client.v1.invoices.finalize_invoice(_draft_with(stripe_client, cus.id, 900).id)
+    draft = _draft_with(stripe_client, cus.id, 900)
+    opened = stripe_client.v1.invoices.finalize_invoice(draft.id)
+    assert "confirmation_secret" not in opened  # includable: only returned when expanded
+    assert "payments" not in opened
+    opened = stripe_client.v1.invoices.retrieve(
+        draft.id, params={"expand": ["confirmation_secret", "payments"]}
+    )
+    assert opened.payments.data[0].payment.type == "payment_intent"
     assert opened.confirmation_secret is not None
     assert opened.confirmation_secret.type == "payment_intent"
     pi_id = opened.confirmation_secret.client_secret.split("_secret_")[0]

@@ -428,7 +428,10 @@ def test_a_slow_receiver_does_not_delay_the_api_call(acct: Account, receiver: Re
     # The call has answered and its event is readable, while the receiver is still holding the delivery.
     assert acct.client.v1.events.list(params={"type": "product.created"}).data[0].data.object.id == product.id
     assert receiver.received == []
+    # Events reach the dispatcher just after the commit; the delivery then waits on the sleeping receiver.
+    acct.wait_for_delivery(lambda ds: len(ds) == 1)
     assert acct.deliveries()[0]["status"] == "pending"
+    assert receiver.received == []
     (got,) = receiver.wait_for(1)
     assert got.event.data.object.id == product.id
 
