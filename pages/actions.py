@@ -27,11 +27,16 @@ with main:
             "I understand this writes to LIVE data (real money, real customers).",
             key=f"actions_{action.id}_confirm_live",
         )
+    load_all = action.is_list and st.checkbox(
+        "Load all pages (up to 1,000 objects)", key=f"actions_{action.id}_load_all"
+    )
     submission = action_form.submission_key(action, values) if action.is_write else None
     if st.button(
         f"Run {action.name}", type="primary", key=f"actions_{action.id}_run", icon=":material/play_arrow:"
     ):
-        result = request_log.run(action, values, idempotency_key=submission, confirm_live_write=confirmed)
+        result = request_log.run(
+            action, values, idempotency_key=submission, confirm_live_write=confirmed, load_all=load_all
+        )
         st.session_state[f"actions_{action.id}_result"] = result
         if result.ok and action.is_write:
             action_form.finish_submission(action)
@@ -40,3 +45,4 @@ with main:
     shown = st.session_state.get(f"actions_{action.id}_result")
     if shown is not None:
         result_view.render(shown, key=f"actions_{action.id}")
+        action_form.next_page_button(action, shown)

@@ -21,6 +21,7 @@ import streamlit as st
 from core import money, runner
 from core.catalog import Action, Availability, Input, InputKind
 from core.client import cache_key
+from core.results import RunResult
 from core.runner import Target
 from ui import findings as findings_ui
 from ui import request_log
@@ -260,3 +261,22 @@ def submission_key(action: Action, values: Mapping[str, object]) -> str:
 def finish_submission(action: Action) -> None:
     """After a successful write the next submit is a new submission."""
     st.session_state.pop(f"actions_{action.id}_submission", None)
+
+
+def _use_cursor(action: Action, cursor: str) -> None:
+    st.session_state[widget_key(action, "starting_after")] = cursor
+    st.session_state.pop(widget_key(action, "ending_before"), None)
+
+
+def next_page_button(action: Action, result: RunResult) -> None:
+    """For a list with more objects: fill Starting after with the last id, so Run shows the next page."""
+    if not (action.is_list and result.has_more and result.next_cursor):
+        return
+    if any(i.name == "starting_after" for i in action.inputs):
+        st.button(
+            f"Next page: Starting after = {result.next_cursor}",
+            key=f"actions_{action.id}_next_page",
+            on_click=_use_cursor,
+            args=(action, result.next_cursor),
+            icon=":material/arrow_forward:",
+        )

@@ -35,6 +35,7 @@ from core.secrets import Secret
 HOOK_PATH = "/hooks"
 MAX_EVENTS_PER_TOKEN = 200
 MAX_BODY_BYTES = 1_000_000
+MAX_ENDPOINTS = 1_000  # one per browser session that registered; the oldest is forgotten first
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ class Inbox:
             box = self._boxes.get(token)
             if box is None:
                 self._boxes[token] = _Box(secret)
+                while len(self._boxes) > MAX_ENDPOINTS:  # dicts keep insertion order: drop the oldest
+                    del self._boxes[next(iter(self._boxes))]
             else:
                 box.secret = secret
 

@@ -234,3 +234,21 @@ def test_a_live_key_write_needs_an_explicit_confirmation() -> None:
     sent = at.session_state["actions_create_product_result"]
     assert sent.request.sent  # confirmed: it went out (the sandbox refuses live keys, Stripe would not)
     assert LIVE_SK not in texts(at)
+
+
+def test_list_results_page_on_by_cursor_or_load_all() -> None:
+    at = create_product(open_page(PAGE), "First")
+    at = create_product(at, "Second")
+    at.button(key="actions_pick_list_products").click().run()
+    at.text_input(key="actions_list_products_limit").input("1").run()
+    at = run(at, "list_products")
+    assert list(at.dataframe[0].value["name"]) == ["Second"]
+    at.button(key="actions_list_products_next_page").click().run()
+    cursor = at.text_input(key="actions_list_products_starting_after").value
+    assert cursor.startswith("prod_")
+    at = run(at, "list_products")
+    assert list(at.dataframe[0].value["name"]) == ["First"]
+    at.text_input(key="actions_list_products_starting_after").input("").run()
+    at.checkbox(key="actions_list_products_load_all").check().run()
+    at = run(at, "list_products")
+    assert list(at.dataframe[0].value["name"]) == ["Second", "First"]
