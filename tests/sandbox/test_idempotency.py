@@ -92,7 +92,7 @@ def test_concurrent_duplicate_gets_409(
     sandbox: Any, account: dict[str, str], api: Callable[..., requests.Response]
 ) -> None:
     auth = {"Authorization": f"Bearer {account['secret_key']}"}
-    slow = requests.post(sandbox.api_base + "/_sandbox/latency", json={"ms": 600}, headers=auth, timeout=10)
+    slow = requests.post(sandbox.api_base + "/_sandbox/latency", json={"ms": 1500}, headers=auth, timeout=10)
     assert slow.status_code == 200
     headers = {**auth, "Idempotency-Key": "race"}
     results: dict[str, requests.Response] = {}
@@ -102,7 +102,7 @@ def test_concurrent_duplicate_gets_409(
 
     thread = threading.Thread(target=first)
     thread.start()
-    time.sleep(0.2)
+    time.sleep(0.5)  # the first request is in flight (it waits 1.5 s before running)
     second = api("POST", "/v1/products", key=None, params={"name": "r"}, headers=headers)
     thread.join()
     requests.post(sandbox.api_base + "/_sandbox/latency", json={"ms": 0}, headers=auth, timeout=10)
