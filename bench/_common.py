@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
+RESULTS_ENV_VAR = "BENCH_RESULTS_DIR"  # the smoke test writes elsewhere, so it never replaces real results
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -93,9 +93,14 @@ def side_by_side(subject: Callable[[], Any], baseline: Callable[[], Any], repeti
     return pair
 
 
+def results_dir() -> Path:
+    return Path(os.environ.get(RESULTS_ENV_VAR) or ROOT / "bench" / "results")
+
+
 def write_result(name: str, data: dict[str, Any]) -> Path:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{name}.json"
+    folder = results_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.json"
     stamped = {"benchmark": name, "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **data}
     path.write_text(json.dumps(stamped, indent=2) + "\n")
     return path
@@ -129,7 +134,11 @@ def wait_for(url: str, process: subprocess.Popen[bytes], deadline_s: float = 90.
         time.sleep(0.05)
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
+def stop(process: subprocess.Popen[bytes], graceful: bool = True) -> None:
+    if not graceful:
+        process.kill()
+        process.wait(timeout=10)
+        return
     process.terminate()
     try:
         process.wait(timeout=10)
@@ -204,7 +213,9 @@ def streamlit_app(
         try:
             yield f"http://127.0.0.1:{port}", process
         finally:
-            stop(process)
+            # Killed, not terminated: its files are in a temporary folder, and a graceful Streamlit shutdown
+            # takes about a second that no benchmark measures.
+            stop(process, graceful=False)
             log.close()
 
 
@@ -242,3 +253,22 @@ def fmt_summary(s: dict[str, float], unit: str = "s", scale: float = 1.0) -> str
 
 def log(message: str) -> None:
     print(message, flush=True)
+
+
+async def open_session(browser: Any, url: str, text: str, timeout_s: float) -> float:
+    """Seconds from a new browser session asking for ``url`` to ``text`` shown and the script run finished."""
+    context = await browser.new_context(viewport={"width": 1366, "height": 900})
+    try:
+        page = await context.new_page()
+        started = time.perf_counter()
+        await page.goto(url, timeout=timeout_s * 1000)
+        await page.get_by_text(text).first.wait_for(timeout=timeout_s * 1000)
+        await page.locator(READY).wait_for(state="attached", timeout=timeout_s * 1000)
+        return time.perf_counter() - started
+    finally:
+        await context.close()
+
+
+# Home's banner: shown once the sandbox answered and this session has its own account.
+APP_READY_TEXT = "You are on the local sandbox"
+HELLO_READY_TEXT = "connected"
