@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from setup_helpers import (
+    APP,
     LIVE_PK,
     LIVE_SK,
     TEST_PK,
@@ -186,3 +187,17 @@ def test_picking_a_connection_makes_it_active_and_follows_to_an_environment_with
     at.selectbox(key="connections_pick").select("Stripe – Production").run()
     assert at.session_state[connections_step.ACTIVE] == "Stripe – Production"
     assert at.session_state[connections_step.ACTIVE_ENVIRONMENT] == "production"
+
+
+def test_a_connection_in_streamlit_secrets_is_offered_too() -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["STRIPE_CONNECTION_NAME"] = "From secrets"
+    at.secrets["STRIPE_PRODUCTION_SECRET_KEY"] = LIVE_SK
+    at.run()
+    shown = texts(at)
+    assert "Found in Streamlit secrets" in shown
+    assert LIVE_SK not in shown
+    at.button(key="offer_0_use").click().run()
+    used = connections(at)
+    assert [c.name for c in used] == ["From secrets"]
+    assert used[0].api_base is None  # no STRIPE_API_BASE: real Stripe

@@ -106,3 +106,14 @@ def test_changing_the_key_makes_the_old_result_stale() -> None:
     at.session_state["setup_connections"][0][Environment.EDITOR].secret_key = Secret(TEST_SK)
     at.run()
     assert "Not tested with these keys yet." in texts(at)
+
+
+def test_an_unreachable_server_fails_with_the_network_guidance() -> None:
+    at = open_page(PAGE)
+    connection = sandbox_connection(at, "Stripe – Editor")
+    connection.api_base = (
+        "http://127.0.0.1:9"  # the discard port: nothing listens, nothing leaves the machine
+    )
+    at = run_test(at.run())
+    found = errors(at)
+    assert any("could not reach the sandbox at http://127.0.0.1:9" in e.lower() for e in found)

@@ -59,7 +59,15 @@ def artifacts_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def app_url(artifacts_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_env_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The .env the app under test offers and saves to: never the developer's own."""
+    return tmp_path_factory.mktemp("env") / ".env"
+
+
+@pytest.fixture(scope="session")
+def app_url(
+    artifacts_dir: Path, app_env_file: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """``streamlit run app.py`` on a free port; yields its base URL once ``/_stcore/health`` answers."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -67,7 +75,7 @@ def app_url(artifacts_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     env = {
         **os.environ,
         # The app must not pick up a developer's own .env or secrets during tests.
-        "PLAYGROUND_ENV_FILE": str(tmp_path_factory.mktemp("env") / ".env"),
+        "PLAYGROUND_ENV_FILE": str(app_env_file),
         "PLAYGROUND_DATA_DIR": str(tmp_path_factory.mktemp("data")),
     }
     command = [

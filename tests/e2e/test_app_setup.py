@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -45,7 +46,9 @@ def _create_connection(page: Page, name: str) -> None:
     expect(page.get_by_text(f"Created “{name}”")).to_be_visible()
 
 
-def test_full_setup_path_on_the_sandbox(open_app: Callable[[str], Page], artifacts_dir: Path) -> None:
+def test_full_setup_path_on_the_sandbox(
+    open_app: Callable[[str], Page], artifacts_dir: Path, app_env_file: Path
+) -> None:
     page = open_app("")
     _, publishable, secret = _sandbox_keys(page)
 
@@ -70,6 +73,13 @@ def test_full_setup_path_on_the_sandbox(open_app: Callable[[str], Page], artifac
     expect(page.get_by_text("Production uses a test secret key").first).to_be_visible()
     assert secret not in page.content()
     page.screenshot(path=str(artifacts_dir / "setup-2-connections.png"), full_page=True)
+
+    # The browser reached the app on 127.0.0.1: the app counts as local and may write the .env.
+    page.get_by_role("button", name="Save to .env").click()
+    expect(page.get_by_text(f"Saved to {app_env_file}")).to_be_visible()
+    assert stat.S_IMODE(app_env_file.stat().st_mode) == 0o600
+    assert f"STRIPE_PRODUCTION_SECRET_KEY={secret}" in app_env_file.read_text()
+    assert secret not in page.content()
 
     page.get_by_role("link", name="3 · Test connection").click()
     page.get_by_role("button", name=re.compile(r"Run List Products")).click()
