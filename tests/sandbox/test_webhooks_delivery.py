@@ -446,3 +446,28 @@ def test_pending_webhooks_drops_as_deliveries_succeed(acct: Account, receiver: R
     assert event.pending_webhooks == 1  # delivered to one endpoint, never to the other
     assert acct.client.v1.events.list(params={"delivery_success": True}).data == []
     assert [e.id for e in acct.client.v1.events.list(params={"delivery_success": False}).data] == [event.id]
+
+
+def test_a_whole_billing_flow_arrives_signed(acct: Account, receiver: Receiver) -> None:
+    receiver.secret = _endpoint(acct, receiver.url, ["invoice.paid", "customer.subscription.created"])
+    client = acct.client
+    cus = client.v1.customers.create(params={"email": "flow@example.com"})
+    pm = client.v1.payment_methods.attach("pm_card_visa", params={"customer": cus.id})
+    client.v1.customers.update(cus.id, params={"invoice_settings": {"default_payment_method": pm.id}})
+    product = client.v1.products.create(params={"name": "Flow"})
+    price = client.v1.prices.create(
+        params={
+            "product": product.id,
+            "unit_amount": 2500,
+            "currency": "usd",
+            "recurring": {"interval": "month"},
+        }
+    )
+    sub = client.v1.subscriptions.create(params={"customer": cus.id, "items": [{"price": price.id}]})
+    got = receiver.wait_for(2)
+    assert all(r.error is None for r in got)
+    by_type = {r.event.type: r.event for r in got}
+    assert set(by_type) == {"invoice.paid", "customer.subscription.created"}
+    assert by_type["customer.subscription.created"].data.object.id == sub.id
+    assert by_type["invoice.paid"].data.object.id == sub.latest_invoice
+    assert by_type["invoice.paid"].data.object.amount_paid == 2500
