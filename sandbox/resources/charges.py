@@ -1,8 +1,8 @@
-"""Charges: the record of one payment attempt. Created by PaymentIntents, never directly.
+"""Charges: the record of one payment attempt.
 
 Every confirm that reaches the card network (success or decline) leaves a charge, as in Stripe; the
-PaymentIntent points at the newest through ``latest_charge``. Only reads are served here; the legacy
-``POST /v1/charges`` is not emulated.
+PaymentIntent points at the newest through ``latest_charge``. The legacy ``POST /v1/charges`` (a ``source``
+token such as ``tok_visa``, no PaymentIntent) is served too, because older integrations still use it.
 """
 
 from __future__ import annotations
@@ -10,7 +10,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from sandbox._api import Context, endpoint
+from sandbox import _test_cards as cards
+from sandbox._api import Context, apply_metadata, endpoint
+from sandbox._currencies import normalize as normalize_currency
+from sandbox._errors import invalid_request, parameter_missing, resource_missing
 from sandbox._test_cards import Decline, TestCard
 
 KIND = "charge"
@@ -142,6 +145,93 @@ def build(
     }
     ctx.save(charge)
     ctx.emit("charge.succeeded" if succeeded else "charge.failed", copy.deepcopy(charge))
+    return charge
+
+
+# The Charges API has no "requires_action": a card whose issuer insists on 3D Secure is declined. [U] text.
+LEGACY_AUTHENTICATION_DECLINE = Decline(
+    "card_declined",
+    "authentication_required",
+    "Your card was declined. This transaction requires authentication.",
+    seller_message="The bank returned the decline code `authentication_required`.",
+)
+
+
+@endpoint("POST", "/v1/charges", permission="charge")
+def create(ctx: Context) -> dict[str, Any]:
+    """The legacy Charges API: charge a ``source`` token directly, without a PaymentIntent."""
+    from sandbox.resources import payment_intents, payment_methods
+
+    p = ctx.params
+    for name in ("amount", "currency"):
+        if p.get(name) in (None, ""):
+            raise parameter_missing(name)
+    currency = normalize_currency(str(p["currency"]))
+    payment_intents.check_amount(p["amount"], currency)
+    source = p.get("source")
+    if not source:
+        # [O] Stripe's text when neither is given; a customer's default source does not exist here.
+        raise invalid_request(
+            "Must provide source or customer.", param="source" if not p.get("customer") else None
+        )
+    card = cards.card_for_token(str(source))
+    if card is None:
+        raise resource_missing("source", str(source), param="source", status=400)
+    if p.get("capture") is False or str(p.get("capture")).lower() == "false":
+        # [U] The sandbox's own limit: authorize-only needs POST /v1/charges/{id}/capture, not emulated.
+        raise invalid_request(
+            "The local Stripe sandbox does not emulate uncaptured legacy charges. Use a PaymentIntent with "
+            "capture_method=manual to authorize now and capture later.",
+            param="capture",
+        )
+    customer = p.get("customer")
+    if customer:
+        ctx.load("customer", str(customer), param="customer", status=400)
+    month, year = payment_methods.default_expiry(ctx)
+    pm = payment_methods.build(ctx, card, exp_month=month, exp_year=year)
+    ctx.save(pm)
+    decline = card.charge_decline
+    if decline is None and card.needs_authentication(off_session=False, set_up=False):
+        decline = LEGACY_AUTHENTICATION_DECLINE
+    attempt = {
+        "id": None,
+        "amount": int(p["amount"]),
+        "currency": currency,
+        "customer": str(customer) if customer else None,
+        "description": p.get("description") or None,
+        "metadata": apply_metadata({}, p.get("metadata")),
+        "receipt_email": p.get("receipt_email") or None,
+        "statement_descriptor": p.get("statement_descriptor") or None,
+        "statement_descriptor_suffix": p.get("statement_descriptor_suffix") or None,
+    }
+    charge = build(ctx, pi=attempt, pm=pm, card=card, decline=decline, capture=True, authenticated=False)
+    if decline is not None:
+        payment_intents.keep_and_raise(
+            ctx, payment_methods.card_error(decline, extra={"charge": charge["id"]})
+        )
+    return charge
+
+
+@endpoint("POST", "/v1/charges/{charge}", permission="charge")
+def update(ctx: Context) -> dict[str, Any]:
+    charge = ctx.load(KIND, ctx.path["charge"], param="charge")
+    before = copy.deepcopy(charge)
+    p = ctx.params
+    if "metadata" in p:
+        charge["metadata"] = apply_metadata(charge["metadata"], p["metadata"])
+    for name in ("description", "receipt_email"):
+        if name in p:
+            charge[name] = p[name] or None
+    if p.get("customer"):
+        if charge.get("customer") and charge["customer"] != p["customer"]:
+            # [U] wording; Stripe only lets you set the customer of a charge that has none.
+            raise invalid_request("This charge already belongs to a customer.", param="customer")
+        ctx.load("customer", str(p["customer"]), param="customer", status=400)
+        charge["customer"] = str(p["customer"])
+    changed = {k: before.get(k) for k in charge if before.get(k) != charge.get(k)}
+    ctx.save(charge)
+    if changed:
+        ctx.emit("charge.updated", copy.deepcopy(charge), previous_attributes=changed)
     return charge
 
 

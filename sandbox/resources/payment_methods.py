@@ -119,7 +119,7 @@ def build(
     }
 
 
-def _default_expiry(ctx: Context) -> tuple[int, int]:
+def default_expiry(ctx: Context) -> tuple[int, int]:
     # Stripe's test PaymentMethods carry a future expiry; any future date works the same.
     year = dt.datetime.fromtimestamp(ctx.now(), tz=dt.UTC).year
     return 12, year + 3
@@ -165,7 +165,7 @@ def materialize(
     """The account's PaymentMethod for ``pm_id``: a fresh clone for ``pm_card_*``, else the stored one."""
     card = cards.card_for_test_payment_method(pm_id)
     if card is not None:
-        month, year = _default_expiry(ctx)
+        month, year = default_expiry(ctx)
         pm = build(ctx, card, exp_month=month, exp_year=year)
         ctx.save(pm)
         return pm
@@ -198,7 +198,7 @@ def _validate_expiry(ctx: Context, exp_month: Any, exp_year: Any) -> tuple[int, 
         year = 0
     if year < 100:
         year += 2000
-    _, this_year = _default_expiry(ctx)
+    _, this_year = default_expiry(ctx)
     this_year -= 3
     if year < this_year:
         raise card_error(Decline("invalid_expiry_year", None, "Your card's expiration year is invalid."),
@@ -212,7 +212,7 @@ def _card_from_params(ctx: Context, card_params: dict[str, Any]) -> tuple[TestCa
         from_token = cards.card_for_token(str(token))
         if from_token is None:
             raise resource_missing("token", str(token), param="card[token]", status=400)
-        month, year = _default_expiry(ctx)
+        month, year = default_expiry(ctx)
         return from_token, month, year, False
     number = card_params.get("number")
     if not number:

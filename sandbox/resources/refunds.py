@@ -46,6 +46,9 @@ def _charge_to_refund(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     else:
         charge = ctx.load(charges.KIND, str(charge_id), param="charge", status=400)
     if charge["status"] != "succeeded" or not charge["captured"]:
+        if not charge.get("payment_intent"):
+            # [U] wording, for legacy charges (no PaymentIntent).
+            raise invalid_request(f"Charge {charge['id']} has failed and cannot be refunded.", param="charge")
         raise _no_successful_charge(str(charge.get("payment_intent")))
     return charge
 

@@ -121,3 +121,46 @@ def test_charges_list_and_search_by_customer_and_payment_intent(stripe_client: s
     found = stripe_client.v1.charges.search({"query": 'metadata["order"]:"77"'})
     assert [c.id for c in found.data] == [paid.latest_charge]
     assert found.data[0].metadata.to_dict() == {"order": "77"}
+
+
+def test_legacy_charges_with_a_source_token(stripe_client: stripe.StripeClient) -> None:
+    charge = stripe_client.v1.charges.create(
+        {
+            "amount": 2500,
+            "currency": "usd",
+            "source": "tok_amex",
+            "description": "Legacy",
+            "metadata": {"k": "v"},
+        }
+    )
+    assert (charge.status, charge.paid, charge.captured, charge.payment_intent) == (
+        "succeeded",
+        True,
+        True,
+        None,
+    )
+    assert charge.payment_method_details is not None
+    assert charge.payment_method_details.card is not None
+    assert (charge.payment_method_details.card.brand, charge.payment_method_details.card.last4) == (
+        "amex",
+        "0005",
+    )
+    updated = stripe_client.v1.charges.update(
+        charge.id, {"description": "Legacy order 5", "metadata": {"n": "1"}}
+    )
+    assert updated.description == "Legacy order 5"
+    assert updated.metadata.to_dict() == {"k": "v", "n": "1"}
+    refund = stripe_client.v1.refunds.create({"charge": charge.id, "amount": 500})
+    assert (refund.amount, refund.payment_intent) == (500, None)
+    with pytest.raises(stripe.CardError) as declined:
+        stripe_client.v1.charges.create(
+            {"amount": 2500, "currency": "usd", "source": "tok_chargeDeclinedInsufficientFunds"}
+        )
+    body = declined.value.json_body
+    assert body is not None
+    assert body["error"]["decline_code"] == "insufficient_funds"
+    failed = stripe_client.v1.charges.retrieve(body["error"]["charge"])
+    assert (failed.status, failed.failure_code) == ("failed", "card_declined")
+    with pytest.raises(stripe.InvalidRequestError) as no_source:
+        stripe_client.v1.charges.create({"amount": 2500, "currency": "usd"})
+    assert no_source.value.user_message == "Must provide source or customer."
