@@ -379,6 +379,22 @@ def apply_metadata(current: Mapping[str, str] | None, update: Any) -> dict[str, 
     return result
 
 
+_URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def check_url(value: Any, param: str) -> None:
+    """Stripe's ``url_invalid`` ("Not a valid URL") for http(s) URL parameters."""
+    if isinstance(value, str) and value and not _URL.fullmatch(value):
+        raise errors.url_invalid(param)
+
+
+def check_email(value: Any, param: str) -> None:
+    """A lenient shape check (something@domain.tld): Stripe refuses addresses that are clearly not one."""
+    if isinstance(value, str) and value and not _EMAIL.fullmatch(value):
+        raise errors.email_invalid(param, value)
+
+
 def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
     """``previous_attributes`` for an ``*.updated`` event: the old values of fields that changed."""
     return {key: before.get(key) for key in after if before.get(key) != after.get(key)}

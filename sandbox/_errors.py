@@ -253,6 +253,17 @@ def exclusive(names: Sequence[str]) -> StripeError:
     )
 
 
+def url_invalid(name: str) -> StripeError:
+    return StripeError(400, "Not a valid URL", code="url_invalid", param=name, validation=True)
+
+
+def email_invalid(name: str, value: str) -> StripeError:
+    # [U] code email_invalid is in Stripe's error-code list; the text follows its "Invalid <thing>: v" style.
+    return StripeError(
+        400, f"Invalid email address: {value}", code="email_invalid", param=name, validation=True
+    )
+
+
 def invalid_request(
     message: str, param: str | None = None, code: str | None = None, *, validation: bool = False
 ) -> StripeError:

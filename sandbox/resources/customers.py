@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox import _errors as errors
-from sandbox._api import Context, apply_metadata, changed_fields, deleted, endpoint, expander
+from sandbox._api import Context, apply_metadata, changed_fields, check_email, deleted, endpoint, expander
 
 KIND = "customer"
 SEARCH_FIELDS = {
@@ -24,6 +24,7 @@ _SIMPLE = ("address", "description", "email", "name", "phone", "shipping", "tax_
 
 def _set_fields(customer: dict[str, Any], ctx: Context) -> None:
     params = ctx.params
+    check_email(params.get("email"), "email")
     for name in _SIMPLE:
         if name in params:
             customer[name] = None if params[name] == "" else params[name]

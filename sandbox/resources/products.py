@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox import _errors as errors
-from sandbox._api import Context, apply_metadata, changed_fields, deleted, endpoint
+from sandbox._api import Context, apply_metadata, changed_fields, check_url, deleted, endpoint
 from sandbox.resources import prices
 
 KIND = "product"
@@ -32,6 +32,9 @@ _SIMPLE = (
 
 
 def _set_fields(product: dict[str, Any], params: dict[str, Any]) -> None:
+    check_url(params.get("url"), "url")
+    for index, image in enumerate(params.get("images") or []):
+        check_url(image, f"images[{index}]")
     for name in _SIMPLE:
         if name in params:
             product[name] = None if params[name] == "" else params[name]

@@ -125,3 +125,22 @@ def test_query_string_on_post_and_expand_bracket_forms(api: Callable[..., reques
         expanded = api("GET", f"/v1/products/{product['id']}", params={key: "default_price"}).json()
         assert expanded["default_price"]["unit_amount"] == 250
         assert expanded["default_price"]["currency"] == "eur"
+
+
+def test_url_and_email_shapes(stripe_client: stripe.StripeClient) -> None:
+    with pytest.raises(stripe.InvalidRequestError) as bad_url:
+        stripe_client.v1.products.create({"name": "x", "url": "not a url"})
+    assert bad_url.value.code == "url_invalid"
+    assert bad_url.value.user_message == "Not a valid URL"
+    assert bad_url.value.param == "url"
+    with pytest.raises(stripe.InvalidRequestError) as bad_image:
+        stripe_client.v1.products.create({"name": "x", "images": ["https://ok.example/a.png", "ftp:/nope"]})
+    assert bad_image.value.param == "images[1]"
+    with pytest.raises(stripe.InvalidRequestError) as bad_email:
+        stripe_client.v1.customers.create({"email": "jenny.example.com"})
+    assert bad_email.value.code == "email_invalid"
+    assert bad_email.value.param == "email"
+    assert (
+        stripe_client.v1.customers.create({"email": "jenny+tag@example.co.uk"}).email
+        == "jenny+tag@example.co.uk"
+    )
