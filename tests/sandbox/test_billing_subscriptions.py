@@ -328,3 +328,20 @@ def test_create_from_checkout(
         )
     assert (info.value.status, info.value.type, info.value.code) == (402, "card_error", "card_declined")
     assert len(stripe_client.v1.subscriptions.list(params={"customer": cus.id}).data) == 1
+
+
+def test_a_card_that_needs_3d_secure_leaves_it_incomplete(stripe_client: stripe.StripeClient) -> None:
+    cus = paying_customer(stripe_client, "pm_card_authenticationRequired")
+    sub = _create(
+        stripe_client,
+        customer=cus.id,
+        items=[{"price": monthly_price(stripe_client).id}],
+        expand=["latest_invoice.confirmation_secret"],
+    )
+    assert sub.status == "incomplete"
+    assert sub.latest_invoice.status == "open"
+    pi = stripe_client.v1.payment_intents.retrieve(
+        sub.latest_invoice.confirmation_secret.client_secret.split("_secret_")[0]
+    )
+    assert pi.status == "requires_action"
+    assert "invoice.payment_action_required" in event_types(stripe_client)
