@@ -181,3 +181,22 @@ def test_list_filters(stripe_client: stripe.StripeClient) -> None:
     assert ids(customer=a.id, pending=False) == {attached.id}
     assert ids(invoice=invoice.id) == {attached.id}
     assert other.id in ids()
+
+
+def test_invoice_items_have_their_own_restricted_key_scope(
+    stripe_client: stripe.StripeClient, sandbox: object, account: dict[str, str], make_client: object
+) -> None:
+    import requests
+
+    reply = requests.post(
+        sandbox.api_base + "/_sandbox/restricted_keys",  # type: ignore[attr-defined]
+        json={"permissions": ["rak_invoice_write", "rak_customer_write"]},
+        headers={"Authorization": f"Bearer {account['secret_key']}"},
+        timeout=10,
+    )
+    restricted = make_client(reply.json()["key"])  # type: ignore[operator]
+    cus = restricted.v1.customers.create(params={"email": "rk@example.com"})
+    assert restricted.v1.invoices.create(params={"customer": cus.id}).status == "draft"
+    with pytest.raises(stripe.PermissionError) as info:
+        restricted.v1.invoice_items.create(params={"customer": cus.id, "amount": 100, "currency": "usd"})
+    assert "rak_invoice_item_write" in info.value.error.message
