@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import requests
 import stripe
 from billing_setup import customer, event_types, monthly_price, one_time_price
 
@@ -186,8 +187,6 @@ def test_list_filters(stripe_client: stripe.StripeClient) -> None:
 def test_invoice_items_have_their_own_restricted_key_scope(
     stripe_client: stripe.StripeClient, sandbox: object, account: dict[str, str], make_client: object
 ) -> None:
-    import requests
-
     reply = requests.post(
         sandbox.api_base + "/_sandbox/restricted_keys",  # type: ignore[attr-defined]
         json={"permissions": ["rak_invoice_write", "rak_customer_write"]},
