@@ -45,9 +45,17 @@ def test_invalid_urls(stripe_client: stripe.StripeClient, bad: str) -> None:
 
 def test_unknown_event_types_are_refused(stripe_client: stripe.StripeClient) -> None:
     with pytest.raises(stripe.InvalidRequestError) as info:
-        stripe_client.v1.webhook_endpoints.create(params={"url": URL, "enabled_events": ["invoice.exploded"]})
-    assert info.value.param == "enabled_events[0]"
-    assert "must be one of" in info.value.error.message
+        stripe_client.v1.webhook_endpoints.create(
+            params={"url": URL, "enabled_events": ["invoice.paid", "invoice.exploded"]}
+        )
+    assert info.value.param == "enabled_events[1]"
+    assert info.value.error.message.startswith(
+        "Invalid enabled_events[1]: must be one of account.application.authorized, "
+    )
+    assert "invoice.paid" in info.value.error.message
+    with pytest.raises(stripe.InvalidRequestError) as info:
+        stripe_client.v1.webhook_endpoints.create(params={"url": URL, "enabled_events": []})
+    assert info.value.param == "enabled_events"
 
 
 def test_enabled_events_are_required(stripe_client: stripe.StripeClient) -> None:
