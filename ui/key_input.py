@@ -48,12 +48,20 @@ def as_secret(value: str | Secret | None) -> Secret | None:
     return value if isinstance(value, Secret) else Secret(value)
 
 
+# From this length on a value is key-sized (Stripe masks such values as 8 + stars + 4): it leaves the page.
+# Anything shorter is still being typed and stays editable; it is no usable key either.
+_KEY_SIZED = 24
+
+
 def _take(widget_key: str, put: Setter) -> None:
-    """on_change: keep what was pasted, then empty the widget so the raw key leaves the page."""
+    """on_change: keep what was pasted and judge it; once it is key-sized, empty the widget so the raw key
+    leaves the page (the masked form and the verdict stay)."""
     pasted = st.session_state.get(widget_key) or ""
-    if pasted:
-        put(Secret(pasted))
-    st.session_state[widget_key] = ""
+    if not pasted.strip():
+        return  # an emptied field keeps the stored key; "Clear" removes it
+    put(Secret(pasted))
+    if len(pasted.strip()) >= _KEY_SIZED:
+        st.session_state[widget_key] = ""
 
 
 def mode_badge(mode: Mode | str | None) -> str:

@@ -72,11 +72,13 @@ def test_test_and_live_keys_together_are_a_mode_mismatch() -> None:
     assert "Step 1 is done" not in texts(at)
 
 
-def test_truncated_key_with_whitespace_gets_each_problem() -> None:
+def test_truncated_key_with_whitespace_gets_each_problem_and_stays_editable() -> None:
     at = paste(keys_page(), "keys_secret", "  sk_test_51abc\n")
     shown = texts(at)
     assert "too short" in shown
     assert "were removed" in shown  # the whitespace warning
+    # Shorter than a key: still being typed, so it stays in the field; a key-sized value leaves it.
+    assert at.text_input(key="keys_secret").value == "  sk_test_51abc\n"
 
 
 def test_restricted_key_is_usable_and_explained() -> None:
