@@ -32,6 +32,7 @@ KIND = "webhook_endpoint"
 SECRET_KIND = "sandbox.webhook_secret"  # noqa: S105 - a kind name, not a secret
 PERMISSION = "webhook"  # rak_webhook_read / rak_webhook_write [O-ish, facts §2.2]
 MAX_URL_LENGTH = 5000
+MAX_ENDPOINTS = 16  # per account and mode (docs: "up to 16 webhook endpoints")
 
 
 def _secret_id(endpoint_id: str) -> str:
@@ -45,17 +46,23 @@ def _check_url(url: Any) -> str:
     """
     text = url if isinstance(url, str) else ""
     if len(text) > MAX_URL_LENGTH:
-        raise errors.StripeError(
+        raise errors.StripeError(  # [O]
             400, "Invalid URL: URL must be 5000 characters or less.", code="url_invalid", param="url"
         )
     try:
         parts = urlsplit(text)
-        valid = parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in text
         _ = parts.port  # raises for a port that is not a number
     except ValueError:
-        valid = False
-    if not valid:
-        raise errors.StripeError(400, "Not a valid URL", code="url_invalid", param="url")
+        parts = None
+    if parts is not None and not parts.scheme:
+        raise errors.StripeError(  # [O] Stripe's answer for a URL without http:// or https://
+            400,
+            "Invalid URL: An explicit scheme (such as https) must be provided.",
+            code="url_invalid",
+            param="url",
+        )
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or " " in text:
+        raise errors.StripeError(400, "Not a valid URL", code="url_invalid", param="url")  # [O]
     return text
 
 
@@ -110,6 +117,8 @@ def create_webhook_endpoint(ctx: Context) -> JSONObject:
     p = ctx.params
     url = _check_url(p.get("url"))
     events = _check_events(p.get("enabled_events"))
+    if len(ctx.query(KIND)) >= MAX_ENDPOINTS:
+        raise errors.invalid_request("You have reached the maximum of 16 test webhook endpoints.")  # [O]
     endpoint_id = ctx.new_id("we")
     secret = new_endpoint_secret()
     obj: JSONObject = {

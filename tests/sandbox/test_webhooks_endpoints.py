@@ -34,13 +34,30 @@ def test_create_returns_the_secret_once(stripe_client: stripe.StripeClient) -> N
     assert "secret" not in listed.data[0]
 
 
-@pytest.mark.parametrize("bad", ["not a url", "ftp://example.com/x", "http://", "example.com/hook"])
-def test_invalid_urls(stripe_client: stripe.StripeClient, bad: str) -> None:
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ("ftp://example.com/x", "Not a valid URL"),
+        ("http://", "Not a valid URL"),
+        ("http://exa mple.com/x", "Not a valid URL"),
+        ("example.com/hook", "Invalid URL: An explicit scheme (such as https) must be provided."),
+        ("http://example.com/" + "a" * 5000, "Invalid URL: URL must be 5000 characters or less."),
+    ],
+)
+def test_invalid_urls(stripe_client: stripe.StripeClient, bad: str, message: str) -> None:
     with pytest.raises(stripe.InvalidRequestError) as info:
         stripe_client.v1.webhook_endpoints.create(params={"url": bad, "enabled_events": ["*"]})
-    assert info.value.error.message == "Not a valid URL"
+    assert info.value.error.message == message
     assert info.value.code == "url_invalid"
     assert info.value.param == "url"
+
+
+def test_at_most_16_endpoints(stripe_client: stripe.StripeClient) -> None:
+    for _ in range(16):
+        stripe_client.v1.webhook_endpoints.create(params={"url": URL, "enabled_events": ["*"]})
+    with pytest.raises(stripe.InvalidRequestError) as info:
+        stripe_client.v1.webhook_endpoints.create(params={"url": URL, "enabled_events": ["*"]})
+    assert info.value.error.message == "You have reached the maximum of 16 test webhook endpoints."
 
 
 def test_unknown_event_types_are_refused(stripe_client: stripe.StripeClient) -> None:
