@@ -20,7 +20,6 @@ from typing import Any
 from sandbox import _billing as billing
 from sandbox import _errors as errors
 from sandbox._api import Context, apply_metadata, changed_fields, endpoint
-from sandbox._errors import StripeError
 from sandbox._payment_amounts import format_money
 from sandbox._store import JSONObject
 from sandbox.resources import invoices, payment_methods
@@ -713,4 +712,4 @@ def search_subscriptions(ctx: Context) -> JSONObject:
     return ctx.search_response(KIND, "/v1/subscriptions/search", SEARCH_FIELDS)
 
 
-__all__ = ["StripeError", "after_invoice_paid", "create", "create_from_checkout"]
+__all__ = ["after_invoice_paid", "create", "create_from_checkout"]
