@@ -231,12 +231,18 @@ class WebhookDispatcher:
         self._in_flight = 0
         self._closed = False
         self._opener = _opener()
-        self._threads = [
-            threading.Thread(target=self._work, name=f"sandbox-webhooks-{i}", daemon=True)
-            for i in range(max(1, workers))
-        ]
-        for thread in self._threads:
+        self._workers = max(1, workers)
+        self._threads: list[threading.Thread] = []  # started with the first delivery
+
+    def _ensure_workers(self) -> None:
+        """Start the worker threads on first use (called with the lock held): a sandbox whose accounts have
+        no webhook endpoint never runs them."""
+        if self._threads or self._closed:
+            return
+        for i in range(self._workers):
+            thread = threading.Thread(target=self._work, name=f"sandbox-webhooks-{i}", daemon=True)
             thread.start()
+            self._threads.append(thread)
 
     # -- the event sink -------------------------------------------------------------------------------
 
@@ -310,7 +316,7 @@ class WebhookDispatcher:
         with self._lock:
             self._closed = True
             self._lock.notify_all()
-        for thread in self._threads:
+        for thread in list(self._threads):
             thread.join(timeout=2.0)
 
     # -- internals ------------------------------------------------------------------------------------
@@ -345,6 +351,7 @@ class WebhookDispatcher:
             else:
                 delivery.next_attempt_at = now
                 heapq.heappush(self._queue, (time.monotonic(), next(self._seq), delivery.id))
+                self._ensure_workers()
                 self._lock.notify()
         return delivery
 
