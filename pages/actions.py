@@ -21,18 +21,22 @@ with main:
     )
     action_form.availability(action)
     values = action_form.draw_inputs(action, target)
-    confirmed = False
-    if action.is_write and target.mode == Mode.LIVE.value:
-        confirmed = st.checkbox(
-            "I understand this writes to LIVE data (real money, real customers).",
-            key=f"actions_{action.id}_confirm_live",
-        )
+    live_write = action.is_write and target.mode == Mode.LIVE.value
+    confirmed = live_write and st.checkbox(
+        "I understand this writes to LIVE data (real money, real customers).",
+        key=f"actions_{action.id}_confirm_live",
+    )
     load_all = action.is_list and st.checkbox(
         "Load all pages (up to 1,000 objects)", key=f"actions_{action.id}_load_all"
     )
     submission = action_form.submission_key(action, values) if action.is_write else None
     if st.button(
-        f"Run {action.name}", type="primary", key=f"actions_{action.id}_run", icon=":material/play_arrow:"
+        f"Run {action.name}",
+        type="primary",
+        key=f"actions_{action.id}_run",
+        icon=":material/play_arrow:",
+        disabled=live_write and not confirmed,
+        help="A live write runs only after you confirm it above." if live_write else None,
     ):
         result = request_log.run(
             action, values, idempotency_key=submission, confirm_live_write=confirmed, load_all=load_all

@@ -229,11 +229,15 @@ def draw_inputs(
 
 
 def availability(action: Action) -> None:
-    """Backend-only actions say so, and what it means in WeWeb."""
+    """Where WeWeb offers the action (backend-only ones say what that means), the restricted-key permission
+    it needs, and the catalog's notes on it."""
     if action.availability is Availability.BACKEND_ONLY:
         st.warning(f"**Backend-only in WeWeb.** {action.availability_note}", icon=":material/dns:")
     else:
         st.caption(action.availability_note)
+    st.caption(f"A restricted key needs `{action.permission}` for this action.")
+    if action.notes:
+        st.info(findings_ui.escape_markdown(action.notes), icon=":material/lightbulb:")
 
 
 def _fingerprint(values: Mapping[str, object]) -> str:

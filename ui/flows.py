@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from core import money, runner
+from core import catalog, money, runner
 from core.results import RunResult
 from core.runner import Target
 from ui import action_form, request_log, result_view, state_diagrams, target_picker
@@ -91,7 +91,7 @@ def _submission(flow: str, step: str, inputs: Mapping[str, object]) -> str:
 
 def run_step(flow: str, step: str, action: str, inputs: Mapping[str, object]) -> RunResult:
     """Run one action of a step (logged), keep its result, and start a new submission after success."""
-    write = action.split("_", 1)[0] not in ("list", "retrieve")
+    write = catalog.get(action).is_write
     key = _submission(flow, f"{step}_{action}", inputs) if write else None
     result = request_log.run(action, inputs, idempotency_key=key)
     flow_state(flow)["results"][step] = result

@@ -225,11 +225,10 @@ def test_a_live_key_write_needs_an_explicit_confirmation() -> None:
     at.session_state[action_picker.SELECTED] = "create_product"
     at.switch_page(PAGE).run()
     at.text_input(key="actions_create_product_name").input("Real product").run()
-    at = run(at, "create_product")
-    blocked = at.session_state["actions_create_product_result"]
-    assert blocked.blocked
-    assert any("would change real data" in e for e in errors(at))
+    assert at.button(key="actions_create_product_run").disabled  # nothing can be sent before confirming
+    assert "actions_create_product_result" not in at.session_state
     at.checkbox(key="actions_create_product_confirm_live").check().run()
+    assert not at.button(key="actions_create_product_run").disabled
     at = run(at, "create_product")
     sent = at.session_state["actions_create_product_result"]
     assert sent.request.sent  # confirmed: it went out (the sandbox refuses live keys, Stripe would not)
