@@ -30,8 +30,9 @@ def new_connection_form() -> None:
     """Name a connection and pick its server; created on submit, then it becomes the active one."""
     with st.form("connections_new", clear_on_submit=True, border=True):
         st.markdown("**New connection**")
-        st.text_input("Name", key="connections_new_name", placeholder="Stripe – Editor")
-        st.radio(
+        name, server = st.columns([1, 2])
+        name.text_input("Name", key="connections_new_name", placeholder="Stripe – Editor")
+        server.radio(
             "Server",
             list(connections_step.SERVER_LABELS),
             format_func=connections_step.SERVER_LABELS.__getitem__,
@@ -63,8 +64,8 @@ def _summary(report: KeyReport | None) -> None:
 def _status_icon(connection: Connection, env: Environment) -> str:
     found = connections_step.findings(connection, env)
     if connections_step.env_ready(connection, env):
-        return "✅" if worst(found) in (None, "info") else "⚠️"
-    return "⬜" if not connection[env].secret_key else "❌"
+        return ":material/check_circle:" if worst(found) in (None, "info") else ":material/warning:"
+    return ":material/radio_button_unchecked:" if not connection[env].secret_key else ":material/error:"
 
 
 def _env_label(connection: Connection, value: str) -> str:
