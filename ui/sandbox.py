@@ -4,13 +4,19 @@ The server is a shared resource (``st.cache_resource``: started once, on first u
 comes first). Data is not shared: each session asks the server for its own account and keys
 (``POST /_sandbox/accounts``), so two people on one server never see each other's products or payments.
 The account lives in that session's state and nowhere else.
+
+The server can die under a running app (a crash, a killed thread, a laptop's sleep). Every use probes it
+(``/_sandbox/health``); a dead one is replaced by a new server on the same SQLite file, so each session keeps
+its account and data, moves its connections to the new address and is told what happened.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
+import threading
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +26,12 @@ import streamlit as st
 
 import sandbox
 from core.secrets import Secret
+from ui import state
 
 DATA_DIR_ENV_VAR = "PLAYGROUND_DATA_DIR"
 ACCOUNT = "setup_sandbox_account"
 _TIMEOUT_S = 10
+_PROBE_TIMEOUT_S = 2
 
 
 @dataclass(frozen=True)
@@ -45,9 +53,34 @@ def data_dir() -> Path:
 
 
 @st.cache_resource(show_spinner="Starting the local Stripe sandbox…")
-def server() -> sandbox.SandboxHandle:
-    """The process-wide sandbox server on a free loopback port."""
+def _started() -> sandbox.SandboxHandle:
     return sandbox.start(port=0, db=str(data_dir() / "sandbox.sqlite3"))
+
+
+def alive(api_base: str) -> bool:
+    """Does a sandbox answer at ``api_base``? (Its health endpoint, with a short timeout.)"""
+    try:
+        # The sandbox's own loopback address (http by design), never user input.
+        with urllib.request.urlopen(f"{api_base}/_sandbox/health", timeout=_PROBE_TIMEOUT_S) as answer:  # noqa: S310
+            return bool(answer.status == 200)
+    except (OSError, ValueError):
+        return False
+
+
+def server() -> sandbox.SandboxHandle:
+    """The process-wide sandbox server on a free loopback port; restarted (same database) if it died."""
+    handle = _started()
+    if alive(handle.api_base):
+        return handle
+    _started.clear()
+    # Release the dead server's threads and file off the request path.
+    threading.Thread(target=_stop_quietly, args=(handle,), daemon=True).start()
+    return _started()
+
+
+def _stop_quietly(handle: sandbox.SandboxHandle) -> None:
+    with contextlib.suppress(Exception):
+        handle.stop()
 
 
 def _post_json(
@@ -65,11 +98,13 @@ def _post_json(
 
 
 def account() -> SandboxAccount:
-    """This session's account, created on first use."""
+    """This session's account, created on first use (and moved to a restarted server)."""
     existing = st.session_state.get(ACCOUNT)
-    if isinstance(existing, SandboxAccount):
+    if isinstance(existing, SandboxAccount) and alive(existing.api_base):
         return existing
     handle = server()
+    if isinstance(existing, SandboxAccount):
+        return _moved(existing, handle)
     created = _post_json(f"{handle.api_base}/_sandbox/accounts")
     fresh = SandboxAccount(
         id=created["id"],
@@ -79,6 +114,44 @@ def account() -> SandboxAccount:
     )
     st.session_state[ACCOUNT] = fresh
     return fresh
+
+
+def _moved(old: SandboxAccount, handle: sandbox.SandboxHandle) -> SandboxAccount:
+    """The sandbox at ``old.api_base`` is gone and ``handle`` replaced it: keep the account when the new
+    server knows it (same database file), else make a new one; point this session's connections at the new
+    address and say what happened."""
+    kept = _knows(handle.api_base, old.secret_key)
+    if kept:
+        fresh = SandboxAccount(old.id, handle.api_base, old.publishable_key, old.secret_key)
+        st.session_state[ACCOUNT] = fresh
+    else:
+        st.session_state.pop(ACCOUNT, None)
+        fresh = account()
+    for connection in st.session_state.get(state.CONNECTIONS, []):
+        if getattr(connection, "api_base", None) == old.api_base:
+            connection.api_base = handle.api_base
+    what = (
+        f"your sandbox account `{fresh.id}` and its data were kept"
+        if kept
+        else f"this session got a new sandbox account `{fresh.id}` (the old one was not in its database)"
+    )
+    st.warning(
+        f"The local sandbox stopped answering at {old.api_base}, so it was restarted at {handle.api_base}: "
+        f"{what}, and your sandbox connections now use the new address.",
+        icon=":material/restart_alt:",
+    )
+    return fresh
+
+
+def _knows(api_base: str, secret: Secret) -> bool:
+    request = urllib.request.Request(  # noqa: S310 - the sandbox's own loopback address
+        f"{api_base}/v1/products?limit=1", headers={"Authorization": f"Bearer {secret.reveal()}"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=_TIMEOUT_S) as answer:  # noqa: S310
+            return bool(answer.status == 200)
+    except (OSError, ValueError):
+        return False
 
 
 def restricted_key(permissions: list[str]) -> Secret:

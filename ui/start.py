@@ -13,13 +13,12 @@ _FAILURE = "setup_sandbox_failure"
 def ensure_sandbox() -> None:
     """Called by the frame on every run: this session's sandbox account exists from its first page on.
 
-    The server starts once per process; the account is created once per session. If the sandbox cannot
-    start, the app still works with real Stripe keys, so the failure is remembered and shown, not raised.
+    The server starts once per process; the account is created once per session; a dead server is restarted
+    (``ui.sandbox.account`` probes it on every run). If the sandbox cannot start, the app still works with
+    real Stripe keys, so the failure is remembered and shown, not raised.
     """
-    if st.session_state.get(sandbox.ACCOUNT) is not None:
-        return
     try:
-        sandbox.account()
+        sandbox.account()  # created on first use; moved to a restarted server if the sandbox died
         st.session_state.pop(_FAILURE, None)
     except Exception as error:  # a port, disk or SQLite problem: report it on Home, keep the app usable
         st.session_state[_FAILURE] = type(error).__name__
