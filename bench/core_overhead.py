@@ -8,7 +8,10 @@ and ``run("create_payment_intent", …)`` (input checks, money checks, pitfall c
 baseline is the SDK call a person would write by hand: auto-paging over ``products.list`` into a list, and
 ``payment_intents.create``. Both use one warm client each, as the app does (``ClientCache``).
 
-List Prices is measured too, because prices are where the money columns actually get formatted.
+List Prices is measured too, because prices are where the money columns actually get formatted. And Create
+Payment Intent is measured again with the sandbox answering after ``--latency-ms`` (default 100 ms, the
+sandbox's ``/_sandbox/latency`` control; Stripe's own API answers in a few hundred ms): the local sandbox
+answers in ~2 ms, which makes any fixed per-call cost look large next to it.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import json
 import pstats
 import sys
+import urllib.request
 from typing import Any
 
 import stripe
@@ -28,6 +33,12 @@ from core.client import ClientCache, Target
 from core.secrets import Secret
 
 GOAL = 1.10
+CASES = (
+    "list_products_load_all",
+    "list_prices_load_all",
+    "create_payment_intent",
+    "create_payment_intent_at_latency",
+)
 
 
 def _fill(client: stripe.StripeClient, products: int) -> None:
@@ -46,11 +57,25 @@ def _profile_top(action: Any, lines: int = 12) -> list[str]:
     return [line for line in out.getvalue().splitlines() if line.strip()][-lines:]
 
 
+def _set_latency(api_base: str, secret_key: str, ms: int) -> None:
+    """Every answer to this account comes ``ms`` later (the sandbox's control endpoint)."""
+    request = urllib.request.Request(
+        f"{api_base}/_sandbox/latency", data=json.dumps({"ms": ms}).encode(), method="POST"
+    )
+    request.add_header("Content-Type", "application/json")
+    request.add_header("Authorization", f"Bearer {secret_key}")
+    with urllib.request.urlopen(request, timeout=10):
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.core_overhead", description=__doc__.split("\n")[0])
     parser.add_argument("--products", type=int, default=1000, help="products (and prices) to list")
-    parser.add_argument("--creates", type=int, default=20, help="payment intents per repetition")
+    parser.add_argument(
+        "--creates", type=int, default=60, help="payment intents each side (one per repetition, interleaved)"
+    )
     parser.add_argument("--repetitions", type=int, default=7)
+    parser.add_argument("--latency-ms", type=int, default=100, help="sandbox latency for the realistic case")
     args = parser.parse_args(argv)
 
     with sandbox_server() as server:
@@ -77,35 +102,52 @@ def main(argv: list[str] | None = None) -> int:
             return call
 
         def core_create() -> None:
-            for _ in range(args.creates):
-                result = runner.run(
-                    "create_payment_intent",
-                    {"amount": "1000", "currency": "usd"},
-                    target=target,
-                    clients=clients,
-                )
-                assert result.ok, result.headline()
+            inputs = {"amount": "1000", "currency": "usd"}
+            result = runner.run("create_payment_intent", inputs, target=target, clients=clients)
+            assert result.ok, result.headline()
 
         def bare_create() -> None:
-            for _ in range(args.creates):
-                bare.v1.payment_intents.create({"amount": 1000, "currency": "usd"})
+            bare.v1.payment_intents.create({"amount": 1000, "currency": "usd"})
 
         # One warm-up call each: connection pools, imports and lazy tables are not what we measure.
         for warm in (core_list("list_products"), bare_list("products"), core_create, bare_create):
             warm()
+        slow_keys = server.create_account()
+        _set_latency(server.api_base, slow_keys["secret_key"], args.latency_ms)
+        slow_bare = stripe.StripeClient(slow_keys["secret_key"], base_addresses={"api": server.api_base})
+        slow_target = Target(Secret(slow_keys["secret_key"]), server.api_base, "Editor", "bench")
+
+        def core_create_slow() -> None:
+            inputs = {"amount": "1000", "currency": "usd"}
+            assert runner.run("create_payment_intent", inputs, target=slow_target, clients=clients).ok
+
+        def bare_create_slow() -> None:
+            slow_bare.v1.payment_intents.create({"amount": 1000, "currency": "usd"})
+
+        core_create_slow()
+        bare_create_slow()
         cases = {
             "list_products_load_all": (core_list("list_products"), bare_list("products")),
             "list_prices_load_all": (core_list("list_prices"), bare_list("prices")),
             "create_payment_intent": (core_create, bare_create),
+            "create_payment_intent_at_latency": (core_create_slow, bare_create_slow),
         }
         results: dict[str, Any] = {
+            "latency_ms": args.latency_ms,
             "products": args.products,
-            "creates_per_repetition": args.creates,
+            "create_repetitions": args.creates,
             "goal": GOAL,
         }
+        # Creates are short: one call per repetition, many repetitions, so bursts of load elsewhere on the
+        # machine land on both sides alike. The slow case needs fewer (each call waits the latency).
+        repetitions = {
+            "create_payment_intent": args.creates,
+            "create_payment_intent_at_latency": max(2, args.creates // 4),
+        }
         for name, (subject, baseline) in cases.items():
-            log(f"  {name}: {args.repetitions} repetitions, core vs bare SDK side by side ...")
-            results[name] = side_by_side(subject, baseline, args.repetitions).as_dict()
+            count = repetitions.get(name, args.repetitions)
+            log(f"  {name}: {count} repetitions, core vs bare SDK side by side ...")
+            results[name] = side_by_side(subject, baseline, count).as_dict()
         results["profile_list_products"] = _profile_top(core_list("list_products"))
         results["profile_create_payment_intent"] = _profile_top(core_create)
 
@@ -115,12 +157,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def report(results: dict[str, Any]) -> None:
-    creates = results["creates_per_repetition"]
-    log(f"\ncore overhead ({results['products']} objects listed; {creates} creates per repetition)")
-    for name in ("list_products_load_all", "list_prices_load_all", "create_payment_intent"):
+    creates = results["create_repetitions"]
+    log(f"\ncore overhead ({results['products']} objects listed; {creates} creates each side, interleaved)")
+    for name in CASES:
         case = results[name]
         log(
-            f"  {name:26} core {fmt_summary(case['subject_s'])}  bare {fmt_summary(case['baseline_s'])}  "
+            f"  {name:32} core {fmt_summary(case['subject_s'])}  bare {fmt_summary(case['baseline_s'])}  "
             f"ratio {verdict(case['ratio']['median'], GOAL)} "
             f"spread {case['ratio']['min']:.2f}–{case['ratio']['max']:.2f}"
         )
