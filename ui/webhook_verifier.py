@@ -21,6 +21,7 @@ from ui.findings import escape_markdown
 PAYLOAD = "webhooks_verify_payload"
 HEADER = "webhooks_verify_header"
 SECRET = "webhooks_verify_secret"  # noqa: S105 - a widget key, not a secret
+STORED = "webhooks_verify_secret_stored"  # the pasted whsec as a Secret, once it left the widget
 TOLERANCE = "webhooks_verify_tolerance"
 VERDICT = "webhooks_verify_verdict"
 
@@ -40,8 +41,16 @@ def _example() -> None:
     )
     st.session_state[PAYLOAD] = body
     st.session_state[HEADER] = webhooks.sign(body, secret)
-    st.session_state[SECRET] = secret
+    st.session_state[STORED] = Secret(secret)
     st.session_state.pop(VERDICT, None)
+
+
+def _take_secret() -> None:
+    """on_change: keep the pasted secret as a Secret and empty the field, so the whsec leaves the page."""
+    pasted = (st.session_state.get(SECRET) or "").strip()
+    if pasted:
+        st.session_state[STORED] = Secret(pasted)
+    st.session_state[SECRET] = ""
 
 
 def draw() -> None:
@@ -53,7 +62,15 @@ def draw() -> None:
     )
     st.text_area("Payload (the raw request body, exactly as received)", key=PAYLOAD, height=160)
     st.text_input("Stripe-Signature header", key=HEADER, placeholder="t=1700000000,v1=5257a8…")
-    st.text_input("Signing secret", key=SECRET, type="password", placeholder="whsec_…", autocomplete="off")
+    stored = st.session_state.get(STORED)
+    st.text_input(
+        "Signing secret",
+        key=SECRET,
+        type="password",
+        placeholder=f"Stored: {stored.masked}. Paste another to replace it." if stored else "whsec_…",
+        autocomplete="off",
+        on_change=_take_secret,
+    )
     st.number_input(
         "Tolerance (seconds; 0 turns the age check off)",
         min_value=0,
@@ -62,11 +79,10 @@ def draw() -> None:
         key=TOLERANCE,
     )
     if st.button("Verify", type="primary", key="webhooks_verify_run", icon=":material/verified:"):
-        secret_text = st.session_state.get(SECRET) or ""
         st.session_state[VERDICT] = webhooks.verify(
             st.session_state.get(PAYLOAD) or "",
             st.session_state.get(HEADER) or None,
-            Secret(secret_text) if secret_text else None,
+            st.session_state.get(STORED),
             tolerance=int(st.session_state.get(TOLERANCE) or 0) or None,
         )
     verdict = st.session_state.get(VERDICT)
