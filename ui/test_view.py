@@ -50,14 +50,9 @@ def _permission_matrix(connection: Connection, env: Environment) -> None:
 def environment_result(connection: Connection, env: Environment) -> None:
     """What the last test call for ``env`` found (or that it has not run with these keys yet)."""
     report = test_step.result(connection, env)
-    head = st.columns([3, 1, 1], vertical_alignment="center")
-    head[0].subheader(env.label)
-    with head[1]:
-        key_input.mode_badge(report.mode if report else None)
-    with head[2]:
-        st.badge(
-            "Sandbox" if connection.api_base else "Stripe", color="violet" if connection.api_base else "blue"
-        )
+    st.subheader(env.label)
+    mode = key_input.mode_badge(report.mode) if report else ""
+    st.markdown(f"{mode} {key_input.server_badge(connection.api_base is not None)}")
     if report is None:
         st.caption("Not tested with these keys yet.")
         return

@@ -51,6 +51,7 @@ def test_an_empty_product_list_still_means_the_connection_works() -> None:
     assert not at.dataframe
     assert f"{account(at).id} (this session's sandbox account)" in texts(at)
     assert "Latency:" in texts(at)
+    assert ":green-badge[:material/science: TEST] :violet-badge[Sandbox]" in texts(at)
     stored = at.session_state["setup_test_results"][("Stripe – Editor", "editor")]
     assert stored.report.ok
 
