@@ -103,23 +103,19 @@ def load_search(name: str, query: str, limit: int, move: str = "first") -> View:
     target = target_picker.current()
     service = RESOURCES[name].service
     path = f"/v1/{service}/search"
-    answer: Any = None
     error: str | None = None
-    try:
-        client = target_picker.clients().get(target.secret, target.api_base)
-    except ValueError as problem:  # no key, or a publishable key: core.client explains which
-        error = str(problem)
-    else:
-        answer, entry = request_log.call(
-            f"search_{service}",
-            "GET",
-            path,
-            params,
-            lambda: getattr(client.v1, service).search(params),
-            target=target,
-        )
-        if entry.error is not None:
-            error = str(entry.error.get("message"))
+    answer, entry = request_log.call(
+        f"search_{service}",
+        "GET",
+        path,
+        params,
+        lambda: getattr(target_picker.clients().get(target.secret, target.api_base).v1, service).search(
+            params
+        ),
+        target=target,
+    )
+    if entry.error is not None:
+        error = str(entry.error.get("message"))
     data = answer.get("data", []) if isinstance(answer, dict) else []
     return _store(
         name,

@@ -22,7 +22,7 @@ import stripe
 
 from core import runner
 from core.catalog import Action
-from core.client import normalize_api_base
+from core.client import ClientConfigError, normalize_api_base
 from core.results import RequestRecord, RunResult, mask_secrets, redact_params
 from core.runner import Target
 from core.secrets import redact
@@ -121,16 +121,20 @@ def call(
 ) -> tuple[Any, LogEntry]:
     """Log a call that is not a catalog action (events, webhook endpoints, search, sandbox controls).
 
-    ``send`` performs the call and returns a ``StripeObject`` or a plain dict; a ``StripeError`` is logged
-    and returned inside the entry (the caller shows it), so no page ever sees a traceback.
+    ``send`` builds the client, performs the call and returns a ``StripeObject`` or a plain dict; a
+    ``StripeError`` or a missing key is logged and returned inside the entry (the caller shows it), so no
+    page ever sees a traceback.
     """
     started = time.perf_counter()
     status: int | None = None
     request_id: str | None = None
     response: Any = None
     error: dict[str, Any] | None = None
+    sent = True
     try:
         answer = send()
+    except ClientConfigError as exc:  # no key, or a publishable one: nothing was sent
+        error, answer, sent = {"message": str(exc)}, None, False
     except stripe.StripeError as exc:
         status, request_id = exc.http_status, exc.request_id
         error = {"http_status": status, "code": exc.code, "message": redact(str(exc.user_message or exc))}
@@ -161,6 +165,7 @@ def call(
         mode=target.mode,
         target=target.target_name,
         api_base=normalize_api_base(target.api_base),
+        sent=sent,
     )
     entry = LogEntry(record, response, error)
     _append(entry)

@@ -60,10 +60,10 @@ def register(target: Target) -> str | None:
         "enabled_events": ENABLED_EVENTS,
         "description": "Stripe Setup Playground receiver",
     }
-    client = target_picker.clients().get(target.secret, target.api_base)
     raw: dict[str, str] = {}
 
     def send() -> Any:
+        client = target_picker.clients().get(target.secret, target.api_base)
         created = client.v1.webhook_endpoints.create(params)
         # Stripe shows the signing secret only in the create answer; the log keeps a masked copy.
         raw["secret"] = str(created.secret)
@@ -86,13 +86,16 @@ def remove(target: Target) -> None:
     current = endpoint(target)
     if current is None:
         return
-    client = target_picker.clients().get(target.secret, target.api_base)
     request_log.call(
         "delete_webhook_endpoint",
         "DELETE",
         f"/v1/webhook_endpoints/{current.id}",
         {},
-        lambda: client.v1.webhook_endpoints.delete(current.id),
+        lambda: (
+            target_picker.clients()
+            .get(target.secret, target.api_base)
+            .v1.webhook_endpoints.delete(current.id)
+        ),
         target=target,
     )
     webhook_receiver.receiver().inbox.unregister(current.token)
@@ -133,9 +136,13 @@ def recent_events(target: Target, limit: int = 20, event_type: str = "") -> tupl
     params: Any = {"limit": limit}
     if event_type.strip():
         params["type"] = event_type.strip()
-    client = target_picker.clients().get(target.secret, target.api_base)
     answer, entry = request_log.call(
-        "list_events", "GET", "/v1/events", params, lambda: client.v1.events.list(params), target=target
+        "list_events",
+        "GET",
+        "/v1/events",
+        params,
+        lambda: target_picker.clients().get(target.secret, target.api_base).v1.events.list(params),
+        target=target,
     )
     if entry.error is not None:
         return pd.DataFrame(), str(entry.error.get("message"))

@@ -73,3 +73,18 @@ def test_a_bad_query_gets_stripes_explanation() -> None:
     at.text_input(key="data_products_query").input("colour:'red'").run()
     at.button(key="data_load").click().run()
     assert any("'colour' is not a searchable field for product search" in e for e in errors(at))
+
+
+def test_search_without_a_key_explains_instead_of_crashing() -> None:
+    from core.environments import Connection
+    from ui import connections_step, state
+
+    at = AppTest.from_file(open_page.__globals__["APP"], default_timeout=60).run()
+    at.session_state[state.CONNECTIONS] = [Connection(name="Empty")]
+    at.session_state[connections_step.ACTIVE] = "Empty"
+    at.switch_page(PAGE).run()
+    at.segmented_control(key="data_mode").set_value("Search").run()
+    at.text_input(key="data_products_query").input("active:'true'").run()
+    at.button(key="data_load").click().run()
+    no_exception(at)
+    assert any("No API key" in e for e in errors(at))

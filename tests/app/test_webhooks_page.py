@@ -196,3 +196,15 @@ def test_connection_webhook_settings_show_the_path_and_a_masked_secret() -> None
     assert "the webhook path 'stripe/webhook' must start with '/'" in flagged
     assert "no signing secret" in flagged
     assert "has no Secret Key" not in flagged  # only the webhook's own checks belong on this page
+
+
+def test_a_connection_without_a_key_gets_a_message_not_a_crash() -> None:
+    at = AppTest.from_file(open_page.__globals__["APP"], default_timeout=60).run()
+    at.session_state[state.CONNECTIONS] = [Connection(name="Empty")]
+    at.session_state[connections_step.ACTIVE] = "Empty"
+    at.switch_page(PAGE).run()
+    no_exception(at)
+    assert any("has no secret or restricted key" in w.value for w in at.warning)
+    at.button(key="webhooks_events_load").click().run()
+    no_exception(at)
+    assert any("No API key" in e for e in errors(at))
