@@ -27,6 +27,8 @@ ARTIFACTS = ROOT / "test-artifacts" / "e2e"
 CHROMIUM = "/usr/bin/chromium"
 STARTUP_DEADLINE_S = 90.0
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
+# A shared CI machine can be slow: give every expect() 15 s instead of Playwright's 5 s (never a sleep).
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
