@@ -146,8 +146,14 @@ def verify(
             )
     try:
         stripe.WebhookSignature.verify_header(body, sig_header, raw_secret, tolerance)
-    except stripe.SignatureVerificationError as error:
-        message = str(error.user_message or error)
+    except (stripe.SignatureVerificationError, TypeError) as error:
+        # TypeError: hmac cannot compare a non-ASCII signature or secret. A hex digest is ASCII, so such a
+        # header can never match: Stripe's "no match" verdict, not a crash (the receiver must answer 400).
+        message = (
+            str(error.user_message or error)
+            if isinstance(error, stripe.SignatureVerificationError)
+            else "No signatures found matching the expected signature for payload"
+        )
         for prefix, code, explanation, fix in _VERDICTS:
             if message.startswith(prefix):
                 return Verdict(

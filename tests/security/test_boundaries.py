@@ -93,9 +93,11 @@ def test_the_receiver_rejects_unsigned_and_badly_signed_requests() -> None:
     )
     stale = webhooks.sign(body, whsec, timestamp=int(time.time()) - 3600)
     assert requests.post(url, data=body, headers={"Stripe-Signature": stale}, timeout=10).status_code == 400
+    not_ascii = {"Stripe-Signature": "t=1,v1=\u00e9t\u00e9".encode().decode("latin-1")}
+    assert requests.post(url, data=body, headers=not_ascii, timeout=10).status_code == 400
     assert requests.post(url, data=body, headers={"Stripe-Signature": good}, timeout=10).status_code == 200
     verdicts = [r.status for r in receiver.inbox.received(token)]
-    assert verdicts == [200, 400, 400, 400, 400]  # newest first
+    assert verdicts == [200, 400, 400, 400, 400, 400]  # newest first
     # an unknown token is not an endpoint, signed or not
     other = receiver.url_for(webhook_receiver.new_token())
     assert requests.post(other, data=body, headers={"Stripe-Signature": good}, timeout=10).status_code == 404
