@@ -54,7 +54,26 @@ def data_dir() -> Path:
 
 @st.cache_resource(show_spinner="Starting the local Stripe sandbox…")
 def _started() -> sandbox.SandboxHandle:
-    return sandbox.start(port=0, db=str(data_dir() / "sandbox.sqlite3"))
+    handle = sandbox.start(port=0, db=str(data_dir() / "sandbox.sqlite3"))
+    _servers()[handle.api_base] = handle
+    return handle
+
+
+@st.cache_resource
+def _servers() -> dict[str, sandbox.SandboxHandle]:
+    """The servers this process started, by address (process-wide, like ``_started``; no user data)."""
+    return {}
+
+
+def _running_here(api_base: str) -> bool:
+    """True, without a network round trip, when this process's own server at ``api_base`` is still serving.
+
+    The HTTP probe (``alive``) on every script run cost about 0.5 ms of each rerun (bench/page_rerun.py);
+    a server this process started is alive exactly while its thread runs (``stop()`` ends the thread).
+    Anything else (another address, a stopped thread) still gets the real probe.
+    """
+    handle = _servers().get(api_base)
+    return handle is not None and handle._thread.is_alive()
 
 
 def alive(api_base: str) -> bool:
@@ -100,7 +119,9 @@ def _post_json(
 def account() -> SandboxAccount:
     """This session's account, created on first use (and moved to a restarted server)."""
     existing = st.session_state.get(ACCOUNT)
-    if isinstance(existing, SandboxAccount) and alive(existing.api_base):
+    if isinstance(existing, SandboxAccount) and (
+        _running_here(existing.api_base) or alive(existing.api_base)
+    ):
         return existing
     handle = server()
     if isinstance(existing, SandboxAccount):
