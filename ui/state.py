@@ -1,8 +1,10 @@
 """Session-state names and defaults, defined once.
 
 Per-user state lives in ``st.session_state`` (one per browser session), never in module globals, which every
-user of a shared server would see. Widget keys are prefixed with their page name (``keys_secret``), shared
-state uses the ``setup_`` prefix; the helpers below are the only places those names are spelled.
+user of a shared server would see. Widget keys are prefixed with their page name (``keys_secret``,
+``connections_…``, ``sidebar_…``); plain state shared across pages uses the ``setup_`` prefix and is named
+as a constant in the module that owns it (``ui.connections_step.ACTIVE``, ``ui.sandbox.ACCOUNT``, …). The
+two collections several modules read are named here, with their defaults.
 """
 
 from __future__ import annotations
@@ -27,8 +29,3 @@ def init_session() -> None:
         if name not in st.session_state:
             # Copy containers: a shared default object would leak between sessions.
             st.session_state[name] = default.copy() if hasattr(default, "copy") else default
-
-
-def widget_key(page: str, name: str) -> str:
-    """The widget key for ``name`` on ``page``: page-prefixed so two pages never share a widget's value."""
-    return f"{page}_{name}"
