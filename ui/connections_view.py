@@ -207,7 +207,12 @@ def offers() -> None:
 
 def _save(connection: Connection) -> None:
     path = env_sources.env_file()
-    save_env_file(connection, path)
+    st.session_state.pop("connections_save_failed", None)
+    try:
+        save_env_file(connection, path)
+    except OSError as error:  # a read-only folder, a full disk: say so, keep the keys in the session
+        st.session_state["connections_save_failed"] = f"{type(error).__name__}: {error.strerror or error}"
+        return
     st.session_state["connections_saved_to"] = str(path)
 
 
@@ -228,7 +233,13 @@ def save_section(connection: Connection) -> None:
             "Save to .env", key="connections_save", icon=":material/save:", on_click=_save, args=(connection,)
         )
         saved = st.session_state.get("connections_saved_to")
-        if saved:
+        failed = st.session_state.get("connections_save_failed")
+        if failed:
+            st.error(
+                f"Could not write {path} ({failed}). Nothing was saved; download the .env instead.",
+                icon=":material/error:",
+            )
+        elif saved:
             st.success(f"Saved to {saved}.", icon=":material/check:")
     else:
         st.info(

@@ -201,3 +201,16 @@ def test_a_connection_in_streamlit_secrets_is_offered_too() -> None:
     used = connections(at)
     assert [c.name for c in used] == ["From secrets"]
     assert used[0].api_base is None  # no STRIPE_API_BASE: real Stripe
+
+
+def test_a_save_that_cannot_write_says_so_and_keeps_the_keys(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PLAYGROUND_SHARED", "0")
+    monkeypatch.setenv("PLAYGROUND_ENV_FILE", str(tmp_path / "missing-folder" / ".env"))
+    at = create(open_page(PAGE), "Stripe – Editor")
+    at = paste(at, "stripe-editor", Environment.EDITOR, "secret", TEST_SK)
+    at.button(key="connections_save").click().run()
+    assert not at.exception
+    assert any("Nothing was saved; download the .env instead." in e for e in errors(at))
+    assert connections(at)[0][Environment.EDITOR].secret_key.reveal() == TEST_SK
