@@ -188,6 +188,13 @@ class ClientCache:
 def connection_error_message(error: stripe.APIConnectionError, api_base: str | None) -> str:
     """Turn the SDK's network failure into what happened and what to do, without a traceback."""
     base = normalize_api_base(api_base)
+    if "Timeout" in str(error) or "timed out" in str(error):
+        # It answered the connection but not the request: "is it running?" would send people the wrong way.
+        server = "Stripe (https://api.stripe.com)" if base == STRIPE_API_BASE else f"The sandbox at {base}"
+        return (
+            f"{server} did not answer in time (the request timed out): it is reachable but slow or stuck. "
+            "Retry in a moment; a timed-out write may still have been carried out."
+        )
     if base == STRIPE_API_BASE:
         where = (
             "Stripe (https://api.stripe.com). Check this machine's internet connection or proxy; "

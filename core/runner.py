@@ -598,8 +598,8 @@ def _guidance(call: _Call, error: BaseException, knowledge: KeyKnowledge | None)
                 "network.unreachable",
                 Severity.ERROR,
                 connection_error_message(error, call.target.api_base),
-                "Nothing was created: retry when the address is reachable (the same submission key is safe "
-                "to reuse).",
+                "Retry when the address answers: the retry keeps this submission's idempotency key, so if "
+                "the first attempt did reach the server you get its answer, not a second object.",
                 doc_url="https://status.stripe.com",
                 pitfall="stripe_unreachable",
             )

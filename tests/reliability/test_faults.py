@@ -219,9 +219,13 @@ def test_core_explains_no_answer(
     text = _only_guidance(result)
     assert result.request is not None
     assert result.request.status is None
-    assert f"the sandbox at {sandbox.api_base}" in text
+    if mode == "timeout":
+        assert f"The sandbox at {sandbox.api_base} did not answer in time (the request timed out)" in text
+        assert "Is it running?" not in text
+    else:
+        assert f"Could not reach the sandbox at {sandbox.api_base}" in text
     assert result.idempotency_key
-    assert "same submission key is safe to reuse" in text
+    assert "the retry keeps this submission's idempotency key" in text
 
 
 def _closed_port() -> int:
