@@ -217,13 +217,20 @@ def _widget(action: Action, inp: Input, target: Target, values: Mapping[str, obj
 def draw_inputs(
     action: Action, target: Target, *, prefix: str = "actions", skip: frozenset[str] = frozenset()
 ) -> dict[str, object]:
-    """One widget per input (currencies before the amounts that use them); returns name → raw value.
+    """One widget per input in catalog order, except that a currency comes right before the amount that
+    uses it (the amount's preview needs it); returns name → raw value.
 
     ``prefix`` starts every widget key (the page's name); ``skip`` leaves inputs out (a page's own paging).
     """
     values: dict[str, object] = {}
     shown = [i for i in action.inputs if i.name not in skip]
-    for inp in sorted(shown, key=lambda i: i.is_amount):
+    names = {i.name for i in shown}
+    for inp in shown:
+        if inp.name in values:
+            continue
+        if inp.is_amount and inp.currency_input in names and inp.currency_input not in values:
+            currency = action.input(inp.currency_input)
+            values[currency.name] = _widget(action, currency, target, values, prefix)
         values[inp.name] = _widget(action, inp, target, values, prefix)
     return {i.name: values[i.name] for i in shown if values.get(i.name) not in (None, NOT_SET)}
 
