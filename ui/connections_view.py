@@ -308,6 +308,15 @@ def editor(connection: Connection) -> None:
     The picker is the sidebar's active environment, so both always show the same one.
     """
     server_choice(connection)
+    st.button(
+        f"Delete “{connection.name}”",
+        key=f"connections_{connections_step.slug(connection.name)}_delete",
+        icon=":material/delete:",
+        type="tertiary",
+        on_click=connections_step.remove,
+        args=(connection.name,),
+        help="Removes the connection and its test results from this session (a saved .env is not touched).",
+    )
     widget_key = "connections_environment"
     st.session_state[widget_key] = st.session_state.get(connections_step.ACTIVE_ENVIRONMENT, "editor")
     chosen = st.segmented_control(

@@ -214,3 +214,13 @@ def test_a_save_that_cannot_write_says_so_and_keeps_the_keys(
     assert not at.exception
     assert any("Nothing was saved; download the .env instead." in e for e in errors(at))
     assert connections(at)[0][Environment.EDITOR].secret_key.reveal() == TEST_SK
+
+
+def test_deleting_a_connection_removes_it_and_its_test_results() -> None:
+    at = create(create(open_page(PAGE), "Stripe – Editor"), "Stripe – Production")
+    at.session_state[state.TEST_RESULTS][("Stripe – Production", "editor")] = object()
+    at.button(key="connections_stripe-production_delete").click().run()
+    assert not at.exception
+    assert [c.name for c in connections(at)] == ["Stripe – Editor"]
+    assert ("Stripe – Production", "editor") not in at.session_state[state.TEST_RESULTS]
+    assert at.selectbox(key="connections_pick").value == "Stripe – Editor"

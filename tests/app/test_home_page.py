@@ -34,3 +34,19 @@ def test_step_one_done_moves_next_to_step_two() -> None:
     at.session_state[keys_step.SECRET] = Secret("sk_test_" + "51" + "Z9y8X7w6V5" * 9 + "u4T3s2R")
     at.run()
     assert next_hint(at) == "Next: step 2, Create a connection per environment."
+
+
+def test_after_the_three_steps_home_says_the_connection_works() -> None:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/keys.py").run()
+    at.button[0].click().run()  # "Use sandbox keys": step 1
+    at.switch_page("pages/connections.py").run()
+    at.text_input(key="connections_new_name").input("Stripe – Editor")
+    next(b for b in at.button if b.label == "Create connection").click().run()
+    at.button(key="connections_stripe-editor_editor_sandbox").click().run()  # step 2
+    at.switch_page("pages/test_connection.py").run()
+    at.button(key="test_connection_run").click().run()  # step 3
+    at.switch_page("pages/home.py").run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["All three steps are done: your connection works."]
+    assert "List Products answered for Stripe – Editor · Editor." in [c.value for c in at.caption]

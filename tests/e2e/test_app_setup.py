@@ -91,8 +91,12 @@ def test_full_setup_path_on_the_sandbox(
     assert secret not in page.content()
     page.screenshot(path=str(artifacts_dir / "setup-3-test-production.png"), full_page=True)
 
-    page.locator(".st-key-test_connection_pick").click()
+    # Switching the active connection in the sidebar: the environment follows to one with keys, and the
+    # page tests that connection.
+    sidebar.locator(".st-key-sidebar_connection").click()
     page.get_by_role("option", name="Stripe – Editor").click()
+    expect(sidebar.locator(".st-key-sidebar_environment input")).to_have_value("Editor")
+    expect(page.locator(".st-key-test_connection_pick input")).to_have_value("Stripe – Editor")
     page.get_by_role("button", name="Run List Products (Editor)").click()
     expect(page.get_by_text("The connection works: List Products returned 1 product.")).to_be_visible()
     expect(page.locator("[data-testid='stDataFrame']")).to_be_visible()
