@@ -8,43 +8,14 @@ the SDK otherwise hides.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import requests
 import stripe
+from fault_http import RecordingHTTPClient
 
 import sandbox as sandbox_package
-
-
-@dataclass
-class Attempt:
-    method: str
-    path: str
-    idempotency_key: str | None
-    status: int | None  # None: no HTTP answer (dropped connection, timeout)
-    replayed: bool = False
-
-
-class RecordingHTTPClient(stripe.RequestsClient):
-    """``stripe.RequestsClient`` that keeps a list of every attempt (retries included)."""
-
-    def __init__(self, timeout: float = 10.0) -> None:
-        super().__init__(timeout=timeout)
-        self.attempts: list[Attempt] = []
-
-    def request(self, method: str, url: str, headers: Any, post_data: Any = None) -> Any:
-        path = requests.utils.urlparse(url).path
-        key = (headers or {}).get("Idempotency-Key")
-        try:
-            content, status, response_headers = super().request(method, url, headers, post_data)
-        except stripe.APIConnectionError:
-            self.attempts.append(Attempt(method.upper(), path, key, None))
-            raise
-        replayed = response_headers.get("Idempotent-Replayed") == "true"
-        self.attempts.append(Attempt(method.upper(), path, key, status, replayed))
-        return content, status, response_headers
 
 
 @pytest.fixture

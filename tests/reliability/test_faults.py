@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 import requests
 import stripe
+from fault_http import RecordingHTTPClient
 
 import sandbox as sandbox_package
 from core import runner
 from core.client import ClientCache, Target
 from core.secrets import Secret
-from tests.reliability.conftest import RecordingHTTPClient
 
 Make = Callable[..., tuple[stripe.StripeClient, RecordingHTTPClient]]
 
