@@ -86,9 +86,13 @@ def _label_of(obj: Mapping[str, object]) -> str:
 
 @st.cache_data(ttl=30, show_spinner=False)
 def _choices(list_action: str, key_digest: str, _target: Target) -> list[tuple[str, str]]:
-    """(id, label) of up to 100 existing objects; keyed by a digest of key and base, never the key."""
+    """(id, label) of up to 100 existing objects; keyed by a digest of key and base, never the key.
+
+    A real call is logged like any other (only on a cache miss: a cache hit makes no call).
+    """
     del key_digest  # only part of the cache key
     result = runner.run(list_action, {"limit": 100}, target=_target)
+    request_log.record_result(result)
     return [(str(o["id"]), _label_of(o)) for o in result.objects if "id" in o]
 
 
