@@ -80,6 +80,16 @@ def _products(account: dict[str, str]) -> list[str]:
     return [p.name for p in client.v1.products.list({"limit": 100}).data]
 
 
+def _slow_down(account: dict[str, str], ms: int) -> None:
+    """Make the sandbox answer this account like a slow real Stripe, so the second click of a double click
+    arrives while the first request is still in flight."""
+    body = json.dumps({"ms": ms}).encode()
+    headers = {"Authorization": f"Bearer {account['secret_key']}", "Content-Type": "application/json"}
+    request = urllib.request.Request(f"{account['api_base']}/_sandbox/latency", data=body, headers=headers)
+    with urllib.request.urlopen(request, timeout=10):
+        pass
+
+
 def _create_product_by_double_click(page: Page, name: str) -> None:
     page.get_by_role("link", name="Actions").first.click()
     ready(page)
@@ -115,7 +125,9 @@ def test_secrets_never_leak_and_a_double_click_creates_one_object(
         ready(page)
     htmls.append(page.content())
 
+    _slow_down(account, 1500)
     _create_product_by_double_click(page, "Double-clicked product")
+    _slow_down(account, 0)
     htmls.append(page.content())
     assert _products(account) == ["Double-clicked product"], "a double click must create one object"
 
