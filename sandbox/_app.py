@@ -54,6 +54,11 @@ request_log = logging.getLogger("sandbox.requests")
 MAX_EXPAND_DEPTH = 4
 _ID_LIKE = re.compile(r"[a-z]+(_[a-z]+)?_[A-Za-z0-9]+")
 _NO_KEY_WORDS = {"null", "undefined", "bearer"}
+# YYYY-MM-DD, an optional release name (".endive") and optional beta flags ("; feature_beta=v1"). [U] Stripe
+# also refuses dates that were never released; the sandbox cannot know every release, so it checks the shape.
+_API_VERSION = re.compile(
+    r"(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(\.[a-z]+)?(\s*;\s*[A-Za-z0-9_]+=[A-Za-z0-9_.]+)*"
+)
 
 # Restricted-key stems Stripe uses for the resources the sandbox serves (facts §2.2). Stems of registered
 # endpoints are added at run time, so a new resource module needs no edit here.
@@ -264,6 +269,9 @@ class Runtime:
         self, method: str, path: str, query: str, body: bytes, headers: Mapping[str, str], request_id: str
     ) -> Result:
         version = headers.get("stripe-version") or DEFAULT_API_VERSION
+        if not _API_VERSION.fullmatch(version):
+            bad = errors.invalid_request(f"Invalid Stripe API version: {version}")
+            return Result(400, dumps(bad.body(request_id)).encode(), {"Request-Id": request_id})
         out_headers = {"Request-Id": request_id, "Stripe-Version": version}
         idem_key = headers.get("idempotency-key") if method == "POST" else None
         if idem_key is not None:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 JSONObject = dict[str, Any]
+IDEMPOTENCY_RETENTION = 24 * 60 * 60  # Stripe prunes keys once they are at least 24 hours old
 Predicate = Callable[[JSONObject], bool]
 
 _SCHEMA = """
@@ -160,6 +161,13 @@ class Store:
             )
             self._conn.execute("COMMIT")
 
+    def age_idempotency_keys(self, account: str, seconds: int) -> None:
+        """Make an account's idempotency records look ``seconds`` older (tests of the 24-hour retention)."""
+        with self.lock:
+            self._conn.execute(
+                "UPDATE idempotency SET created = created - ? WHERE account = ?", (seconds, account)
+            )
+
     def add_key(self, account: str, key: str, kind: str, permissions: Sequence[str] = ()) -> None:
         with self.lock:
             self._conn.execute(
@@ -206,11 +214,13 @@ class Store:
     # --- idempotency -------------------------------------------------------------------------------------
 
     def idempotency_record(self, account: str, key: str) -> IdempotencyRecord | None:
+        """The saved result for a key, unless it is older than Stripe's 24-hour retention (then the key runs
+        as a new request and its record is replaced)."""
         with self.lock:
             row = self._conn.execute(
                 "SELECT method, path, params_digest, status, body, request_id FROM idempotency "
-                "WHERE account = ? AND key = ?",
-                (account, key),
+                "WHERE account = ? AND key = ? AND created >= ?",
+                (account, key, int(time.time()) - IDEMPOTENCY_RETENTION),
             ).fetchone()
         if row is None:
             return None

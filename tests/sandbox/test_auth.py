@@ -225,3 +225,11 @@ def test_deleted_customer_is_missing_as_a_parameter(stripe_client: stripe.Stripe
     with pytest.raises(stripe.InvalidRequestError) as failure:
         stripe_client.v1.customers.delete(customer.id)
     assert failure.value.user_message == f"No such customer: '{customer.id}'"
+
+
+def test_invalid_stripe_version(api: Callable[..., requests.Response]) -> None:
+    response = api("GET", "/v1/products", headers={"Stripe-Version": "latest"})
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == "Invalid Stripe API version: latest"
+    assert api("GET", "/v1/products", headers={"Stripe-Version": "2020-08-27"}).status_code == 200
+    assert api("GET", "/v1/products", headers={"Stripe-Version": "2025-03-31.basil"}).status_code == 200

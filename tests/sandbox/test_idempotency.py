@@ -136,3 +136,14 @@ def test_handler_side_validation_saves_nothing(stripe_client: stripe.StripeClien
     )
     assert fixed.unit_amount == 100
     assert stripe_client.v1.products.create({"name": "m"}, {"idempotency_key": "meta"}).name == "m"
+
+
+def test_keys_expire_after_24_hours(
+    sandbox: Any, account: dict[str, str], stripe_client: stripe.StripeClient
+) -> None:
+    first = stripe_client.v1.products.create({"name": "day one"}, {"idempotency_key": "daily"})
+    sandbox.runtime.store.age_idempotency_keys(account["id"], 24 * 60 * 60 + 1)
+    second = stripe_client.v1.products.create({"name": "day two"}, {"idempotency_key": "daily"})
+    assert second.id != first.id  # pruned: the key runs as a new request, even with other parameters
+    third = stripe_client.v1.products.create({"name": "day two"}, {"idempotency_key": "daily"})
+    assert third.id == second.id
