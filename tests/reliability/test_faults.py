@@ -250,3 +250,47 @@ def test_unreachable_gives_a_clear_offline_message_not_a_traceback(where: str) -
         assert f"Could not reach the sandbox at {api_base}. Is it running?" in text
     assert result.error is not None
     assert "sk_test_" + "R" * 99 not in result.error.message
+
+
+def test_a_confirm_and_a_refund_sent_twice_happen_once(
+    sandbox: sandbox_package.SandboxHandle, account: dict[str, str]
+) -> None:
+    """core: a double submit of Confirm and of Refund (same submission key) → one confirmation, one refund."""
+    target = _target(sandbox, account)
+    created = runner.run(
+        "create_payment_intent",
+        {
+            "amount": "2000",
+            "currency": "usd",
+            "payment_method": "pm_card_visa",
+            "payment_method_types": ["card"],
+        },
+        target=target,
+    )
+    assert created.ok, created
+    assert created.object is not None
+    intent = created.object["id"]
+    confirm_key, refund_key = runner.new_submission_key(), runner.new_submission_key()
+    confirms = [
+        runner.run("confirm_payment_intent", {"id": intent}, target=target, idempotency_key=confirm_key)
+        for _ in range(2)
+    ]
+    assert [c.ok for c in confirms] == [True, True]  # the second is Stripe's replay, not "already succeeded"
+    assert confirms[1].request is not None
+    assert confirms[1].request.replayed
+    refunds = [
+        runner.run(
+            "refund_payment",
+            {"payment_intent": intent, "amount": "500"},
+            target=target,
+            idempotency_key=refund_key,
+        )
+        for _ in range(2)
+    ]
+    assert [r.ok for r in refunds] == [True, True]
+    assert refunds[0].object is not None
+    assert refunds[1].object is not None
+    assert refunds[0].object["id"] == refunds[1].object["id"]
+    client = stripe.StripeClient(account["secret_key"], base_addresses={"api": sandbox.api_base})
+    assert len(client.v1.refunds.list({"payment_intent": intent}).data) == 1
+    assert client.v1.payment_intents.retrieve(intent).amount_received == 2000
