@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.secrets import Secret
-from ui import keys_step
+from ui import keys_step, sandbox
 from ui.navigation import ROOT
 
 APP = str(ROOT / "app.py")
@@ -50,3 +53,20 @@ def test_after_the_three_steps_home_says_the_connection_works() -> None:
     assert not at.exception
     assert [s.value for s in at.success] == ["All three steps are done: your connection works."]
     assert "List Products answered for Stripe – Editor · Editor." in [c.value for c in at.caption]
+
+
+def test_a_sandbox_that_cannot_start_is_reported_and_the_app_still_works(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the sandbox wants its data folder")
+    monkeypatch.setenv("PLAYGROUND_DATA_DIR", str(blocker))
+    sandbox._started.clear()  # the next session starts the server again, and fails
+    try:
+        at = AppTest.from_file(APP, default_timeout=30).run()
+        assert not at.exception
+        assert any("The local sandbox could not start" in e.value for e in at.error)
+        assert next_hint(at) == "Next: step 1, Get your Stripe keys."
+    finally:
+        monkeypatch.undo()
+        sandbox._started.clear()  # later tests start a working one
