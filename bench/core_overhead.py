@@ -8,10 +8,10 @@ and ``run("create_payment_intent", …)`` (input checks, money checks, pitfall c
 baseline is the SDK call a person would write by hand: auto-paging over ``products.list`` into a list, and
 ``payment_intents.create``. Both use one warm client each, as the app does (``ClientCache``).
 
-List Prices is measured too, because prices are where the money columns actually get formatted. And Create
-Payment Intent is measured again with the sandbox answering after ``--latency-ms`` (default 100 ms, the
-sandbox's ``/_sandbox/latency`` control; Stripe's own API answers in a few hundred ms): the local sandbox
-answers in ~2 ms, which makes any fixed per-call cost look large next to it.
+List Prices is measured too, because prices are where the money columns actually get formatted. Create
+Payment Intent and List Products are measured again with the sandbox answering after ``--latency-ms``
+(default 100 ms, the sandbox's ``/_sandbox/latency`` control; Stripe's own API answers in a few hundred ms):
+the local sandbox answers in ~2 ms, which makes any fixed per-call cost look large next to it.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ CASES = (
     "list_prices_load_all",
     "create_payment_intent",
     "create_payment_intent_at_latency",
+    "list_products_load_all_at_latency",
 )
 
 
@@ -113,8 +114,10 @@ def main(argv: list[str] | None = None) -> int:
         for warm in (core_list("list_products"), bare_list("products"), core_create, bare_create):
             warm()
         slow_keys = server.create_account()
-        _set_latency(server.api_base, slow_keys["secret_key"], args.latency_ms)
         slow_bare = stripe.StripeClient(slow_keys["secret_key"], base_addresses={"api": server.api_base})
+        for i in range(args.products):  # filled before the latency is switched on
+            slow_bare.v1.products.create({"name": f"Bench product {i}", "metadata": {"i": str(i)}})
+        _set_latency(server.api_base, slow_keys["secret_key"], args.latency_ms)
         slow_target = Target(Secret(slow_keys["secret_key"]), server.api_base, "Editor", "bench")
 
         def core_create_slow() -> None:
@@ -124,6 +127,15 @@ def main(argv: list[str] | None = None) -> int:
         def bare_create_slow() -> None:
             slow_bare.v1.payment_intents.create({"amount": 1000, "currency": "usd"})
 
+        def core_list_slow() -> None:
+            result = runner.run(
+                "list_products", {"limit": 100}, target=slow_target, clients=clients, load_all=True
+            )
+            assert len(result.objects) == args.products, result.headline()
+
+        def bare_list_slow() -> None:
+            assert len(list(slow_bare.v1.products.list({"limit": 100}).auto_paging_iter())) == args.products
+
         core_create_slow()
         bare_create_slow()
         cases = {
@@ -131,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
             "list_prices_load_all": (core_list("list_prices"), bare_list("prices")),
             "create_payment_intent": (core_create, bare_create),
             "create_payment_intent_at_latency": (core_create_slow, bare_create_slow),
+            "list_products_load_all_at_latency": (core_list_slow, bare_list_slow),
         }
         results: dict[str, Any] = {
             "latency_ms": args.latency_ms,
@@ -143,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         repetitions = {
             "create_payment_intent": args.creates,
             "create_payment_intent_at_latency": max(2, args.creates // 4),
+            "list_products_load_all_at_latency": max(2, args.repetitions // 2),
         }
         for name, (subject, baseline) in cases.items():
             count = repetitions.get(name, args.repetitions)
@@ -162,7 +176,7 @@ def report(results: dict[str, Any]) -> None:
     for name in CASES:
         case = results[name]
         log(
-            f"  {name:32} core {fmt_summary(case['subject_s'])}  bare {fmt_summary(case['baseline_s'])}  "
+            f"  {name:34} core {fmt_summary(case['subject_s'])}  bare {fmt_summary(case['baseline_s'])}  "
             f"ratio {verdict(case['ratio']['median'], GOAL)} "
             f"spread {case['ratio']['min']:.2f}–{case['ratio']['max']:.2f}"
         )
