@@ -349,19 +349,27 @@ class Runtime:
             time.sleep(delay)
         ctx: Context | None = None
         status, payload = 200, b""
+        kept: errors.StripeError | None = None
         try:
             with self.store.transaction(auth.account) as tx:
                 ctx = self._context(tx, auth.account, params, path_params, request_id, version, idempotency)
                 ctx.key_kind = auth.record.kind
                 ctx.method, ctx.url_path = endpoint.method, path
-                result = strip_includable(endpoint.handler(ctx), expand)
-                if expand:
-                    result = expand_object(ctx, copy.deepcopy(result), expand)
-                payload = dumps(result).encode()
+                try:
+                    result = strip_includable(endpoint.handler(ctx), expand)
+                    if expand:
+                        result = expand_object(ctx, copy.deepcopy(result), expand)
+                    payload = dumps(result).encode()
+                except errors.StripeError as error:
+                    if not error.commit:
+                        raise
+                    # A declined attempt: what it stored stays, and so does its answer (see StripeError).
+                    kept, status = error, error.status
+                    payload = dumps(error.body(request_id)).encode()
                 if idempotency:
                     tx.save_idempotency(
                         idempotency[0],
-                        IdempotencyRecord(endpoint.method, path, idempotency[1], 200, payload, request_id),
+                        IdempotencyRecord(endpoint.method, path, idempotency[1], status, payload, request_id),
                     )
         except errors.StripeError as error:
             status, payload = error.status, dumps(error.body(request_id)).encode()
@@ -379,6 +387,8 @@ class Runtime:
             return Result(status, payload, out_headers)
         if ctx is not None:
             self.publish(auth.account, ctx.events)
+        if kept is not None:
+            out_headers = {**out_headers, **kept.headers}
         return Result(status, payload, out_headers)
 
     def _remember_failure(
@@ -425,12 +435,21 @@ class Runtime:
     @contextmanager
     def context(self, account: str, params: JSONObject | None = None) -> Iterator[Context]:
         """A Context outside a /v1 request (hosted pages, control endpoints): one transaction, events
-        published after it commits. Use it only with an account the caller has authenticated."""
+        published after it commits. A StripeError with ``commit=True`` commits too, then propagates. Use it
+        only with an account the caller has authenticated."""
         request_id = _ids.new_id("req")
+        kept: errors.StripeError | None = None
         with self.store.transaction(account) as tx:
             ctx = self._context(tx, account, params or {}, {}, request_id)
-            yield ctx
+            try:
+                yield ctx
+            except errors.StripeError as error:
+                if not error.commit:
+                    raise
+                kept = error  # a declined attempt is kept, as in a /v1 request (see StripeError.commit)
         self.publish(account, ctx.events)
+        if kept is not None:
+            raise kept
 
 
 # --- expansion -------------------------------------------------------------------------------------------

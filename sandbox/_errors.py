@@ -28,11 +28,17 @@ class StripeError(Exception):
         extra: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
         validation: bool = False,
+        commit: bool = False,
     ) -> None:
         super().__init__(message)
         # A parameter-validation failure: Stripe saves no idempotent result for it, so the same key can be
         # retried with corrected parameters (facts §7).
         self.validation = validation
+        # Keep what the request stored although it answers this error: Stripe records a declined attempt
+        # (the PaymentIntent back in requires_payment_method, the failed charge, its events, an invoice's
+        # attempt_count) and still answers 402. The framework then commits the transaction, saves the
+        # error as the idempotent result in that same transaction and publishes the events after commit.
+        self.commit = commit
         self.status = status
         self.message = message
         self.type = type
@@ -40,6 +46,11 @@ class StripeError(Exception):
         self.param = param
         self.extra = dict(extra or {})
         self.headers = dict(headers or {})
+
+    def keeping_state(self) -> StripeError:
+        """This error with ``commit=True``: ``raise card_error(...).keeping_state()``."""
+        self.commit = True
+        return self
 
     def body(self, request_id: str) -> dict[str, Any]:
         error: dict[str, Any] = {"type": self.type}

@@ -206,9 +206,8 @@ def create(ctx: Context) -> dict[str, Any]:
     }
     charge = build(ctx, pi=attempt, pm=pm, card=card, decline=decline, capture=True, authenticated=False)
     if decline is not None:
-        payment_intents.keep_and_raise(
-            ctx, payment_methods.card_error(decline, extra={"charge": charge["id"]})
-        )
+        # Stripe keeps the failed charge (and charge.failed) although it answers 402.
+        raise payment_methods.card_error(decline, extra={"charge": charge["id"]}).keeping_state()
     return charge
 
 

@@ -743,7 +743,7 @@ def pay_invoice(ctx: Context) -> JSONObject:
     )
     if failure is not None:
         # Stripe keeps the failed attempt (attempt_count, PaymentIntent, charge, events) and answers 402.
-        payment_intents.keep_and_raise(ctx, failure)
+        raise failure.keeping_state()
     return public(invoice)
 
 

@@ -11,7 +11,7 @@ PaymentIntent with ``last_payment_error`` set, as the object looks after a faile
 from __future__ import annotations
 
 import copy
-from typing import Any, NoReturn
+from typing import Any
 
 from sandbox import _payment_lifecycle as life
 from sandbox._api import Context, apply_metadata, endpoint
@@ -232,30 +232,6 @@ def _apply(
     return None
 
 
-def keep_and_raise(ctx: Context, error: StripeError) -> NoReturn:
-    """Answer ``error`` but keep what the failed attempt stored (PaymentIntent state, failed charge, events).
-
-    Stripe records a declined attempt although the request answers 402. The framework rolls a request's
-    transaction back on any StripeError, so this commits first and hands the events to the event sinks.
-    WORKAROUND until the framework can commit on an error (reported to the framework owner): it reaches
-    into the transaction's connection and the runtime behind ``ctx``.
-    """
-    committer = getattr(ctx, "commit_on_error", None)
-    if callable(committer):  # the framework's own support, once it exists
-        committer()
-        raise error
-    conn = getattr(ctx.store, "_conn", None)
-    if conn is not None:
-        conn.execute("COMMIT")
-        conn.execute("BEGIN IMMEDIATE")
-        runtime = getattr(getattr(ctx, "_pending_webhooks", None), "__self__", None)
-        publish = getattr(runtime, "publish", None)
-        if callable(publish) and ctx.events:
-            publish(ctx.account, list(ctx.events))
-        ctx.events.clear()
-    raise error
-
-
 def decline_to_error(decline: Decline, pi: dict[str, Any]) -> StripeError:
     """The 402 a declined confirm answers with: card_error plus charge, payment_intent, payment_method."""
     error = pi.get("last_payment_error") or {}
@@ -412,7 +388,8 @@ def _load(ctx: Context) -> dict[str, Any]:
 def _confirm_or_raise(ctx: Context, pi: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
     pi, decline = confirm_intent(ctx, pi, params)
     if decline is not None:
-        keep_and_raise(ctx, decline_to_error(decline, pi))
+        # Stripe keeps the declined attempt (state, failed charge, events) and answers 402.
+        raise decline_to_error(decline, pi).keeping_state()
     return pi
 
 

@@ -22,7 +22,6 @@ from sandbox.resources.payment_intents import (
     _truthy,
     check_client_secret,
     client_view,
-    keep_and_raise,
 )
 
 KIND = "setup_intent"
@@ -101,13 +100,11 @@ def confirm_setup(ctx: Context, si: dict[str, Any], params: dict[str, Any]) -> d
         )
         ctx.save(si)
         ctx.emit("setup_intent.setup_failed", copy.deepcopy(si))
-        keep_and_raise(
-            ctx,
-            payment_methods.card_error(
-                attempt.decline,
-                extra={"setup_intent": copy.deepcopy(si), "payment_method": copy.deepcopy(pm)},
-            ),
-        )
+        # Stripe keeps the failed setup (and setup_intent.setup_failed) although it answers 402.
+        raise payment_methods.card_error(
+            attempt.decline,
+            extra={"setup_intent": copy.deepcopy(si), "payment_method": copy.deepcopy(pm)},
+        ).keeping_state()
     _succeed(ctx, si, pm)
     return si
 
