@@ -733,7 +733,11 @@ def from_stripe_error(error: BaseException, *, key: Secret | str | None = None) 
             _finding(
                 "stripe.unreachable",
                 "stripe_unreachable",
-                "Stripe could not be reached, so nothing was sent or changed."
+                # A connection error may come after the request was sent (a timeout, a dropped answer), so
+                # "nothing changed" would be a promise we cannot keep for writes.
+                "Stripe could not be reached or did not answer. A read changed nothing; a write may or may"
+                " not have been carried out. Sending the same submission again is safe: it reuses its"
+                " idempotency key, so Stripe carries it out at most once."
                 + _said(error).replace(" Stripe said:", " The library said:"),
             )
         ]

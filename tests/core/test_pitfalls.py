@@ -388,7 +388,10 @@ class TestFromStripeError:
     def test_connection_error(self) -> None:
         f = one(from_stripe_error(stripe.APIConnectionError("Unexpected error communicating with Stripe.")))
         assert f.pitfall == "stripe_unreachable"
-        assert "nothing was sent or changed" in f.message
+        # A timeout can follow a write that went through: never promise that nothing changed.
+        assert "nothing was sent" not in f.message
+        assert "may or may not have been carried out" in f.message
+        assert "idempotency key" in f.message
 
     def test_cancel_unexpected_state(self) -> None:
         message = (
