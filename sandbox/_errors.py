@@ -221,10 +221,20 @@ def invalid_string(name: str) -> StripeError:
     return StripeError(400, "Invalid string", param=name, validation=True)
 
 
+def message_name(name: str) -> str:
+    """How Stripe names a parameter inside a message: a hash key by its own name (``recurring[interval]`` →
+    ``interval``, "Invalid interval: must be one of …" [O]), an array element with its array and index
+    (``enabled_events[0]`` → ``enabled_events[0]``, "Invalid enabled_events[0]: must be one of …" [O])."""
+    parts = name.replace("]", "").split("[")
+    if len(parts) > 1 and parts[-1].isdigit():
+        return f"{parts[-2]}[{parts[-1]}]"
+    return parts[-1]
+
+
 def string_too_long(name: str, limit: int) -> StripeError:
-    # [U] exact wording unconfirmed.
+    # [U] exact wording unconfirmed; named like the enum error.
     return StripeError(
-        400, f"Invalid {name}: must be at most {limit} characters", param=name, validation=True
+        400, f"Invalid {message_name(name)}: must be at most {limit} characters", param=name, validation=True
     )
 
 
@@ -237,9 +247,14 @@ def one_of_words(values: Sequence[str]) -> str:
 
 
 def invalid_enum(name: str, allowed: Sequence[str]) -> StripeError:
-    short = name.rsplit("[", 1)[-1].rstrip("]")
+    # Stripe lists the named values only: enabled_events' wildcard "*" is not among them [O: stripe-cli
+    # output "Invalid enabled_events[0]: must be one of account.application.authorized, …"].
+    listed = [value for value in allowed if value not in ("", "*")]
     return StripeError(
-        400, f"Invalid {short}: must be one of {one_of_words(allowed)}", param=name, validation=True
+        400,
+        f"Invalid {message_name(name)}: must be one of {one_of_words(listed)}",
+        param=name,
+        validation=True,
     )
 
 

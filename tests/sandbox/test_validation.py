@@ -144,3 +144,34 @@ def test_url_and_email_shapes(stripe_client: stripe.StripeClient) -> None:
         stripe_client.v1.customers.create({"email": "jenny+tag@example.co.uk"}).email
         == "jenny+tag@example.co.uk"
     )
+
+
+def test_an_invalid_array_element_is_named_with_its_array(stripe_client: stripe.StripeClient) -> None:
+    """Stripe names an array element by its array and index ("Invalid enabled_events[0]: …"), never "0"."""
+    with pytest.raises(stripe.InvalidRequestError) as failure:
+        stripe_client.v1.checkout.sessions.create(
+            {
+                "mode": "payment",
+                "success_url": "https://example.com/ok",
+                "payment_method_types": ["card", "carrier_pigeon"],  # type: ignore[list-item]
+                "line_items": [
+                    {
+                        "quantity": 1,
+                        "price_data": {"currency": "usd", "unit_amount": 500, "product_data": {"name": "x"}},
+                    }
+                ],
+            }
+        )
+    assert failure.value.param == "payment_method_types[1]"
+    assert failure.value.user_message is not None
+    assert failure.value.user_message.startswith(
+        "Invalid payment_method_types[1]: must be one of acss_debit, "
+    )
+    with pytest.raises(stripe.InvalidRequestError) as events:
+        stripe_client.v1.webhook_endpoints.create(
+            {"url": "http://127.0.0.1:4242/hook", "enabled_events": ["nope.happened"]}  # type: ignore[list-item]
+        )
+    assert events.value.param == "enabled_events[0]"
+    assert str(events.value.user_message).startswith(
+        "Invalid enabled_events[0]: must be one of account.application.authorized, "
+    )
