@@ -63,8 +63,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _load(name: str) -> dict[str, Any] | None:
-    path = results_dir() / f"{name}.json"
-    return json.loads(path.read_text()) if path.exists() else None
+    # bench.sandbox (issue 3) always writes to bench/results; the others follow BENCH_RESULTS_DIR.
+    for folder in (results_dir(), ROOT / "bench" / "results"):
+        path = folder / f"{name}.json"
+        if path.exists():
+            loaded: dict[str, Any] = json.loads(path.read_text())
+            return loaded
+    return None
 
 
 def _ratio_line(label: str, ratio: dict[str, float], goal: str) -> None:
@@ -99,6 +104,14 @@ def summarize() -> None:
     conc = _load("concurrency")
     if conc:
         log(f"{'concurrent sessions fully rendered':38} {conc['max_sessions_rendered']} (largest N tried)")
+    scaling = _load("sandbox_scaling")
+    if scaling and len(scaling["levels"]) > 1:
+        first, last = scaling["levels"][0], scaling["levels"][-1]
+        low, high = scaling[str(first)]["sandbox"], scaling[str(last)]["sandbox"]
+        creates = high["creates_per_s"]["median"] / low["creates_per_s"]["median"]
+        retrieves = high["retrieves_per_s"]["median"] / low["retrieves_per_s"]["median"]
+        label = f"sandbox at {last} vs {first} objects"
+        log(f"{label:38} creates {creates:.2f}x, retrieves {retrieves:.2f}x  goal flat (≥ 0.8x)")
     sandbox = _load("sandbox")
     if sandbox:
         ratio = sandbox["sandbox"]["creates_per_s"] / sandbox["trivial"]["creates_per_s"]
