@@ -143,24 +143,33 @@ def includable(kind: str, *fields: str) -> None:
 
 
 def strip_includable(result: Any, expand: Sequence[str]) -> Any:
-    """Remove not-expanded includable fields from a response object or from each object of a list."""
-    if not REGISTRY.includable or not isinstance(result, dict):
-        return result
-    if result.get("object") in ("list", "search_result"):
-        inner = [path.removeprefix("data.") for path in expand if path.startswith("data.")]
-        for item in result.get("data", []):
-            _strip(item, inner)
-    else:
-        _strip(result, expand)
+    """Remove not-expanded includable fields from a response, at every depth.
+
+    Paths are Stripe's expand paths from the response's root: ``confirmation_secret`` on an invoice,
+    ``data.confirmation_secret`` on a list of invoices, ``latest_invoice.confirmation_secret`` on a
+    subscription whose invoice is expanded, ``items.data.price.tiers`` on an embedded price. Runs after
+    expansion, so objects that expansion loaded are stripped like the response itself."""
+    if REGISTRY.includable:
+        _strip(result, "", tuple(expand))
     return result
 
 
-def _strip(obj: Any, expand: Sequence[str]) -> None:
-    if not isinstance(obj, dict):
+def _strip(value: Any, prefix: str, expand: tuple[str, ...]) -> None:
+    if isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict | list):
+                _strip(item, prefix, expand)
         return
-    for name in REGISTRY.includable.get(str(obj.get("object")), ()):
-        if name in obj and not any(path == name or path.startswith(name + ".") for path in expand):
-            del obj[name]
+    if not isinstance(value, dict):
+        return
+    for name in REGISTRY.includable.get(str(value.get("object")), ()):
+        if name in value:
+            full = prefix + name
+            if not any(path == full or path.startswith(full + ".") for path in expand):
+                del value[name]
+    for key, child in value.items():
+        if isinstance(child, dict | list):
+            _strip(child, f"{prefix}{key}.", expand)
 
 
 def event_sink_factory(factory: Callable[[Any], EventSink]) -> Callable[[Any], EventSink]:

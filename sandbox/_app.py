@@ -356,9 +356,10 @@ class Runtime:
                 ctx.key_kind = auth.record.kind
                 ctx.method, ctx.url_path = endpoint.method, path
                 try:
-                    result = strip_includable(endpoint.handler(ctx), expand)
+                    result = endpoint.handler(ctx)
                     if expand:
                         result = expand_object(ctx, copy.deepcopy(result), expand)
+                    result = strip_includable(result, expand)
                     payload = dumps(result).encode()
                 except errors.StripeError as error:
                     if not error.commit:

@@ -122,6 +122,7 @@ def test_confirming_the_invoice_payment_intent_activates_it(
         items=[{"price": monthly_price(stripe_client).id}],
         payment_behavior="default_incomplete",
         payment_settings={"save_default_payment_method": "on_subscription"},
+        expand=["latest_invoice.confirmation_secret"],  # includable: only when the path names it
     )
     assert sub.payment_settings.save_default_payment_method == "on_subscription"
     pi_id = sub.latest_invoice.confirmation_secret.client_secret.split("_secret_")[0]
