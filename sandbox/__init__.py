@@ -46,8 +46,7 @@ class SandboxHandle:
     def stop(self) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=10)
-        webhook_endpoints.close_dispatcher(self.runtime)
-        self.runtime.close()
+        self.runtime.close()  # closes the event sinks too (the webhook dispatcher's workers)
 
 
 def start(

@@ -35,7 +35,11 @@ Expander = Callable[["Context", JSONObject], Any]
 
 
 class EventSink(Protocol):
-    """Receives events after their request committed, on a background thread (never the request path)."""
+    """Receives events after their request committed, on a background thread (never the request path).
+
+    A sink that owns threads or connections may also have a ``close()`` method: ``Runtime.close()`` calls
+    it (after the last event was handed over, before the store closes), so stopping a sandbox stops them.
+    """
 
     def publish(self, account: str, events: list[JSONObject]) -> None: ...
 

@@ -146,9 +146,18 @@ class Runtime:
         return True
 
     def close(self) -> None:
+        """Stop serving: finish running handlers, hand the queued events over, close every sink that has a
+        ``close()`` (the webhook dispatcher's workers read the store, so sinks close before it does)."""
         self.executor.shutdown(wait=True)
         self._events.put(None)
         self._worker.join(timeout=5)
+        for sink in list(self.sinks):
+            closer = getattr(sink, "close", None)
+            if callable(closer):
+                try:
+                    closer()
+                except Exception:
+                    log.exception("closing event sink %r failed", sink)
         self.store.close()
 
     # --- accounts and keys -------------------------------------------------------------------------------

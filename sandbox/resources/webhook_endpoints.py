@@ -224,13 +224,6 @@ def configure(
     return dispatcher
 
 
-def close_dispatcher(runtime: Any) -> None:
-    """Stop the dispatcher's worker threads (pending retries are dropped with the sandbox)."""
-    dispatcher = dispatcher_of(runtime)
-    if dispatcher is not None:
-        dispatcher.close()
-
-
 def dispatcher_of(runtime: Any) -> WebhookDispatcher | None:
     """The webhook dispatcher among a runtime's event sinks."""
     for sink in getattr(runtime, "sinks", []):
