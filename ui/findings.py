@@ -5,6 +5,7 @@ Every finding is shown with its fix, because a problem without a way out is only
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import streamlit as st
@@ -18,11 +19,21 @@ ICONS = {
 }
 
 
+_CODE_SPAN = re.compile(r"(`[^`\n]+`)")
+_SPECIAL = ("\\", "$", "*", "_", "`", "[", "]", "<", ">", "#", "~", "|")
+
+
 def escape_markdown(text: str) -> str:
-    """Text from core shown literally: ``$10.00 … $0.10`` must not turn into LaTeX, ``*`` not into italics."""
-    for char in ("\\", "$", "*", "_", "`", "[", "]", "<", ">", "#", "~", "|"):
-        text = text.replace(char, "\\" + char)
-    return text
+    """Text from core shown literally: ``$10.00 … $0.10`` must not turn into LaTeX, ``*`` not into italics.
+
+    Code spans (an identifier between backticks, as core writes permission names) stay code spans: Markdown
+    already shows their content literally, and escaping inside them would show the backslashes.
+    """
+    parts = _CODE_SPAN.split(text)
+    for i in range(0, len(parts), 2):  # even parts are outside code spans
+        for char in _SPECIAL:
+            parts[i] = parts[i].replace(char, "\\" + char)
+    return "".join(parts)
 
 
 def finding_markdown(finding: Finding) -> str:

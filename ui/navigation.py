@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -141,8 +142,24 @@ def sections() -> dict[str, list[st.Page]]:
     return grouped
 
 
+def _leave_legacy_pages_mode() -> None:
+    """Route through ``app.py`` even when a server's first session opens a page by its URL.
+
+    Streamlit 1.67 decides per process whether the app is a legacy multipage app by looking for a folder
+    named ``pages/`` next to the entry point, and only forgets that once some run calls ``st.navigation``.
+    Until then every session runs the requested ``pages/*.py`` file directly, without ``app.py``: no frame,
+    no sidebar, no session setup, and legacy navigation, for everyone, until someone opens the root URL.
+    A page that finds itself run that way switches the process to ``st.navigation`` mode and reruns; the
+    rerun goes through ``app.py`` to the same page (both modes identify a page by its URL path).
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def page_header(url_path: str, intro: str | None = None) -> None:
     """The page's title (from the registry, so navigation and heading cannot drift) and an optional intro."""
+    _leave_legacy_pages_mode()
     page = spec(url_path)
     st.title(page.heading)
     if intro:

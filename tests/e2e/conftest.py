@@ -8,6 +8,7 @@ overridden to use ``/usr/bin/chromium``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -66,19 +67,16 @@ def app_env_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("env") / ".env"
 
 
-@pytest.fixture(scope="session")
-def app_url(
-    artifacts_dir: Path, app_env_file: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
+@contextlib.contextmanager
+def running_app(log_path: Path, env_file: Path, data_dir: Path) -> Iterator[str]:
     """``streamlit run app.py`` on a free port; yields its base URL once ``/_stcore/health`` answers."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log_path = artifacts_dir / "streamlit-server.log"
     env = {
         **os.environ,
         # The app must not pick up a developer's own .env or secrets during tests.
-        "PLAYGROUND_ENV_FILE": str(app_env_file),
-        "PLAYGROUND_DATA_DIR": str(tmp_path_factory.mktemp("data")),
+        "PLAYGROUND_ENV_FILE": str(env_file),
+        "PLAYGROUND_DATA_DIR": str(data_dir),
     }
     command = [
         sys.executable,
@@ -118,6 +116,23 @@ def app_url(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_url(
+    artifacts_dir: Path, app_env_file: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The app for the whole browser session (one server process, like a person's ``scripts/start``)."""
+    log_path = artifacts_dir / "streamlit-server.log"
+    with running_app(log_path, app_env_file, tmp_path_factory.mktemp("data")) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_app_url(artifacts_dir: Path, tmp_path: Path) -> Iterator[str]:
+    """A server process of its own, for behaviour that only shows on a process's first session."""
+    with running_app(artifacts_dir / "streamlit-fresh-server.log", tmp_path / ".env", tmp_path) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
