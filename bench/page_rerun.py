@@ -97,11 +97,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.page_rerun", description=__doc__.split("\n")[0])
     parser.add_argument("--repetitions", type=int, default=15)
     args = parser.parse_args(argv)
+    saved = {name: os.environ.get(name) for name in ("PLAYGROUND_DATA_DIR", "PLAYGROUND_ENV_FILE")}
     with tempfile.TemporaryDirectory(prefix="bench-rerun-") as tmp:
         # The app's own sandbox file and .env path, never a developer's (as tests/app does).
         os.environ["PLAYGROUND_DATA_DIR"] = str(Path(tmp) / "data")
         os.environ["PLAYGROUND_ENV_FILE"] = str(Path(tmp) / ".env")
-        results = measure(args.repetitions)
+        try:
+            results = measure(args.repetitions)
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
     write_result("page_rerun", results)
     report(results)
     return 0
