@@ -39,9 +39,10 @@ class SandboxHandle:
     _server: uvicorn.Server = field(repr=False)
     _thread: threading.Thread = field(repr=False)
 
-    def create_account(self) -> dict[str, str]:
-        """A fresh account: ``{"id", "publishable_key", "secret_key"}``."""
-        return self.runtime.create_account()
+    def create_account(self, email: str | None = None, business_name: str | None = None) -> dict[str, str]:
+        """A fresh account: ``{"id", "publishable_key", "secret_key"}``; ``email`` and ``business_name``
+        are what ``GET /v1/account`` shows."""
+        return self.runtime.create_account(email, business_name)
 
     def stop(self) -> None:
         self._server.should_exit = True

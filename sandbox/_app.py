@@ -162,10 +162,12 @@ class Runtime:
 
     # --- accounts and keys -------------------------------------------------------------------------------
 
-    def create_account(self) -> dict[str, str]:
+    def create_account(self, email: str | None = None, business_name: str | None = None) -> dict[str, str]:
+        """A new account and its keys. ``email`` and ``business_name`` show in ``GET /v1/account``."""
         account = _ids.new_account_id()
         secret, publishable = _ids.new_api_key("sk"), _ids.new_api_key("pk")
-        self.store.create_account(account, secret, publishable)
+        settings = {"email": email, "business_name": business_name}
+        self.store.create_account(account, secret, publishable, settings)
         return {"id": account, "publishable_key": publishable, "secret_key": secret}
 
     def authenticate(self, authorization: str | None) -> Auth:
@@ -637,7 +639,28 @@ def build_app(runtime: Runtime) -> SandboxApp:
         return JSONResponse({"status": "ok"})
 
     async def create_account(request: Request) -> Response:
-        return JSONResponse(await run_in_threadpool(runtime.create_account))
+        try:
+            payload = await _json_body(request)
+            profile: dict[str, str | None] = {}
+            for name in ("email", "business_name"):
+                value = payload.get(name)
+                if value is not None and (not isinstance(value, str) or not 0 < len(value) <= 200):
+                    raise errors.invalid_request(
+                        f'"{name}" must be a string of 1 to 200 characters (or left out).', param=name
+                    )
+                profile[name] = value
+            unknown = sorted(set(payload) - set(profile))
+            if unknown:
+                raise errors.invalid_request(
+                    f"Unknown field(s): {', '.join(unknown)}. Send {{}} or "
+                    '{"email": "...", "business_name": "..."}.',
+                    param=unknown[0],
+                )
+        except errors.StripeError as error:
+            return _error_response(error)
+        return JSONResponse(
+            await run_in_threadpool(runtime.create_account, profile["email"], profile["business_name"])
+        )
 
     async def restricted_keys(request: Request) -> Response:
         try:

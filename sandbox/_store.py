@@ -144,13 +144,19 @@ class Store:
 
     # --- accounts and keys -------------------------------------------------------------------------------
 
-    def create_account(self, account: str, secret_key: str, publishable_key: str) -> None:
+    def create_account(
+        self,
+        account: str,
+        secret_key: str,
+        publishable_key: str,
+        settings: Mapping[str, Any] | None = None,
+    ) -> None:
         now = int(time.time())
         with self.lock:
             self._conn.execute("BEGIN IMMEDIATE")
             self._conn.execute(
-                "INSERT INTO accounts (id, publishable_key, created) VALUES (?, ?, ?)",
-                (account, publishable_key, now),
+                "INSERT INTO accounts (id, publishable_key, created, settings) VALUES (?, ?, ?, ?)",
+                (account, publishable_key, now, dumps(dict(settings or {}))),
             )
             self._conn.executemany(
                 "INSERT INTO api_keys (digest, account, kind, created) VALUES (?, ?, ?, ?)",
@@ -236,6 +242,13 @@ class Tx:
         self._conn = conn
         self.account = account
         self._webhook_accounts = webhook_accounts if webhook_accounts is not None else {account}
+
+    def account_record(self) -> tuple[int, JSONObject] | None:
+        """The transaction's account: its creation time and settings (``GET /v1/account``)."""
+        row = self._conn.execute(
+            "SELECT created, settings FROM accounts WHERE id = ?", (self.account,)
+        ).fetchone()
+        return (int(row[0]), json.loads(row[1])) if row else None
 
     def may_have_webhook_endpoints(self) -> bool:
         return self.account in self._webhook_accounts

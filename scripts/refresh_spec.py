@@ -73,6 +73,7 @@ SERVED_PATHS = [
     "/v1/webhook_endpoints",
     "/v1/webhook_endpoints/{webhook_endpoint}",
     "/v1/balance",
+    "/v1/account",
 ]
 METHODS = ("get", "post", "delete")
 # Documentation-only keys: dropping them shrinks the file by more than half.

@@ -1,6 +1,7 @@
 """Resource modules; importing one registers its endpoints. Add one import line per module."""
 
 from sandbox.resources import (  # noqa: F401
+    account,
     charges,
     checkout_page,
     checkout_sessions,

@@ -40,8 +40,9 @@ def test_empty_list_still_means_the_connection_works(editor: Connection, account
     assert report.latency_ms is not None
     assert report.latency_ms > 0
     assert report.products.empty
-    assert report.account.id is None  # the sandbox does not emulate GET /v1/account: said, not raised
-    assert "does not provide GET /v1/account" in report.account.source
+    assert report.account.id == account["id"]  # the sandbox serves GET /v1/account
+    assert report.account.source == "GET /v1/account"
+    assert report.account.country == "US"
     assert not [f for f in report.findings if f.is_error]
     assert account["secret_key"] not in str(report)
 
