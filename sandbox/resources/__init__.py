@@ -2,6 +2,7 @@
 
 from sandbox.resources import (  # noqa: F401
     account,
+    balance,
     charges,
     checkout_page,
     checkout_sessions,

@@ -29,7 +29,7 @@ def test_the_account_of_the_key(sandbox: Any, make_client: Callable[..., stripe.
     assert (account.email, account.business_profile.name) == ("owner@example.com", "Ada's Shop")
     assert account.settings.dashboard.display_name == "Ada's Shop"
     assert (account.country, account.default_currency, account.type) == ("US", "usd", "standard")
-    assert account.charges_enabled and account.payouts_enabled and account.details_submitted
+    assert (account.charges_enabled, account.payouts_enabled, account.details_submitted) == (True, True, True)
     assert account.created > 0
 
 
