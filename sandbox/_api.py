@@ -176,6 +176,21 @@ def _strip(value: Any, prefix: str, expand: tuple[str, ...]) -> None:
             _strip(child, f"{prefix}{key}.", expand)
 
 
+def drop_metadata(value: Any) -> Any:
+    """Remove ``metadata`` from every object in a response: Stripe does not return metadata to
+    publishable-key requests (client-side code must not see what the server stored there)."""
+    if isinstance(value, list):
+        for item in value:
+            drop_metadata(item)
+    elif isinstance(value, dict):
+        if "object" in value:
+            value.pop("metadata", None)
+        for child in value.values():
+            if isinstance(child, dict | list):
+                drop_metadata(child)
+    return value
+
+
 def event_sink_factory(factory: Callable[[Any], EventSink]) -> Callable[[Any], EventSink]:
     """Register ``factory(runtime) -> EventSink``; every app built afterwards gets one sink from it."""
     REGISTRY.sink_factories.append(factory)

@@ -42,6 +42,7 @@ from sandbox._api import (
     Endpoint,
     EventSink,
     apply_metadata,
+    drop_metadata,
     strip_includable,
 )
 from sandbox._forms import decode
@@ -371,8 +372,12 @@ class Runtime:
                     if expand:
                         result = expand_object(ctx, copy.deepcopy(result), expand)
                     result = strip_includable(result, expand)
+                    if auth.record.kind == "publishable":
+                        result = drop_metadata(copy.deepcopy(result))
                     payload = dumps(result).encode()
                 except errors.StripeError as error:
+                    if auth.record.kind == "publishable":
+                        error.extra = drop_metadata(copy.deepcopy(error.extra))
                     if not error.commit:
                         raise
                     # A declined attempt: what it stored stays, and so does its answer (see StripeError).

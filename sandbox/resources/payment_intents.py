@@ -439,20 +439,11 @@ def check_client_secret(ctx: Context, intent: dict[str, Any], noun: str) -> None
         )
 
 
-def client_view(ctx: Context, intent: dict[str, Any]) -> dict[str, Any]:
-    """What a publishable key sees: Stripe leaves metadata out of client-side responses."""
-    if ctx.key_kind != "publishable":
-        return intent
-    view = copy.deepcopy(intent)
-    view.pop("metadata", None)
-    return view
-
-
 @endpoint("GET", "/v1/payment_intents/{intent}", permission="payment_intent", publishable=True)
 def retrieve(ctx: Context) -> dict[str, Any]:
     pi = _load(ctx)
     check_client_secret(ctx, pi, "PaymentIntent")
-    return client_view(ctx, pi)
+    return pi  # the framework leaves metadata out for publishable keys
 
 
 _AMOUNT_FIELDS = ("amount", "currency", "payment_method", "capture_method", "payment_method_types")
@@ -526,7 +517,7 @@ def search(ctx: Context) -> dict[str, Any]:
 def confirm(ctx: Context) -> dict[str, Any]:
     pi = _load(ctx)
     check_client_secret(ctx, pi, "PaymentIntent")
-    return client_view(ctx, _confirm_or_raise(ctx, pi, ctx.params))
+    return _confirm_or_raise(ctx, pi, ctx.params)
 
 
 @endpoint("POST", "/v1/payment_intents/{intent}/capture", permission="payment_intent")

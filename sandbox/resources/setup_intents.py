@@ -21,7 +21,6 @@ from sandbox.resources.payment_intents import (
     _payment_method_setup,
     _truthy,
     check_client_secret,
-    client_view,
 )
 
 KIND = "setup_intent"
@@ -194,7 +193,7 @@ def create(ctx: Context) -> dict[str, Any]:
 def retrieve(ctx: Context) -> dict[str, Any]:
     si = _load(ctx)
     check_client_secret(ctx, si, "SetupIntent")
-    return client_view(ctx, si)
+    return si  # the framework leaves metadata out for publishable keys
 
 
 @endpoint("POST", "/v1/setup_intents/{intent}", permission="setup_intent")
@@ -231,7 +230,7 @@ def list_all(ctx: Context) -> dict[str, Any]:
 def confirm(ctx: Context) -> dict[str, Any]:
     si = _load(ctx)
     check_client_secret(ctx, si, "SetupIntent")
-    return client_view(ctx, confirm_setup(ctx, si, ctx.params))
+    return confirm_setup(ctx, si, ctx.params)
 
 
 @endpoint("POST", "/v1/setup_intents/{intent}/cancel", permission="setup_intent")
