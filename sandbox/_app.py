@@ -289,8 +289,19 @@ class Runtime:
         if idem_key is not None:
             out_headers["Idempotency-Key"] = idem_key
         try:
+            # Routing comes before authentication, as on Stripe: a URL Stripe does not have answers
+            # "Unrecognized request URL" with or without a key ([U] see errors.unrecognized_url). An operation
+            # Stripe has but the sandbox does not emulate is only named to an authenticated caller.
+            not_emulated: errors.StripeError | None = None
+            try:
+                endpoint, path_params = self.match(method, path)
+            except errors.StripeError as error:
+                if error.code != "sandbox_operation_not_emulated":
+                    raise
+                not_emulated = error
             auth = self.authenticate(headers.get("authorization"))
-            endpoint, path_params = self.match(method, path)
+            if not_emulated is not None:
+                raise not_emulated
             self.authorize(endpoint, auth)
             raw = decode(query) if query else {}
             if body:

@@ -156,6 +156,9 @@ def missing_permission(key: str, account: str, slugs: Sequence[str]) -> StripeEr
 
 
 def unrecognized_url(method: str, path: str) -> StripeError:
+    # Answered before the key is looked at. [U] No recorded exchange shows an unauthenticated request to an
+    # unknown URL; Stripe's router evidently runs first, since a browser (which sends no key) opening
+    # https://api.stripe.com/ is shown this error rather than "You did not provide an API key".
     return StripeError(
         404,
         f"Unrecognized request URL ({method}: {path}).  Please see https://stripe.com/docs or we can help at "

@@ -233,3 +233,21 @@ def test_invalid_stripe_version(api: Callable[..., requests.Response]) -> None:
     assert response.json()["error"]["message"] == "Invalid Stripe API version: latest"
     assert api("GET", "/v1/products", headers={"Stripe-Version": "2020-08-27"}).status_code == 200
     assert api("GET", "/v1/products", headers={"Stripe-Version": "2025-03-31.basil"}).status_code == 200
+
+
+def test_an_unknown_url_is_unrecognized_before_any_key_is_checked(
+    api: Callable[..., requests.Response], make_client: Callable[..., stripe.StripeClient]
+) -> None:
+    """Stripe routes first: no key, or a wrong one, still hears "Unrecognized request URL" (404) for a URL
+    Stripe does not have; for an operation Stripe has (emulated or not) the key is checked first (401)."""
+    anonymous = api("GET", "/v1/foo", key=None)
+    assert anonymous.status_code == 404
+    assert anonymous.json()["error"]["message"].startswith("Unrecognized request URL (GET: /v1/foo).")
+    with pytest.raises(stripe.InvalidRequestError) as unknown_key:
+        make_client("sk_test_" + "x" * 99).raw_request("post", "/v1/foo", name="x")
+    assert unknown_key.value.http_status == 404
+    assert "Unrecognized request URL (POST: /v1/foo)" in str(unknown_key.value.user_message)
+    assert api("GET", "/v1/products", key=None).status_code == 401
+    not_emulated = api("POST", "/v1/coupons", key=None, params={"percent_off": "10"})
+    assert not_emulated.status_code == 401
+    assert not_emulated.json()["error"]["message"].startswith("You did not provide an API key.")
