@@ -26,6 +26,7 @@ PLAN: dict[str, tuple[str, list[str], list[str]]] = {
     ),
     "core_overhead": ("bench.core_overhead", [], ["--products", "300", "--repetitions", "3"]),
     "page_rerun": ("bench.page_rerun", [], ["--repetitions", "5"]),
+    "keystroke": ("bench.keystroke", [], ["--repetitions", "3"]),
     "cold_start": ("bench.cold_start", [], ["--repetitions", "1"]),
     "memory": ("bench.memory", [], ["--objects", "1000"]),
     "concurrency": ("bench.concurrency", [], ["--sessions", "1", "4"]),
@@ -92,6 +93,9 @@ def summarize() -> None:
         log(f"{'page preview after one rerun':38} {rerun['preview_within_one_rerun']}")
         for case in ("actions_amount_typed", "keys_key_pasted", "home_rerun"):
             _ratio_line(f"rerun {case}", rerun[case]["ratio"], f"≤ {rerun['goal']}x")
+    keys = _load("keystroke")
+    if keys:
+        _ratio_line("browser: keystroke → preview, Actions", keys["ratio"], "(none; AppTest's is above)")
     cold = _load("cold_start")
     if cold:
         _ratio_line("cold start to page rendered", cold["rendered"]["ratio"], f"≤ {cold['goal']}x")

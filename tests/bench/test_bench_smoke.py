@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bench import __main__ as run_all
-from bench import cold_start, concurrency, core_overhead, memory, page_rerun, sandbox_scaling
+from bench import cold_start, concurrency, core_overhead, keystroke, memory, page_rerun, sandbox_scaling
 from bench._common import RESULTS_ENV_VAR
 
 pytestmark = pytest.mark.slow
@@ -67,7 +67,7 @@ def test_sandbox_scaling(results_dir: Path) -> None:
 
 @pytest.mark.e2e
 def test_browser_benchmarks(results_dir: Path) -> None:
-    """Cold start, memory and concurrency: six real ``streamlit run`` processes driven in Chromium.
+    """Cold start, memory, keystroke and concurrency: real ``streamlit run`` processes driven in Chromium.
 
     Marked ``e2e`` like the other browser tests (``-m "not e2e"`` skips it): about 20 s on an idle machine.
     """
@@ -79,6 +79,10 @@ def test_browser_benchmarks(results_dir: Path) -> None:
     mem = _result(results_dir, "memory")
     assert mem["hello_world"]["peak_rss_mib"] > 0
     assert mem["app_peak_mib"] >= mem["app"]["home_rendered_mib"] > 0
+
+    assert keystroke.main(["--repetitions", "1"]) == 0
+    typed = _result(results_dir, "keystroke")
+    _positive_pair(typed)
 
     assert concurrency.main(["--sessions", "2", "--timeout", "60"]) == 0
     conc = _result(results_dir, "concurrency")
