@@ -5,6 +5,7 @@ Keeping the registry in one place means a new page is routed, grouped and smoke-
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,8 +152,11 @@ def _leave_legacy_pages_mode() -> None:
     no sidebar, no session setup, and legacy navigation, for everyone, until someone opens the root URL.
     A page that finds itself run that way switches the process to ``st.navigation`` mode and reruns; the
     rerun goes through ``app.py`` to the same page (both modes identify a page by its URL path).
+
+    Not under AppTest: it resets that flag before every run (so its pages always run the legacy way), and a
+    rerun there would swallow the widget event the test is sending.
     """
-    if PagesManager.uses_pages_directory:
+    if PagesManager.uses_pages_directory and "streamlit.testing.v1.app_test" not in sys.modules:
         PagesManager.uses_pages_directory = False
         st.rerun()
 

@@ -1,8 +1,10 @@
 """The sidebar: active connection and environment, TEST/LIVE, sandbox or Stripe, and the setup progress.
 
-AppTest (Streamlit 1.67) keeps the sidebar of an ``st.navigation`` app only for the first run of a session (a
-rerun or ``switch_page`` shows it empty; the browser does not), so these tests prepare the session the way
-the setup pages leave it and look at the first run. Selecting in the sidebar is covered in Chromium.
+Under AppTest, Streamlit 1.67 runs an app that has a ``pages/`` folder the legacy way on every rerun and page
+switch (AppTest resets its own "uses the pages folder" flag before each run; the server does not, see
+``ui.navigation``), so the sidebar drawn by ``app.py`` is there only on a session's first run. These tests
+prepare the session the way the setup pages leave it and look at that first run; selecting in the sidebar is
+covered in Chromium (tests/e2e/test_app_setup.py).
 """
 
 from __future__ import annotations

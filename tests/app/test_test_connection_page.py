@@ -49,7 +49,7 @@ def test_an_empty_product_list_still_means_the_connection_works() -> None:
     assert not at.exception
     assert EMPTY_LIST_MESSAGE in texts(at)
     assert not at.dataframe
-    assert f"{account(at).id} (this session's sandbox account)" in texts(at)
+    assert f"**Account:** {account(at).id}" in texts(at)
     assert "Latency:" in texts(at)
     assert ":green-badge[:material/science: TEST] :violet-badge[Sandbox]" in texts(at)
     stored = at.session_state["setup_test_results"][("Stripe – Editor", "editor")]
