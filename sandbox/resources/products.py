@@ -53,7 +53,7 @@ def _set_fields(product: dict[str, Any], params: dict[str, Any]) -> None:
 
 # Sent by stripe-python 16, missing from the vendored (older) spec.
 _TYPE = {"type": "string", "enum": ["good", "service"]}
-_CREATE_EXTRAS = {"type": _TYPE, "tax_details": {"type": "object"}}
+_CREATE_EXTRAS = {"type": _TYPE}
 
 
 @endpoint("POST", "/v1/products", permission="product", extra_params=_CREATE_EXTRAS)
@@ -102,10 +102,8 @@ def retrieve(ctx: Context) -> dict[str, Any]:
 
 # Stripe accepts default_price="" to unset it (remi-stripe in stripe/stripe-python#658); the spec types it
 # as a plain string, so widen it here.
-# tax_details: stripe-python 16 sends it, the vendored (older) spec lacks it.
 _UPDATE_EXTRAS = {
     "default_price": {"anyOf": [{"type": "string", "maxLength": 5000}, {"enum": [""]}]},
-    "tax_details": {"type": "object"},
 }
 
 

@@ -54,6 +54,14 @@ INCOMPLETE_UPDATABLE = ("metadata", "default_payment_method", "description", "ca
 # --- items and prices ------------------------------------------------------------------------------------
 
 
+def _item_price(ctx: Context, item: Mapping[str, Any], index: int) -> JSONObject:
+    """An item's price: ``items[i][price]``, or the legacy ``items[i][plan]`` that stripe-python still sends
+    (a price id is a valid plan id: Stripe's Plans API reads prices)."""
+    if not item.get("price") and item.get("plan"):
+        return _price(ctx, item["plan"], f"items[{index}][plan]")
+    return _price(ctx, item.get("price"), f"items[{index}][price]")
+
+
 def _price(ctx: Context, price_id: Any, param: str) -> JSONObject:
     if not price_id:
         raise errors.parameter_missing(param)
@@ -237,7 +245,7 @@ def create(
     if not items:
         raise errors.parameter_missing("items")
     now = ctx.now()
-    prices = [_price(ctx, item.get("price"), f"items[{i}][price]") for i, item in enumerate(items)]
+    prices = [_item_price(ctx, item, i) for i, item in enumerate(items)]
     _check_compatible(prices)
     recurring = prices[0]["recurring"]
     if trial_end is None and trial_period_days:
@@ -554,14 +562,14 @@ def _update_items(ctx: Context, sub: JSONObject, changes: Sequence[Mapping[str, 
             if change.get("deleted"):
                 current = [c for c in current if c["id"] != item["id"]]
                 continue
-            if change.get("price"):
-                item["price"] = copy.deepcopy(_price(ctx, change["price"], f"items[{i}][price]"))
+            if change.get("price") or change.get("plan"):
+                item["price"] = copy.deepcopy(_item_price(ctx, change, i))
             if change.get("quantity") not in (None, ""):
                 item["quantity"] = _quantity(change["quantity"], f"items[{i}][quantity]")
             if "metadata" in change:
                 item["metadata"] = apply_metadata(item.get("metadata"), change["metadata"])
         else:
-            price = _price(ctx, change.get("price"), f"items[{i}][price]")
+            price = _item_price(ctx, change, i)
             if any(c["price"]["id"] == price["id"] for c in current):
                 # [U: as quoted by integrations]
                 raise errors.invalid_request(
@@ -691,9 +699,11 @@ def list_subscriptions(ctx: Context) -> JSONObject:
     statuses = billing.subscription_status_filter(p.get("status"))
     if statuses is not None:
         filters["status"] = list(statuses)
-    price = p.get("price")
+    # stripe-python still sends the legacy ``plan`` filter; a price id is a plan id.
+    param = "price" if p.get("price") else "plan"
+    price = p.get(param)
     if price:
-        ctx.load("price", str(price), param="price", status=400)
+        ctx.load("price", str(price), param=param, status=400)
 
     def has_price(sub: JSONObject) -> bool:
         return any(item["price"]["id"] == price for item in sub["items"]["data"])
