@@ -156,7 +156,9 @@ def _leave_legacy_pages_mode() -> None:
     Not under AppTest: it resets that flag before every run (so its pages always run the legacy way), and a
     rerun there would swallow the widget event the test is sending.
     """
-    if PagesManager.uses_pages_directory and "streamlit.testing.v1.app_test" not in sys.modules:
+    # getattr: a private flag of Streamlit 1.67 (pinned); if a later version drops it, this does nothing.
+    legacy = getattr(PagesManager, "uses_pages_directory", False)
+    if legacy and "streamlit.testing.v1.app_test" not in sys.modules:
         PagesManager.uses_pages_directory = False
         st.rerun()
 
