@@ -36,6 +36,7 @@ from bench._common import (
     wait_for,
     write_result,
 )
+from ui.action_picker import label
 
 TIMEOUT_S = 60.0
 ECHO_PAGE = (
@@ -86,7 +87,11 @@ async def measure(repetitions: int) -> dict[str, Any]:
                     actions = await context.new_page()
                     await actions.goto(f"{app_url}/actions", timeout=TIMEOUT_S * 1000)
                     await actions.locator(READY).wait_for(state="attached", timeout=TIMEOUT_S * 1000)
-                    await actions.locator(".st-key-actions_pick_create_payment_intent button").click()
+                    # The picker is a selectbox: open it, type the name, click the option.
+                    await actions.locator(".st-key-actions_pick input").click()
+                    await actions.keyboard.type("Create Payment Intent")
+                    option = actions.get_by_role("option", name=label("create_payment_intent"), exact=True)
+                    await option.click()
                     await actions.locator(AMOUNT_INPUT).wait_for(timeout=TIMEOUT_S * 1000)
                     other = await browser.new_context(viewport={"width": 1366, "height": 900})
                     baseline = await other.new_page()

@@ -1,52 +1,12 @@
-"""Actions: every Stripe action of the catalog as a form; the result as a table with its request and code."""
+"""Actions: every Stripe action of the catalog as a form; the result as a table with its request and code.
 
-import streamlit as st
+The page's body lives in ``ui.actions_view`` (a function, so its form can be an ``st.fragment``).
+"""
 
-from core.keys import Mode
-from ui import action_form, action_picker, navigation, request_log, result_view, target_picker
+from ui import actions_view, navigation
 
 navigation.page_header(
     "actions",
     "Pick an action, fill in its inputs and run it. Amounts are previewed as money while you type.",
 )
-target = target_picker.picker("actions")
-menu, main = st.columns([1, 3], gap="large")
-with menu:
-    action_picker.draw()
-with main:
-    action = action_picker.selected()
-    st.subheader(action.name)
-    st.markdown(
-        f"{action.description}  \n`{action.method} {action.path}` · [Stripe docs]({action.stripe_doc})"
-    )
-    action_form.availability(action)
-    values = action_form.draw_inputs(action, target)
-    live_write = action.is_write and target.mode == Mode.LIVE.value
-    confirmed = live_write and st.checkbox(
-        "I understand this writes to LIVE data (real money, real customers).",
-        key=f"actions_{action.id}_confirm_live",
-    )
-    load_all = action.is_list and st.checkbox(
-        "Load all pages (up to 1,000 objects)", key=f"actions_{action.id}_load_all"
-    )
-    submission = action_form.submission_key(action, values) if action.is_write else None
-    if st.button(
-        f"Run {action.name}",
-        type="primary",
-        key=f"actions_{action.id}_run",
-        icon=":material/play_arrow:",
-        disabled=live_write and not confirmed,
-        help="A live write runs only after you confirm it above." if live_write else None,
-    ):
-        result = request_log.run(
-            action, values, idempotency_key=submission, confirm_live_write=confirmed, load_all=load_all
-        )
-        st.session_state[f"actions_{action.id}_result"] = result
-        if result.ok and action.is_write:
-            action_form.finish_submission(action)
-    if action.is_write:
-        st.caption(f"Idempotency key of this submission: `{submission}` (a double click creates one object).")
-    shown = st.session_state.get(f"actions_{action.id}_result")
-    if shown is not None:
-        result_view.render(shown, key=f"actions_{action.id}")
-        action_form.next_page_button(action, shown)
+actions_view.draw()

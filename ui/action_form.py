@@ -218,19 +218,62 @@ def _widget(action: Action, inp: Input, target: Target, values: Mapping[str, obj
     return st.text_input(label, key=key, help=inp.help or None)
 
 
+def optional_key(action: Action, prefix: str = "actions") -> str:
+    return f"{prefix}_{action.id}_optional"
+
+
+def _essential(action: Action, inp: Input) -> bool:
+    """Always drawn: what the action cannot run without, every amount with its currency, and, where nothing
+    is required (a refund names a payment intent or a charge), the objects the action is about."""
+    if inp.required or inp.in_path or inp.is_amount:
+        return True
+    if inp.kind is InputKind.ID and inp.name not in CURSORS and not any(i.required for i in action.inputs):
+        return True
+    return any(a.currency_input == inp.name for a in action.amount_inputs())
+
+
 def draw_inputs(
-    action: Action, target: Target, *, prefix: str = "actions", skip: frozenset[str] = frozenset()
+    action: Action,
+    target: Target,
+    *,
+    prefix: str = "actions",
+    skip: frozenset[str] = frozenset(),
+    optional_toggle: bool = False,
 ) -> dict[str, object]:
     """One widget per input in catalog order, except that a currency comes right before the amount that
     uses it (the amount's preview needs it); returns name → raw value.
 
     ``prefix`` starts every widget key (the page's name); ``skip`` leaves inputs out (a page's own paging).
+    ``optional_toggle``: the optional inputs are drawn only while a toggle is on. Every widget costs every
+    rerun (each keystroke in an amount field), and most runs need none of them. Values typed into them are
+    kept while they are hidden, and still sent (the form says which).
     """
     values: dict[str, object] = {}
     shown = [i for i in action.inputs if i.name not in skip]
     names = {i.name for i in shown}
+    hidden: list[Input] = []
+    if optional_toggle:
+        extra = [i for i in shown if not _essential(action, i)]
+        if extra and not st.toggle(
+            f"Optional inputs ({len(extra)})",
+            key=optional_key(action, prefix),
+            help="Shows the inputs this action can run without. What you enter stays when you hide them.",
+        ):
+            hidden = extra
+    hidden_names = {i.name for i in hidden}
+    kept: list[str] = []
+    for inp in hidden:
+        key = widget_key(action, inp.name, prefix)
+        if key in st.session_state:
+            # Streamlit forgets the state of a widget that is not drawn; written back, it stays.
+            st.session_state[key] = st.session_state[key]
+            values[inp.name] = st.session_state[key]
+            if values[inp.name] not in (None, NOT_SET):
+                kept.append(inp.label)
+    if kept:
+        st.caption(f"Hidden and still sent: {', '.join(kept)}.")
     for inp in shown:
-        if inp.name in values:
+        if inp.name in values or inp.name in hidden_names:
             continue
         if inp.is_amount and inp.currency_input in names and inp.currency_input not in values:
             currency = action.input(inp.currency_input)
@@ -242,11 +285,12 @@ def draw_inputs(
 def availability(action: Action) -> None:
     """Where WeWeb offers the action (backend-only ones say what that means), the restricted-key permission
     it needs, and the catalog's notes on it."""
+    permission = f"A restricted key needs `{action.permission}` for this action."
     if action.availability is Availability.BACKEND_ONLY:
         st.warning(f"**Backend-only in WeWeb.** {action.availability_note}", icon=":material/dns:")
+        st.caption(permission)
     else:
-        st.caption(action.availability_note)
-    st.caption(f"A restricted key needs `{action.permission}` for this action.")
+        st.caption(f"{action.availability_note}  \n{permission}")  # one element: each costs every rerun
     if action.notes:
         st.info(findings_ui.escape_markdown(action.notes), icon=":material/lightbulb:")
 
@@ -279,6 +323,7 @@ def finish_submission(action: Action) -> None:
 
 
 def _use_cursor(action: Action, cursor: str) -> None:
+    st.session_state[optional_key(action)] = True  # the cursor is an optional input: show it
     st.session_state[widget_key(action, "starting_after")] = cursor
     st.session_state.pop(widget_key(action, "ending_before"), None)
 

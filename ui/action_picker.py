@@ -1,4 +1,12 @@
-"""The list of actions on the Actions page: grouped as in the catalog, filtered by a search box."""
+"""The action picker of the Actions page: a search box and one selectbox, grouped as in the catalog.
+
+Two widgets, not one button per action: Streamlit registers and serialises every widget on every rerun, and
+each one also walks the whole session state, so the 59 buttons of the first version were ~60 % of the
+cost of every keystroke in an amount field (bench/README.md, "Page rerun"). The selectbox lists the actions
+in catalog order, each labelled with its group (and "backend-only" where WeWeb needs a custom API), and the
+selectbox filters as you type; the search box above it narrows the list by description, endpoint and SDK
+call as well.
+"""
 
 from __future__ import annotations
 
@@ -7,38 +15,48 @@ import streamlit as st
 from core import catalog
 from core.catalog import Action, Availability
 
-SELECTED = "actions_selected"  # plain session key: survives page switches
+SELECTED = "actions_selected"  # plain session key: survives page switches (a widget's state does not)
+PICK = "actions_pick"  # the selectbox's widget key
+SEARCH = "actions_search"
 DEFAULT = "list_products"
+BACKEND_ONLY_MARK = " · backend-only"
 
 
 def selected() -> Action:
     return catalog.get(st.session_state.get(SELECTED, DEFAULT))
 
 
-def _select(action_id: str) -> None:
-    st.session_state[SELECTED] = action_id
+def label(action_id: str) -> str:
+    """What the selectbox shows for an action: "Group › Name", marked when WeWeb has it backend-only."""
+    action = catalog.get(action_id)
+    mark = BACKEND_ONLY_MARK if action.availability is Availability.BACKEND_ONLY else ""
+    return f"{action.group} › {action.name}{mark}"
+
+
+def _follow() -> None:
+    st.session_state[SELECTED] = st.session_state[PICK]
+
+
+def options(matches: set[str], current: str) -> list[str]:
+    """The matching ids in catalog (group) order; the current one always stays listed, so narrowing the
+    search never switches the form under the person's hands."""
+    return [a.id for a in catalog.ACTIONS if a.id in matches or a.id == current]
 
 
 def draw() -> None:
-    """Search box, then each group with a button per matching action (backend-only ones marked)."""
-    query = st.text_input(
-        "Search actions", key="actions_search", placeholder="e.g. refund, price, invoice finalize"
-    )
-    matches = set(a.id for a in catalog.search(query or ""))
+    """Search box, then the selectbox of matching actions; says so when nothing matches."""
+    query = st.text_input("Search actions", key=SEARCH, placeholder="e.g. refund, price, invoice finalize")
+    current = st.session_state.get(SELECTED, DEFAULT)
+    matches = {a.id for a in catalog.search(query or "")}
     if not matches:
         st.info("No action matches. Try a resource (price, invoice) or a verb (create, list, refund).")
-    current = st.session_state.get(SELECTED, DEFAULT)
-    for group, actions in catalog.grouped().items():
-        shown = [a for a in actions if a.id in matches]
-        if not shown:
-            continue
-        st.markdown(f"**{group}**")
-        for action in shown:
-            mark = " ·  backend-only" if action.availability is Availability.BACKEND_ONLY else ""
-            st.button(
-                f"{action.name}{mark}",
-                key=f"actions_pick_{action.id}",
-                on_click=_select,
-                args=(action.id,),
-                type="primary" if action.id == current else "tertiary",
-            )
+    if st.session_state.get(PICK) != current:
+        st.session_state[PICK] = current  # after a page switch, or when set from code (SELECTED)
+    st.selectbox(
+        "Action",
+        options(matches, current),
+        key=PICK,
+        format_func=label,
+        on_change=_follow,
+        help="Grouped as in WeWeb's catalog. Type to filter, or search above by description or endpoint.",
+    )

@@ -62,3 +62,21 @@ def rerun_until(at: AppTest, condition: Callable[[AppTest], bool], timeout: floa
         time.sleep(0.3)
         at.run()
     return at
+
+
+def pick_action(at: AppTest, action_id: str, *, optional: bool = False) -> AppTest:
+    """Choose an action in the Actions page's picker; ``optional=True`` also shows its optional inputs."""
+    at.selectbox(key="actions_pick").set_value(action_id).run()
+    no_exception(at)
+    if optional:
+        show_optional(at, action_id)
+    return at
+
+
+def show_optional(at: AppTest, action_id: str) -> AppTest:
+    """Turn on the form's "Optional inputs" toggle (absent when the action has none)."""
+    key = f"actions_{action_id}_optional"
+    if any(t.key == key for t in at.toggle) and not at.toggle(key=key).value:
+        at.toggle(key=key).set_value(True).run()
+        no_exception(at)
+    return at

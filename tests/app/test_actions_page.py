@@ -4,7 +4,7 @@ come back as tables with snippets, a double submit creates one object, a live wr
 from __future__ import annotations
 
 import pytest
-from playground_helpers import errors, no_exception, open_page, texts
+from playground_helpers import errors, no_exception, open_page, pick_action, show_optional, texts
 from streamlit.testing.v1 import AppTest
 
 from core import catalog
@@ -16,11 +16,8 @@ PAGE = "pages/actions.py"
 LIVE_SK = "sk_live_" + "51" + "Q1w2E3r4T5" * 9 + "y6U7i8O"
 
 
-def pick(action_id: str) -> AppTest:
-    at = open_page(PAGE)
-    at.button(key=f"actions_pick_{action_id}").click().run()
-    no_exception(at)
-    return at
+def pick(action_id: str, *, optional: bool = False) -> AppTest:
+    return pick_action(open_page(PAGE), action_id, optional=optional)
 
 
 def run(at: AppTest, action_id: str) -> AppTest:
@@ -30,7 +27,7 @@ def run(at: AppTest, action_id: str) -> AppTest:
 
 
 def create_product(at: AppTest, name: str) -> AppTest:
-    at.button(key="actions_pick_create_product").click().run()
+    pick_action(at, "create_product")
     at.text_input(key="actions_create_product_name").input(name).run()
     return run(at, "create_product")
 
@@ -41,6 +38,7 @@ def test_every_catalog_action_has_a_form(action: catalog.Action) -> None:
     at.session_state[action_picker.SELECTED] = action.id
     at.run().switch_page(PAGE).run()
     no_exception(at)
+    show_optional(at, action.id)
     assert [s.value for s in at.subheader][:1] == [action.name]
     assert at.button(key=f"actions_{action.id}_run")
     for inp in action.inputs:
@@ -124,7 +122,7 @@ def test_amounts_without_a_currency_preview_in_a_chosen_one(action_id: str, fiel
 def test_create_product_then_price_with_the_product_picker() -> None:
     at = create_product(open_page(PAGE), "Picker T-shirt")
     product_id = at.dataframe[0].value["id"][0]
-    at.button(key="actions_pick_create_price").click().run()
+    pick_action(at, "create_price")
     picker = at.selectbox(key="actions_create_price_product")
     # Filled from the account (the cache was cleared by the write), labelled with the product's name.
     assert f"{product_id} · Picker T-shirt" in picker.options
@@ -154,13 +152,13 @@ def test_backend_only_action_says_what_it_means_in_weweb() -> None:
 def test_search_narrows_the_action_list() -> None:
     at = open_page(PAGE)
     at.text_input(key="actions_search").input("refund").run()
-    shown = {b.key for b in at.button if b.key and b.key.startswith("actions_pick_")}
-    assert "actions_pick_refund_payment" in shown
-    assert "actions_pick_create_product" not in shown
+    shown = set(at.selectbox(key="actions_pick").options)
+    assert action_picker.label("refund_payment") in shown
+    assert action_picker.label("create_product") not in shown
 
 
 def test_a_rerun_of_the_same_submission_creates_one_object() -> None:
-    at = pick("create_customer")
+    at = pick("create_customer", optional=True)
     at.text_input(key="actions_create_customer_email").input("twice@example.com").run()
     submission = at.session_state["actions_create_customer_submission"]
     at.run()  # a rerun keeps the submission while the inputs stay the same
@@ -181,7 +179,7 @@ def test_a_rerun_of_the_same_submission_creates_one_object() -> None:
 
 
 def test_changing_an_input_starts_a_new_submission() -> None:
-    at = pick("create_customer")
+    at = pick("create_customer", optional=True)
     at.text_input(key="actions_create_customer_email").input("a@example.com").run()
     before = at.session_state["actions_create_customer_submission"].key
     at.text_input(key="actions_create_customer_email").input("b@example.com").run()
@@ -202,7 +200,7 @@ def test_a_stripe_error_is_shown_with_its_message_type_and_guidance() -> None:
     at.text_input(key="actions_create_payment_intent_amount").input("2000").run()
     at = run(at, "create_payment_intent")
     intent = at.session_state["actions_create_payment_intent_result"].objects[0]["id"]
-    at.button(key="actions_pick_refund_payment").click().run()
+    pick_action(at, "refund_payment")
     at.selectbox(key="actions_refund_payment_payment_intent").set_value(intent).run()
     at = run(at, "refund_payment")
     assert any(
@@ -238,7 +236,7 @@ def test_a_live_key_write_needs_an_explicit_confirmation() -> None:
 def test_list_results_page_on_by_cursor_or_load_all() -> None:
     at = create_product(open_page(PAGE), "First")
     at = create_product(at, "Second")
-    at.button(key="actions_pick_list_products").click().run()
+    pick_action(at, "list_products", optional=True)
     at.text_input(key="actions_list_products_limit").input("1").run()
     at = run(at, "list_products")
     assert list(at.dataframe[0].value["name"]) == ["Second"]
@@ -251,3 +249,36 @@ def test_list_results_page_on_by_cursor_or_load_all() -> None:
     at.checkbox(key="actions_list_products_load_all").check().run()
     at = run(at, "list_products")
     assert list(at.dataframe[0].value["name"]) == ["Second", "First"]
+
+
+def test_the_picker_lists_every_action_grouped_with_backend_only_marked() -> None:
+    at = open_page(PAGE)
+    listed = at.selectbox(key="actions_pick").options
+    assert listed == [action_picker.label(a.id) for a in catalog.ACTIONS]  # catalog (group) order
+    assert "Invoices › Finalize Invoice · backend-only" in listed
+    assert "Products › Create Product" in listed
+    assert at.selectbox(key="actions_pick").value == action_picker.DEFAULT
+
+
+def test_the_picked_action_survives_a_page_switch() -> None:
+    at = pick("create_price")
+    at.switch_page("pages/home.py").run()
+    at.switch_page(PAGE).run()
+    assert [s.value for s in at.subheader][:1] == ["Create Price"]
+    assert at.selectbox(key="actions_pick").value == "create_price"
+
+
+def test_hidden_optional_inputs_keep_their_values_and_are_still_sent() -> None:
+    at = pick("create_product")
+    assert not any(t.key == "actions_create_product_description" for t in at.text_input)  # hidden at first
+    show_optional(at, "create_product")
+    at.text_input(key="actions_create_product_description").input("Kept while hidden").run()
+    at.text_input(key="actions_create_product_name").input("Toggle product").run()
+    at.toggle(key="actions_create_product_optional").set_value(False).run()
+    assert not any(t.key == "actions_create_product_description" for t in at.text_input)
+    assert "Hidden and still sent: Description." in texts(at)
+    at = run(at, "create_product")
+    sent = at.session_state["actions_create_product_result"]
+    assert sent.objects[0]["description"] == "Kept while hidden"
+    show_optional(at, "create_product")
+    assert at.text_input(key="actions_create_product_description").value == "Kept while hidden"

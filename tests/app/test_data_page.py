@@ -14,7 +14,7 @@ PAGE = "pages/data.py"
 
 def with_products(*names: str) -> AppTest:
     at = open_page("pages/actions.py")
-    at.button(key="actions_pick_create_product").click().run()
+    at.selectbox(key="actions_pick").set_value("create_product").run()
     for name in names:
         at.text_input(key="actions_create_product_name").input(name).run()
         at.button(key="actions_create_product_run").click().run()

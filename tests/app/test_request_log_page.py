@@ -16,13 +16,13 @@ PAGE = "pages/request_log.py"
 
 def with_calls() -> AppTest:
     at = open_page("pages/actions.py")
-    at.button(key="actions_pick_create_product").click().run()
+    at.selectbox(key="actions_pick").set_value("create_product").run()
     at.text_input(key="actions_create_product_name").input("Logged product").run()
     at.button(key="actions_create_product_run").click().run()
-    at.button(key="actions_pick_retrieve_product").click().run()
+    at.selectbox(key="actions_pick").set_value("retrieve_product").run()
     at.selectbox(key="actions_retrieve_product_id").select_index(0).run()
     at.button(key="actions_retrieve_product_run").click().run()
-    at.button(key="actions_pick_list_products").click().run()
+    at.selectbox(key="actions_pick").set_value("list_products").run()
     at.button(key="actions_list_products_run").click().run()
     no_exception(at)
     return at.switch_page(PAGE).run()

@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from playground_e2e import click, open_page, ready, see
+from playground_e2e import click, open_page, pick_action, ready, see
 from playwright.sync_api import Page
 
 
 def test_amount_preview_updates_while_typing(open_app: Callable[[str], Page], artifacts_dir: Path) -> None:
     page = open_page(open_app, "actions")
     see(page, "Actions — run any Stripe action")
-    click(page, "actions_pick_create_payment_intent")
+    pick_action(page, "create_payment_intent")
     amount = page.locator(".st-key-actions_create_payment_intent_amount input")
     amount.press_sequentially("1000", delay=40)  # typing, never pressing Enter or leaving the field
     see(page, "1000 usd → $10.00")

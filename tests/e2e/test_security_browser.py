@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import stripe
-from playground_e2e import click, open_page, ready, see
+from playground_e2e import click, open_page, pick_action, ready, see
 from playwright.sync_api import Browser, Page, Request, expect
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "security"))
@@ -93,7 +93,7 @@ def _slow_down(account: dict[str, str], ms: int) -> None:
 def _create_product_by_double_click(page: Page, name: str) -> None:
     page.get_by_role("link", name="Actions").first.click()
     ready(page)
-    click(page, "actions_pick_create_product")
+    pick_action(page, "create_product")
     ready(page)
     field = page.locator(".st-key-actions_create_product_name input")
     field.fill(name)
@@ -183,7 +183,7 @@ def test_two_browser_sessions_never_mix(browser: Browser, app_url: str) -> None:
         _create_product_by_double_click(a, "Only in A")
         _create_product_by_double_click(b, "Only in B")
         for page in pages:
-            click(page, "actions_pick_list_products")
+            pick_action(page, "list_products")
             ready(page)
             click(page, "actions_list_products_run")
             see(page, "list_products: HTTP 200")

@@ -80,7 +80,10 @@ def test_every_text_field_of_every_action_form() -> None:
     at.switch_page("pages/actions.py").run()
     filled = 0
     for n, action in enumerate(catalog.ACTIONS):
-        at.button(key=f"actions_pick_{action.id}").click().run()
+        at.selectbox(key="actions_pick").set_value(action.id).run()
+        optional = f"actions_{action.id}_optional"  # every input, the optional ones too
+        if any(t.key == optional for t in at.toggle):
+            at.toggle(key=optional).set_value(True).run()
         for i, field in enumerate(_text_fields(at)):
             if str(field.key).startswith(f"actions_{action.id}_"):
                 field.input(NASTY[(n + i) % len(NASTY)])

@@ -125,11 +125,11 @@ def test_no_secret_leaks_through_the_app(tmp_path: Path, monkeypatch: pytest.Mon
         # Playground: a write and a list on the active connection, a webhook endpoint and an event
         at.session_state[connections_step.ACTIVE_ENVIRONMENT] = Environment.EDITOR.value
         at.switch_page("pages/actions.py").run()
-        at.button(key="actions_pick_create_product").click().run()
+        at.selectbox(key="actions_pick").set_value("create_product").run()
         at.text_input(key="actions_create_product_name").input("Leak check product").run()
         at.button(key="actions_create_product_run").click().run()
         seen.append(tree_strings(at))
-        at.button(key="actions_pick_list_products").click().run()
+        at.selectbox(key="actions_pick").set_value("list_products").run()
         at.button(key="actions_list_products_run").click().run()
         seen.append(tree_strings(at))
         at.switch_page("pages/webhooks.py").run()

@@ -12,7 +12,7 @@ from ui import request_log, sandbox
 
 def _create_product(at: AppTest, name: str) -> None:
     at.switch_page("pages/actions.py").run()
-    at.button(key="actions_pick_create_product").click().run()
+    at.selectbox(key="actions_pick").set_value("create_product").run()
     at.text_input(key="actions_create_product_name").input(name).run()
     at.button(key="actions_create_product_run").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -23,7 +23,7 @@ def _create_product(at: AppTest, name: str) -> None:
 
 def _list_products(at: AppTest) -> str:
     at.switch_page("pages/actions.py").run()
-    at.button(key="actions_pick_list_products").click().run()
+    at.selectbox(key="actions_pick").set_value("list_products").run()
     at.button(key="actions_list_products_run").click().run()
     assert not at.exception, [e.value for e in at.exception]
     return tree_strings(at)
