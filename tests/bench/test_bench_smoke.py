@@ -8,14 +8,16 @@ the preview actually shown — so a broken harness fails here rather than in som
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bench import __main__ as run_all
-from bench import cold_start, concurrency, core_overhead, keystroke, memory, page_rerun, sandbox_scaling
-from bench._common import RESULTS_ENV_VAR
+from bench import core_overhead, page_rerun, sandbox_scaling
+from bench._common import RESULTS_ENV_VAR, ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -30,6 +32,14 @@ def _result(folder: Path, name: str) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((folder / f"{name}.json").read_text())
     assert data["benchmark"] == name
     return data
+
+
+def _run_module(name: str, args: list[str]) -> None:
+    """Run ``python -m bench.<name>``; the results folder travels in the environment (set above)."""
+    done = subprocess.run(
+        [sys.executable, "-m", f"bench.{name}", *args], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, f"bench.{name} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
 
 
 def _positive_pair(case: dict[str, Any]) -> None:
@@ -70,21 +80,23 @@ def test_browser_benchmarks(results_dir: Path) -> None:
     """Cold start, memory, keystroke and concurrency: real ``streamlit run`` processes driven in Chromium.
 
     Marked ``e2e`` like the other browser tests (``-m "not e2e"`` skips it): about 20 s on an idle machine.
+    Each runs in its own process, as ``python -m bench`` runs it: Playwright's sync API refuses to start
+    inside the event loop that the other browser tests' session-wide Playwright keeps running.
     """
-    assert cold_start.main(["--repetitions", "1"]) == 0
+    _run_module("cold_start", ["--repetitions", "1"])
     cold = _result(results_dir, "cold_start")
     _positive_pair(cold["rendered"])
 
-    assert memory.main(["--objects", "5"]) == 0
+    _run_module("memory", ["--objects", "5"])
     mem = _result(results_dir, "memory")
     assert mem["hello_world"]["peak_rss_mib"] > 0
     assert mem["app_peak_mib"] >= mem["app"]["home_rendered_mib"] > 0
 
-    assert keystroke.main(["--repetitions", "1"]) == 0
+    _run_module("keystroke", ["--repetitions", "1"])
     typed = _result(results_dir, "keystroke")
     _positive_pair(typed)
 
-    assert concurrency.main(["--sessions", "2", "--timeout", "60"]) == 0
+    _run_module("concurrency", ["--sessions", "2", "--timeout", "60"])
     conc = _result(results_dir, "concurrency")
     assert conc["app"][0]["rendered"] == 2
     assert conc["hello"][0]["rendered"] == 2
