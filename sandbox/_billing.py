@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sandbox._payment_amounts import format_money
+from sandbox._currencies import format_money
 
 INVOICE_STATUSES = ("draft", "open", "paid", "uncollectible", "void")
 SUBSCRIPTION_STATUSES = (

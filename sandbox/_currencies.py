@@ -1,4 +1,9 @@
-"""Currencies Stripe accepts and how their amounts are written (https://docs.stripe.com/currencies)."""
+"""Currencies Stripe accepts and how their amounts are written (https://docs.stripe.com/currencies).
+
+The sandbox's one home for currency facts (decimals, minimums, digit limits, symbols, formatting). The sandbox
+cannot import the app's ``core.money`` (it is an independent server), so ``core/_currency_data.py`` holds
+its own copy of these facts on purpose.
+"""
 
 from __future__ import annotations
 
@@ -16,10 +21,29 @@ SUPPORTED = (  # noqa: SIM905 - one readable block
 _SUPPORTED_SET = frozenset(SUPPORTED)
 ZERO_DECIMAL = frozenset("bif clp djf gnf jpy kmf krw mga pyg rwf ugx vnd vuv xaf xof xpf".split())  # noqa: SIM905
 THREE_DECIMAL = frozenset(["bhd", "jod", "kwd", "omr", "tnd"])
+# Zero-decimal in practice but sent with two decimals that must be 00: 500 = 5 ISK.
+TWO_DECIMAL_WHOLE = frozenset({"isk"})
+
+# Minimum charge per currency, in minor units (the settlement-currency table).
+MINIMUMS: dict[str, int] = {
+    "usd": 50, "aed": 200, "aud": 50, "bgn": 100, "brl": 50, "cad": 50, "chf": 50, "czk": 1500,
+    "dkk": 250, "eur": 50, "gbp": 30, "hkd": 400, "huf": 17500, "inr": 50, "jpy": 50, "mxn": 1000,
+    "myr": 200, "nok": 300, "nzd": 50, "pln": 200, "ron": 200, "sek": 300, "sgd": 50, "thb": 1000,
+}  # fmt: skip
+
+# Maximum digits of an amount (facts §3.5): 8 unless listed.
+MAX_DIGITS: dict[str, int] = {"idr": 12, "inr": 9}
+
+# [U] Two money styles, kept as they were: price checks (``format_amount``) and payment/billing texts
+# (``format_money``) write non-dollar currencies differently ("Fr 5.00" vs "CHF 5.00", "5.00 THB" vs
+# "฿5.00"). Stripe's texts are only confirmed for usd, where both agree; unify once the others are observed.
 SYMBOLS = {"usd": "$", "eur": "€", "gbp": "£", "jpy": "¥", "cad": "$", "aud": "$", "nzd": "$", "sgd": "$",
            "hkd": "$", "mxn": "$", "inr": "₹", "krw": "₩", "brl": "R$", "chf": "Fr ", "cny": "¥"}  # fmt: skip
-# Maximum digits of an amount (facts §3.5): 8 unless listed.
-MAX_DIGITS = {"idr": 12, "inr": 9}
+MONEY_SYMBOLS: dict[str, str] = {
+    "usd": "$", "aud": "$", "cad": "$", "nzd": "$", "sgd": "$", "hkd": "$", "mxn": "$",
+    "eur": "€", "gbp": "£", "jpy": "¥", "inr": "₹", "brl": "R$", "krw": "₩", "thb": "฿",
+    "pln": "zł", "czk": "Kč", "ron": "lei", "bgn": "лв",
+}  # fmt: skip
 
 
 def normalize(currency: str, param: str = "currency") -> str:
@@ -41,9 +65,11 @@ def normalize(currency: str, param: str = "currency") -> str:
 
 
 def decimals(currency: str) -> int:
-    if currency in ZERO_DECIMAL:
+    """How many minor-unit digits an amount in this currency carries on the wire."""
+    c = currency.lower()
+    if c in ZERO_DECIMAL:
         return 0
-    return 3 if currency in THREE_DECIMAL else 2
+    return 3 if c in THREE_DECIMAL else 2
 
 
 def format_amount(minor: int, currency: str) -> str:
@@ -54,8 +80,31 @@ def format_amount(minor: int, currency: str) -> str:
     return f"{symbol}{major}" if symbol else f"{major} {currency.upper()}"
 
 
+def format_money(amount: int, currency: str) -> str:
+    """Minor units as a person reads them: 1999 usd → '$19.99', 500 jpy → '¥500', 5120 kwd → 'KWD 5.120'.
+
+    ISK is written whole (500 → 'ISK 5'), since its decimal part is always 00.
+    """
+    c = currency.lower()
+    places = decimals(c)
+    sign = "-" if amount < 0 else ""
+    value = abs(amount)
+    if c in TWO_DECIMAL_WHOLE:
+        number = f"{value // 100:,}"
+    elif places == 0:
+        number = f"{value:,}"
+    else:
+        whole, frac = divmod(value, 10**places)
+        number = f"{whole:,}.{frac:0{places}d}"
+    symbol = MONEY_SYMBOLS.get(c)
+    if symbol is None:
+        return f"{sign}{c.upper()} {number}"
+    return f"{sign}{symbol}{number}"
+
+
 def max_amount(currency: str) -> int:
-    return int("9" * MAX_DIGITS.get(currency, 8))
+    """The largest amount the currency's digit limit allows (99999999 for most)."""
+    return int("9" * MAX_DIGITS.get(currency.lower(), 8))
 
 
 def check_amount_range(amount: int, currency: str, param: str, minimum: int = 0) -> None:

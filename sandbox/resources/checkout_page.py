@@ -25,8 +25,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from sandbox import _test_cards as cards
 from sandbox._api import Context, route
+from sandbox._currencies import format_money
 from sandbox._errors import StripeError
-from sandbox._payment_amounts import format_money
 from sandbox._test_cards import TestCard
 from sandbox.resources import checkout_sessions as sessions
 from sandbox.resources import payment_intents, payment_methods, setup_intents

@@ -32,9 +32,9 @@ from sandbox._api import (
     includable,
     route,
 )
+from sandbox._currencies import MINIMUMS
 from sandbox._errors import StripeError
 from sandbox._ids import random_chars
-from sandbox._payment_amounts import MINIMUMS
 from sandbox._store import JSONObject
 from sandbox.resources import payment_intents, payment_methods
 

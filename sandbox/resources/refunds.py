@@ -11,8 +11,8 @@ import copy
 from typing import Any
 
 from sandbox._api import Context, apply_metadata, endpoint
+from sandbox._currencies import format_money
 from sandbox._errors import StripeError, invalid_request
-from sandbox._payment_amounts import format_money
 from sandbox.resources import charges
 
 KIND = "refund"

@@ -20,7 +20,7 @@ from typing import Any
 from sandbox import _billing as billing
 from sandbox import _errors as errors
 from sandbox._api import Context, apply_metadata, changed_fields, endpoint
-from sandbox._payment_amounts import format_money
+from sandbox._currencies import format_money
 from sandbox._store import JSONObject
 from sandbox.resources import invoices, payment_methods
 

@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sandbox import _test_cards as cards
-from sandbox._currencies import SUPPORTED
-from sandbox._payment_amounts import charge_amount_problem, format_money
+from sandbox._currencies import SUPPORTED, format_money
+from sandbox._payment_amounts import charge_amount_problem
 from sandbox._payment_lifecycle import (
     after_authentication,
     attempt_payment,
