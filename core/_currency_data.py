@@ -2,6 +2,7 @@
 
 Where Babel/CLDR and Stripe disagree about a currency's minor unit (ISK, UGX, HUF, TWD, …), Stripe wins:
 these tables describe the integer the API expects, not how a currency is written in everyday life.
+sandbox/_currencies.py repeats some of these facts on purpose: the sandbox must not import core.
 """
 
 from __future__ import annotations
