@@ -25,6 +25,8 @@ NODE_DIR = Path(__file__).resolve().parents[1] / "node"
 SCRIPT = NODE_DIR / "sdk_roundtrip.mjs"
 PINNED_STRIPE = json.loads((NODE_DIR / "package.json").read_text())["dependencies"]["stripe"]
 
+MIN_NODE_MAJOR = 20  # stripe-node 23's "engines"
+
 INSTALL_HINT = (
     "Install Node.js 20+ and npm (Debian/Ubuntu: `sudo apt-get install -y nodejs npm`), "
     "or run `bash scripts/test`, which installs them and the pinned stripe package."
@@ -60,6 +62,14 @@ def _ensure_node_modules() -> None:
 @pytest.fixture(scope="module")
 def node() -> str:
     path = _tool("node")
+    version = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30, check=False)
+    major = re.match(r"v(\d+)\.", version.stdout.strip())
+    if major is None or int(major.group(1)) < MIN_NODE_MAJOR:
+        said = version.stdout.strip() or version.stderr.strip()
+        pytest.fail(
+            f"`node --version` says {said!r}; stripe {PINNED_STRIPE} needs Node {MIN_NODE_MAJOR}+ "
+            "(Debian 12 ships 18: use Debian 13's nodejs or NodeSource's)."
+        )
     _ensure_node_modules()
     return path
 
