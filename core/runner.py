@@ -18,8 +18,8 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from typing import Any, Final
+from urllib.parse import quote_plus
 
 import stripe
 
@@ -33,7 +33,6 @@ from core.client import (
     Target,
     build_client,
     connection_error_message,
-    resolve_call,
 )
 from core.environments import Connection, Environment
 from core.findings import Finding, Severity
@@ -349,9 +348,10 @@ def _record(
     status: int | None = None
     request_id: str | None = None
     replayed = False
-    last = getattr(response, "last_response", None) if response is not None else None
-    if last is not None:
-        status = int(last.code)
+    if isinstance(response, _Answer):
+        status, request_id, replayed = response.code, response.request_id, response.replayed
+    elif response is not None and (last := getattr(response, "last_response", None)) is not None:
+        status = int(last.code)  # an SDK object (pre-flight reads)
         request_id = last.request_id
         replayed = str(last.headers.get("Idempotent-Replayed", "")).lower() == "true"
     if isinstance(error, stripe.StripeError):
@@ -409,23 +409,55 @@ def _blocked(call: _Call) -> RunResult:
     )
 
 
-def _options(call: _Call, page_key: str | None) -> dict[str, Any]:
+def _request(
+    client: stripe.StripeClient, action: Action, url: str, params: Mapping[str, Any], page_key: str | None
+) -> _Answer:
+    """One HTTP call as the SDK's service method would make it (same encoding, headers, retries, errors),
+    through ``raw_request``: the answer stays JSON and no SDK objects are built.
+
+    Building ``StripeObject``s and converting them back to plain JSON cost more than the sandbox's whole
+    answer to a create, and ~50 ms per 1,000 listed objects (bench/core_overhead.py); the JSON is the same.
+    """
     options: dict[str, Any] = {"headers": dict(CLIENT_HEADERS)}
     if page_key:
         options["idempotency_key"] = page_key
-    return options
+    response = client.raw_request(action.method.lower(), url, **dict(params), **options)
+    body = json.loads(response.body)  # plain dicts (the SDK's own parse makes OrderedDicts)
+    if not isinstance(body, dict):
+        raise stripe.APIError(f"Unexpected response body (HTTP {response.code}): not a JSON object.")
+    return _Answer(body, int(response.code), response.request_id, response.headers)
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """A successful answer: its JSON body and what the request record needs from its headers."""
+
+    body: dict[str, Any]
+    code: int
+    request_id: str | None
+    headers: Mapping[str, str]
+
+    @property
+    def replayed(self) -> bool:
+        return str(self.headers.get("Idempotent-Replayed", "")).lower() == "true"
+
+
+def _url(action: Action, path_args: Mapping[str, str]) -> str:
+    """The request path, ids quoted as the SDK's services quote them (``sanitize_id``)."""
+    if not action.path_inputs:
+        return action.path
+    return action.path.format(**{k: quote_plus(v) for k, v in path_args.items()})
 
 
 def _send(
     call: _Call, client: stripe.StripeClient, *, load_all: bool, knowledge: KeyKnowledge | None
 ) -> RunResult:
     action = call.action
-    method: Callable[..., Any] = resolve_call(client, action.sdk_call)
-    path_values = [call.prepared.path_args[i.name] for i in action.path_inputs]
+    url = _url(action, call.prepared.path_args)
     params = call.prepared.params
     started = time.perf_counter()
     try:
-        response = method(*path_values, dict(params), _options(call, call.idempotency_key))
+        response = _request(client, action, url, params, call.idempotency_key)
     except stripe.StripeError as error:
         return _failed(call, error, started, knowledge)
     except Exception as error:  # the SDK raising something unexpected must still become a message
@@ -440,8 +472,8 @@ def _send(
     objects: list[dict[str, Any]]
     has_more = False
     if action.is_list:
-        objects = _plain_page(response)
-        has_more = bool(getattr(response, "has_more", False))
+        objects = _page_objects(response)
+        has_more = bool(response.body.get("has_more", False))
         backwards = "ending_before" in params
         while load_all and has_more and len(objects) < MAX_LOAD_ALL and objects:
             page_params = dict(params)
@@ -454,7 +486,7 @@ def _send(
                 page_params["starting_after"] = objects[-1]["id"]
             started = time.perf_counter()
             try:
-                page = method(*path_values, page_params, _options(call, None))
+                page = _request(client, action, url, page_params, None)
             except stripe.StripeError as error:
                 failed = _failed(call, error, started, knowledge)
                 failed.objects = objects
@@ -463,9 +495,9 @@ def _send(
             call.requests.append(
                 _record(call, action, call.prepared.path_args, page_params, started, response=page, key=None)
             )
-            page_objects = _plain_page(page)
+            page_objects = _page_objects(page)
             objects = [*page_objects, *objects] if backwards else [*objects, *page_objects]
-            has_more = bool(getattr(page, "has_more", False))
+            has_more = bool(page.body.get("has_more", False))
         if load_all and has_more:
             call.warnings.append(
                 Finding(
@@ -476,7 +508,7 @@ def _send(
                 )
             )
     else:
-        objects = [_plain(response)]
+        objects = [response.body]
     if record.replayed:
         call.warnings.append(
             Finding(
@@ -514,38 +546,12 @@ def _send(
     )
 
 
-def _plain_page(page: Any) -> list[dict[str, Any]]:
-    """A list page's objects as Stripe sent them: its JSON body parsed once.
-
-    Converting each SDK object back (``_plain``) cost more than the HTTP round trip of a 100-object page on
-    the sandbox (bench/core_overhead.py); the body is the same data. Falls back to ``_plain`` per object.
-    """
-    response = getattr(page, "last_response", None)
-    body = getattr(response, "body", None)
-    if isinstance(body, str):
-        try:
-            data = json.loads(body).get("data")
-        except (ValueError, AttributeError):
-            data = None
-        if isinstance(data, list) and len(data) == len(page.data) and all(isinstance(o, dict) for o in data):
-            return data
-    return [_plain(o) for o in page.data]
-
-
-def _plain(stripe_object: Any) -> dict[str, Any]:
-    """The object as Stripe sent it, JSON-safe: stripe-python ≥ 15 makes ``*_decimal`` fields Decimal."""
-    converted: dict[str, Any] = _json_safe(stripe_object.to_dict())
-    return converted
-
-
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
+def _page_objects(page: _Answer) -> list[dict[str, Any]]:
+    """A list page's objects as Stripe sent them."""
+    data = page.body.get("data")
+    if not isinstance(data, list) or not all(isinstance(o, dict) for o in data):
+        raise stripe.APIError("Unexpected list response: no 'data' list of objects.")
+    return data
 
 
 def _error_info(error: BaseException) -> StripeErrorInfo:
