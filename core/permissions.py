@@ -20,28 +20,13 @@ import pandas as pd
 import stripe
 
 from core import catalog
+from core._permissions_data import permission_label
 from core.catalog import Action
 from core.client import CLIENT_HEADERS, ClientCache, ClientConfigError, Target, build_client, resolve_call
 from core.secrets import Secret
 
 _SLUG_RE: Final = re.compile(r"'(rak_[a-z0-9_]+)'")
 DASHBOARD_API_KEYS: Final = "https://dashboard.stripe.com/apikeys"
-
-# The Dashboard's label for each restricted-key stem, so guidance can say which row to edit.
-RESOURCE_LABELS: Final[Mapping[str, str]] = {
-    "product": "Products",
-    "plan": "Prices",
-    "customer": "Customers",
-    "invoice": "Invoices",
-    "invoice_item": "Invoice Items",
-    "subscription": "Subscriptions",
-    "payment_intent": "Payment Intents",
-    "refund": "Refunds",
-    "checkout_session": "Checkout Sessions",
-    "setup_intent": "Setup Intents",
-    "charge": "Charges",
-    "payment_method": "Payment Methods",
-}
 
 
 class Access(enum.StrEnum):
@@ -65,10 +50,6 @@ def split_slug(slug: str) -> tuple[str, str] | None:
     return stem, level
 
 
-def resource_label(stem: str) -> str:
-    return RESOURCE_LABELS.get(stem, stem.replace("_", " ").title())
-
-
 def how_to_grant(slug: str) -> str:
     """Where in the Dashboard to give a restricted key this permission."""
     parts = split_slug(slug)
@@ -76,7 +57,7 @@ def how_to_grant(slug: str) -> str:
         return f"Give the restricted key the `{slug}` permission in Dashboard → API keys → edit the key."
     stem, level = parts
     return (
-        f"In the Dashboard, API keys → edit the key → {resource_label(stem)}: {level.title()} "
+        f"In the Dashboard, API keys → edit the key → {permission_label(stem)}: {level.title()} "
         f"(`{slug}`); or use the secret key (sk_…) for this environment."
     )
 
@@ -236,7 +217,7 @@ def check_permissions(
             rows.append(
                 PermissionRow(
                     stem,
-                    resource_label(stem),
+                    permission_label(stem),
                     Access.YES,
                     Access.YES,
                     read_slug,
@@ -263,7 +244,7 @@ def check_permissions(
         rows.append(
             PermissionRow(
                 stem,
-                resource_label(stem),
+                permission_label(stem),
                 knowledge.access(read_slug),
                 knowledge.access(write_slug),
                 read_slug,
@@ -301,7 +282,7 @@ def permission_matrix(
         rows = tuple(
             PermissionRow(
                 stem,
-                resource_label(stem),
+                permission_label(stem),
                 Access.UNKNOWN,
                 Access.UNKNOWN,
                 f"rak_{stem}_read",

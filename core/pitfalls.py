@@ -17,6 +17,7 @@ from typing import Final
 import stripe
 
 from core import _docs
+from core._permissions_data import permission_label
 from core.environments import Environment, key_mode_findings
 from core.findings import Finding, Severity
 from core.keys import KeyReport, Mode
@@ -574,39 +575,6 @@ def editor_limitation(resource: str, operation: str) -> list[Finding]:
 # Restricted key permissions
 
 
-_PERMISSION_LABELS: Final[dict[str, str]] = {
-    "product": "Products",
-    "plan": "Prices",  # Stripe's legacy name: Prices are "plan" in permission slugs
-    "price": "Prices",
-    "customer": "Customers",
-    "invoice": "Invoices",
-    "invoice_item": "Invoice Items",
-    "subscription": "Subscriptions",
-    "subscription_schedule": "Subscription Schedules",
-    "payment_intent": "Payment Intents",
-    "setup_intent": "Setup Intents",
-    "payment_method": "Payment Methods",
-    "charge": "Charges",
-    "refund": "Refunds",
-    "checkout_session": "Checkout Sessions",
-    "event": "Events",
-    "webhook": "Webhook Endpoints",
-    "balance": "Balance",
-    "balance_transaction_source": "Balance Transaction Sources",
-    "credit_note": "Credit Notes",
-    "dispute": "Disputes",
-    "payout": "Payouts",
-    "coupon": "Coupons",
-    "promotion_code": "Promotion Codes",
-    "payment_link": "Payment Links",
-    "tax_rate": "Tax Rates",
-    "file": "Files",
-    "ephemeral_key": "Ephemeral Keys",
-    "connected_account": "Connected Accounts",
-    "confirmation_token_client": "Confirmation Tokens",
-    "billing_portal_session": "Customer Portal",
-}
-
 _SLUG_RE: Final = re.compile(r"^rak_([a-z0-9_]+?)_(read|write)$")
 _SLUG_IN_TEXT_RE: Final = re.compile(r"'(rak_[a-z0-9_]+)'")
 
@@ -617,8 +585,7 @@ def describe_permission(slug: str) -> tuple[str, str]:
     if not m:
         raise ValueError(f"{slug!r} is not a restricted-key permission (rak_<resource>_read|write)")
     stem, level = m.groups()
-    label = _PERMISSION_LABELS.get(stem, stem.replace("_", " ").title())
-    return label, level.title()
+    return permission_label(stem), level.title()
 
 
 def missing_permission(slug: str, *, alternatives: Iterable[str] = ()) -> list[Finding]:
