@@ -63,6 +63,17 @@ def decline_error_object(decline: Decline, *, charge_id: str, pm: dict[str, Any]
     return error
 
 
+def authentication_failure_error(code: str, message: str, pm: dict[str, Any]) -> dict[str, Any]:
+    """The last error an intent keeps after a failed 3D Secure challenge (PaymentIntent and SetupIntent)."""
+    return {
+        "code": code,
+        "doc_url": _doc_url(code),
+        "message": message,
+        "payment_method": copy.deepcopy(pm),
+        "type": "invalid_request_error",
+    }
+
+
 # --- building -------------------------------------------------------------------------------------------
 
 
@@ -322,13 +333,9 @@ def authenticate(ctx: Context, pi: dict[str, Any], *, succeed: bool) -> tuple[di
             status="requires_payment_method",
             payment_method=None,
             next_action=None,
-            last_payment_error={
-                "code": "payment_intent_authentication_failure",
-                "doc_url": _doc_url("payment_intent_authentication_failure"),
-                "message": life.PI_AUTHENTICATION_FAILED,
-                "payment_method": copy.deepcopy(pm),
-                "type": "invalid_request_error",
-            },
+            last_payment_error=authentication_failure_error(
+                "payment_intent_authentication_failure", life.PI_AUTHENTICATION_FAILED, pm
+            ),
         )
         ctx.save(pi)
         ctx.emit("payment_intent.payment_failed", copy.deepcopy(pi))
@@ -385,6 +392,14 @@ def _load(ctx: Context) -> dict[str, Any]:
     return ctx.load(KIND, ctx.path["intent"], param="intent")
 
 
+def take_payment_method(ctx: Context, intent: dict[str, Any], pm_id: str) -> None:
+    """Set an intent's payment method (a ``pm_card_…`` becomes a real one); it is then ready to confirm."""
+    pm = payment_methods.materialize(ctx, pm_id)
+    intent["payment_method"] = pm["id"]
+    if intent["status"] == "requires_payment_method":
+        intent["status"] = "requires_confirmation"
+
+
 def _confirm_or_raise(ctx: Context, pi: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
     pi, decline = confirm_intent(ctx, pi, params)
     if decline is not None:
@@ -416,9 +431,7 @@ def create(ctx: Context) -> dict[str, Any]:
             # Rejected before the PaymentIntent exists, as Stripe does.
             raise invalid_request(life.RETURN_URL_REQUIRED)
     if p.get("payment_method"):
-        pm = payment_methods.materialize(ctx, str(p["payment_method"]))
-        pi["payment_method"] = pm["id"]
-        pi["status"] = "requires_confirmation"
+        take_payment_method(ctx, pi, str(p["payment_method"]))
     ctx.save(pi)
     ctx.emit("payment_intent.created", copy.deepcopy(pi))
     if confirm:

@@ -17,10 +17,13 @@ from sandbox._ids import random_chars
 from sandbox._test_cards import Decline
 from sandbox.resources import payment_methods
 from sandbox.resources.payment_intents import (
+    _doc_url,
     _next_action,
     _payment_method_setup,
     _truthy,
+    authentication_failure_error,
     check_client_secret,
+    take_payment_method,
 )
 
 KIND = "setup_intent"
@@ -43,7 +46,7 @@ def _load(ctx: Context) -> dict[str, Any]:
 def _setup_error(decline: Decline, pm: dict[str, Any]) -> dict[str, Any]:
     error: dict[str, Any] = {
         "code": decline.code,
-        "doc_url": "https://stripe.com/docs/error-codes/" + decline.code.replace("_", "-"),
+        "doc_url": _doc_url(decline.code),
         "message": decline.message,
         "payment_method": copy.deepcopy(pm),
         "type": "card_error",
@@ -124,13 +127,9 @@ def authenticate_setup(ctx: Context, si: dict[str, Any], *, succeed: bool) -> di
         status="requires_payment_method",
         payment_method=None,
         next_action=None,
-        last_setup_error={
-            "code": "setup_intent_authentication_failure",
-            "doc_url": "https://stripe.com/docs/error-codes/setup-intent-authentication-failure",
-            "message": life.SI_AUTHENTICATION_FAILED,
-            "payment_method": copy.deepcopy(pm),
-            "type": "invalid_request_error",
-        },
+        last_setup_error=authentication_failure_error(
+            "setup_intent_authentication_failure", life.SI_AUTHENTICATION_FAILED, pm
+        ),
     )
     ctx.save(si)
     ctx.emit("setup_intent.setup_failed", copy.deepcopy(si))
@@ -177,9 +176,7 @@ def create(ctx: Context) -> dict[str, Any]:
         "usage": str(p.get("usage") or "off_session"),
     }
     if p.get("payment_method"):
-        pm = payment_methods.materialize(ctx, str(p["payment_method"]))
-        si["payment_method"] = pm["id"]
-        si["status"] = "requires_confirmation"
+        take_payment_method(ctx, si, str(p["payment_method"]))
     ctx.save(si)
     ctx.emit("setup_intent.created", copy.deepcopy(si))
     if _truthy(p.get("confirm", False)):
@@ -212,10 +209,7 @@ def update(ctx: Context) -> dict[str, Any]:
             raise unexpected_state(
                 f"You cannot update this SetupIntent because it has a status of {si['status']}.", si
             )  # [U] wording
-        pm = payment_methods.materialize(ctx, str(p["payment_method"]))
-        si["payment_method"] = pm["id"]
-        if si["status"] == "requires_payment_method":
-            si["status"] = "requires_confirmation"
+        take_payment_method(ctx, si, str(p["payment_method"]))
     ctx.save(si)
     return si
 
