@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 
 from core.findings import Finding, Severity
@@ -171,33 +172,69 @@ def to_table(objects: Iterable[Mapping[str, Any]], *, money: MoneyFormatter | No
     if "id" in columns:  # the id first, it is what people copy
         columns.remove("id")
         columns.insert(0, "id")
-    # Built column by column with its final dtype and handed to pandas once: converting the columns of a
-    # finished frame one by one cost more than the HTTP round trip of a create on the sandbox (bench/).
+    # Each column is built as the array pandas would infer for it and handed over without a second look:
+    # pandas' own inference and checks cost ~30 µs per column, which for one object (50 columns) was more
+    # than the sandbox's whole answer to a create (bench/core_overhead.py).
     data: dict[str, Any] = {}
     for c in columns:
         raw = [r.get(c) for r in rows]
         leaf = c.rsplit(".", 1)[-1]
-        secret = leaf in SECRET_FIELDS
-        cells = [
-            mask(v)
-            if secret and isinstance(v, str)
-            else dt.datetime.fromtimestamp(v, tz=dt.UTC)
-            if isinstance(v, int) and _is_timestamp(c, v)
-            else v
-            for v in raw
-        ]
-        present = [v for v in cells if v is not None]
-        if present and all(isinstance(v, dt.datetime) for v in present):
-            data[c] = pd.to_datetime(pd.Series(cells, dtype=object), utc=True)
-        elif present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
-            data[c] = pd.Series(cells, dtype="Int64")  # nullable: a missing amount stays <NA>, not 1000.0
-        else:
-            data[c] = cells
+        data[c] = _column(
+            c, [mask(v) if isinstance(v, str) else v for v in raw] if leaf in SECRET_FIELDS else raw
+        )
         if leaf in AMOUNT_FIELDS and any(isinstance(v, int) and not isinstance(v, bool) for v in raw):
-            data[c + DISPLAY_SUFFIX] = [
-                _display_money(fmt, v, _currency_for(c, r)) for v, r in zip(raw, rows, strict=True)
-            ]
-    return pd.DataFrame(data, columns=list(data))
+            data[c + DISPLAY_SUFFIX] = _column(
+                c + DISPLAY_SUFFIX,
+                [_display_money(fmt, v, _currency_for(c, r)) for v, r in zip(raw, rows, strict=True)],
+            )
+    if not data:  # no objects, or objects without fields: pandas' own empty frame
+        return pd.DataFrame(data, columns=list(data))
+    # The constructor's last step (pandas 3.1, pinned), without inferring and checking every column again.
+    from_arrays: Callable[..., pd.DataFrame] = getattr(pd.DataFrame, "_from_arrays")  # noqa: B009
+    return from_arrays(
+        list(data.values()), pd.Index(list(data)), pd.RangeIndex(len(rows)), verify_integrity=False
+    )
+
+
+# What pandas makes of a list of strings: its default string dtype (None becomes NaN).
+_STR_DTYPE: Final[Any] = pd.Series(["inferred"]).dtype
+
+
+def _column(name: str, cells: list[Any]) -> Any:
+    """The array ``pd.DataFrame`` would build from ``cells`` after our conversions (timestamps to UTC
+    datetimes, whole numbers to nullable Int64), built directly for the kinds Stripe objects have; anything
+    else goes through pandas' own inference."""
+    kinds = {type(v) for v in cells}
+    kinds.discard(type(None))
+    if not kinds:
+        column = np.empty(len(cells), dtype=object)
+        column[:] = cells
+        return column
+    if kinds == {str}:
+        return pd.array(cells, dtype=_STR_DTYPE)
+    if kinds == {bool} and None not in cells:
+        return np.array(cells, dtype=bool)
+    if kinds == {int}:
+        present = next(v for v in cells if v is not None)
+        if _is_timestamp(name, present):
+            missing = np.array([v is None for v in cells])
+            seconds = np.array([0 if v is None else v for v in cells], dtype=np.int64)
+            moments = seconds.astype("datetime64[s]").astype("datetime64[us]")
+            moments[missing] = np.datetime64("NaT")
+            return pd.array(moments).tz_localize("UTC")
+        try:  # nullable: a missing amount stays <NA>, not 1000.0
+            values = np.array([0 if v is None else v for v in cells], dtype=np.int64)
+        except OverflowError:
+            return pd.array(cells, dtype="Int64")
+        return pd.arrays.IntegerArray(values, np.array([v is None for v in cells]))
+    # Mixed kinds, floats, datetimes of a column that also holds text: exactly what pandas infers.
+    return pd.Series([_as_datetime(name, v) for v in cells], dtype=None).array
+
+
+def _as_datetime(name: str, value: object) -> object:
+    if isinstance(value, int) and _is_timestamp(name, value):
+        return dt.datetime.fromtimestamp(value, tz=dt.UTC)
+    return value
 
 
 def _display_money(fmt: MoneyFormatter, raw: object, currency: str | None) -> str | None:
