@@ -342,26 +342,32 @@ def finalize(ctx: Context, invoice: JSONObject) -> JSONObject:
     if invoice["collection_method"] == "charge_automatically" and invoice["auto_advance"]:
         invoice["next_payment_attempt"] = now + 3600
     if invoice["amount_due"] > 0:
-        pi = payment_intents.build(
-            ctx,
-            {
-                "amount": invoice["amount_due"],
-                "currency": invoice["currency"],
-                "customer": invoice["customer"],
-                "description": _payment_description(invoice),
-                "payment_method_types": ["card"],
-                "capture_method": "automatic",
-            },
-        )
-        ctx.save(pi)
-        ctx.emit("payment_intent.created", copy.deepcopy(pi))
-        invoice["confirmation_secret"] = {"client_secret": pi["client_secret"], "type": "payment_intent"}
-        invoice["payments"]["data"] = [_invoice_payment(ctx, invoice, pi["id"])]
+        _new_payment_intent(ctx, invoice)
     save(ctx, invoice)
     emit(ctx, "invoice.finalized", invoice)
     if invoice["amount_due"] == 0:
         mark_paid(ctx, invoice, attempted=False)
     return invoice
+
+
+def _new_payment_intent(ctx: Context, invoice: JSONObject) -> JSONObject:
+    """The card PaymentIntent that collects ``amount_due``; the invoice's payment and secret point to it."""
+    pi = payment_intents.build(
+        ctx,
+        {
+            "amount": invoice["amount_due"],
+            "currency": invoice["currency"],
+            "customer": invoice["customer"],
+            "description": _payment_description(invoice),
+            "payment_method_types": ["card"],
+            "capture_method": "automatic",
+        },
+    )
+    ctx.save(pi)
+    ctx.emit("payment_intent.created", copy.deepcopy(pi))
+    invoice["confirmation_secret"] = {"client_secret": pi["client_secret"], "type": "payment_intent"}
+    invoice["payments"]["data"] = [_invoice_payment(ctx, invoice, pi["id"])]
+    return pi
 
 
 def _payment_description(invoice: Mapping[str, Any]) -> str:
@@ -452,21 +458,7 @@ def attempt_payment(
     payment = _default_payment(invoice)
     pi = ctx.get(str(payment["payment"]["payment_intent"])) if payment else None
     if pi is None or pi.get("status") in ("canceled", "succeeded"):
-        pi = payment_intents.build(
-            ctx,
-            {
-                "amount": invoice["amount_due"],
-                "currency": invoice["currency"],
-                "customer": invoice["customer"],
-                "description": _payment_description(invoice),
-                "payment_method_types": ["card"],
-                "capture_method": "automatic",
-            },
-        )
-        ctx.save(pi)
-        ctx.emit("payment_intent.created", copy.deepcopy(pi))
-        invoice["confirmation_secret"] = {"client_secret": pi["client_secret"], "type": "payment_intent"}
-        invoice["payments"]["data"] = [_invoice_payment(ctx, invoice, pi["id"])]
+        pi = _new_payment_intent(ctx, invoice)
     pi, decline = payment_intents.confirm_intent(
         ctx, pi, {"payment_method": payment_method, "off_session": off_session}
     )
