@@ -129,20 +129,29 @@ def verify(
         )
     if raw_secret and raw_secret != raw_secret.strip():
         hints.append("The secret has leading or trailing spaces: paste it again without them.")
+
+    def rejected(code: str, stripe_message: str | None, explanation: str, fix: str) -> Verdict:
+        return Verdict(
+            ok=False,
+            code=code,
+            stripe_message=stripe_message,
+            explanation=explanation,
+            fix=fix,
+            timestamp=_timestamp(sig_header),
+            hints=tuple(hints),
+        )
+
     if isinstance(payload, str):
         body = payload
     else:
         try:
             body = payload.decode("utf-8")
         except UnicodeDecodeError:
-            return Verdict(
-                ok=False,
-                code="invalid_body",
-                stripe_message=None,
-                explanation="The body is not UTF-8 text, so it cannot be a Stripe event.",
-                fix="Pass the raw request body exactly as received.",
-                timestamp=_timestamp(sig_header),
-                hints=tuple(hints),
+            return rejected(
+                "invalid_body",
+                None,
+                "The body is not UTF-8 text, so it cannot be a Stripe event.",
+                "Pass the raw request body exactly as received.",
             )
     try:
         stripe.WebhookSignature.verify_header(body, sig_header, raw_secret, tolerance)
@@ -156,35 +165,21 @@ def verify(
         )
         for prefix, code, explanation, fix in _VERDICTS:
             if message.startswith(prefix):
-                return Verdict(
-                    ok=False,
-                    code=code,
-                    stripe_message=message,
-                    explanation=explanation,
-                    fix=fix,
-                    timestamp=_timestamp(sig_header),
-                    hints=tuple(hints),
-                )
-        return Verdict(  # a verdict this version of stripe-python has and we do not know yet
-            ok=False,
-            code="signature_error",
-            stripe_message=message,
-            explanation="Stripe's SDK rejected the signature.",
-            fix="Read Stripe's message above and the webhook docs.",
-            timestamp=_timestamp(sig_header),
-            hints=tuple(hints),
+                return rejected(code, message, explanation, fix)
+        return rejected(  # a verdict this version of stripe-python has and we do not know yet
+            "signature_error",
+            message,
+            "Stripe's SDK rejected the signature.",
+            "Read Stripe's message above and the webhook docs.",
         )
     try:
         event = json.loads(body)
     except json.JSONDecodeError as error:
-        return Verdict(
-            ok=False,
-            code="invalid_json",
-            stripe_message=None,
-            explanation=f"The signature is valid but the body is not JSON ({error.msg} at {error.pos}).",
-            fix="Stripe always sends a JSON event; check what produced this body.",
-            timestamp=_timestamp(sig_header),
-            hints=tuple(hints),
+        return rejected(
+            "invalid_json",
+            None,
+            f"The signature is valid but the body is not JSON ({error.msg} at {error.pos}).",
+            "Stripe always sends a JSON event; check what produced this body.",
         )
     ts = _timestamp(sig_header)
     if ts is not None and ts > time.time() + 60:
