@@ -69,16 +69,22 @@ def page_number(name: str, mode: str) -> int:
     return len(_stack(name, mode)) + 1
 
 
-def load_list(name: str, filters: dict[str, object], limit: int, move: str = "first") -> View:
-    """Run the resource's list action for the first, next or previous page (``move``)."""
-    pages = _stack(name, "list")
-    current = shown(name, "list")
+def _turn_page(name: str, mode: str, move: str) -> list[str]:
+    """The cursor stack after moving to the first, next or previous page; its top is the page to load."""
+    pages = _stack(name, mode)
+    current = shown(name, mode)
     if move == "first":
         pages.clear()
     elif move == "next" and current is not None and current.next_cursor:
         pages.append(current.next_cursor)
     elif move == "previous" and pages:
         pages.pop()
+    return pages
+
+
+def load_list(name: str, filters: dict[str, object], limit: int, move: str = "first") -> View:
+    """Run the resource's list action for the first, next or previous page (``move``)."""
+    pages = _turn_page(name, "list", move)
     inputs: dict[str, object] = {**filters, "limit": limit}
     if pages:
         inputs["starting_after"] = pages[-1]
@@ -89,14 +95,7 @@ def load_list(name: str, filters: dict[str, object], limit: int, move: str = "fi
 
 def load_search(name: str, query: str, limit: int, move: str = "first") -> View:
     """Stripe's search API for the resource; ``page`` tokens come from the previous answer's next_page."""
-    pages = _stack(name, "search")
-    current = shown(name, "search")
-    if move == "first":
-        pages.clear()
-    elif move == "next" and current is not None and current.next_cursor:
-        pages.append(current.next_cursor)
-    elif move == "previous" and pages:
-        pages.pop()
+    pages = _turn_page(name, "search", move)
     params: dict[str, Any] = {"query": query, "limit": limit}
     if pages:
         params["page"] = pages[-1]
