@@ -8,41 +8,24 @@ flight, from a client thread, so some requests are cut off mid-way.)
 from __future__ import annotations
 
 import os
-import re
 import signal
 import sqlite3
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import requests
+from sandbox_cli import serve
 
 import sandbox as sandbox_package
 
-ROOT = Path(__file__).resolve().parents[2]
 KILL_AFTER_ACKS = 40
 MAX_WRITES = 2000  # bounds the writer if the kill never comes
 
 
-def _serve(db: Path) -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sandbox", "--port", "0", "--db", str(db)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    found = re.search(r"listening on (http://\S+)", line)
-    assert found, line
-    return process, found.group(1)
-
-
 def test_acknowledged_writes_survive_sigkill_mid_stream(tmp_path: Path) -> None:
     db = tmp_path / "stream.sqlite3"
-    process, api_base = _serve(db)
+    process, api_base = serve("--db", str(db), stderr=subprocess.DEVNULL)
     keys = requests.post(api_base + "/_sandbox/accounts", timeout=10).json()
     headers = {"Authorization": f"Bearer {keys['secret_key']}"}
     acknowledged: list[str] = []

@@ -12,32 +12,16 @@ from pathlib import Path
 
 import requests
 import stripe
+from sandbox_cli import ROOT, serve
 
 import sandbox as sandbox_package
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _serve(db: Path) -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sandbox", "--port", "0", "--db", str(db)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    found = re.search(r"listening on (http://\S+)", line)
-    assert found, line
-    return process, found.group(1)
 
 
 def test_acknowledged_write_survives_sigkill(
     tmp_path: Path, make_client: Callable[..., stripe.StripeClient]
 ) -> None:
     db = tmp_path / "state.sqlite3"
-    process, api_base = _serve(db)
+    process, api_base = serve("--db", str(db))
     try:
         keys = requests.post(api_base + "/_sandbox/accounts", timeout=10).json()
         client = make_client(keys["secret_key"], api_base)
@@ -59,7 +43,7 @@ def test_acknowledged_write_survives_sigkill(
 def test_cli_request_log_never_shows_keys(
     tmp_path: Path, make_client: Callable[..., stripe.StripeClient]
 ) -> None:
-    process, api_base = _serve(tmp_path / "log.sqlite3")
+    process, api_base = serve("--db", str(tmp_path / "log.sqlite3"))
     try:
         keys = requests.post(api_base + "/_sandbox/accounts", timeout=10).json()
         client = make_client(keys["secret_key"], api_base)

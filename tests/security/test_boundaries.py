@@ -7,12 +7,12 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import requests
 import stripe
+from sandbox_cli import serve
 
 import sandbox as sandbox_package
 from core import webhooks
@@ -20,7 +20,6 @@ from core.secrets import Secret
 from sandbox.__main__ import parse_args
 from ui import webhook_receiver
 
-ROOT = Path(__file__).resolve().parents[2]
 LOOPBACK_HEX = "0100007F"  # 127.0.0.1 as /proc/net/tcp writes it
 
 
@@ -46,17 +45,8 @@ def _port(url: str) -> int:
 
 def test_the_cli_defaults_to_loopback() -> None:
     assert parse_args([]).host == "127.0.0.1"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sandbox", "--port", "0", "--memory"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+    process, api_base = serve("--memory", stderr=subprocess.DEVNULL)
     try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        api_base = line.split("listening on ")[1].split()[0]
         assert _listening_addresses(_port(api_base)) == {LOOPBACK_HEX}
     finally:
         process.terminate()

@@ -3,32 +3,18 @@ refused live keys and unknown keys) and its SQLite file (keys are kept only as d
 
 from __future__ import annotations
 
-import re
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import requests
+from sandbox_cli import serve
 from secrets_scan import FAKE_TEST_SK, LIVE_RK, LIVE_SK, leaks
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_cli_log_and_database_hold_no_key(tmp_path: Path) -> None:
     db = tmp_path / "sandbox.sqlite3"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sandbox", "--port", "0", "--db", str(db)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process, base = serve("--db", str(db))
     try:
-        assert process.stdout is not None
-        found = re.search(r"listening on (http://\S+)", process.stdout.readline())
-        assert found
-        base = found.group(1)
         keys = requests.post(base + "/_sandbox/accounts", timeout=10).json()
         secret = keys["secret_key"]
         restricted = requests.post(
