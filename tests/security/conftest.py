@@ -4,19 +4,9 @@ does), and the secrets the tests plant are made up here and nowhere else."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
+from app_isolation import isolated_app_files  # noqa: F401 - an autouse fixture, active for these tests
 
 # tests/app's helpers (open_page, plain, …) are plain modules next to its tests
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "app"))
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _isolated_app_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    patch = pytest.MonkeyPatch()
-    patch.setenv("PLAYGROUND_DATA_DIR", str(tmp_path_factory.mktemp("sandbox-data")))
-    patch.setenv("PLAYGROUND_ENV_FILE", str(Path(tmp_path_factory.mktemp("env")) / ".env"))
-    yield
-    patch.undo()
