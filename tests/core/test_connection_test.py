@@ -6,8 +6,8 @@ import socket
 from typing import Any
 
 import pytest
-import requests
 import stripe
+from sandbox_keys import restricted_key
 
 from core.client import ClientCache
 from core.connection_test import EMPTY_LIST_MESSAGE, check_connection
@@ -84,13 +84,7 @@ def test_publishable_key_in_the_secret_field_is_caught_before_sending(
 
 
 def test_restricted_key_without_products_names_the_account(sandbox: Any, account: dict[str, str]) -> None:
-    response = requests.post(
-        f"{sandbox.api_base}/_sandbox/restricted_keys",
-        headers={"Authorization": f"Bearer {account['secret_key']}"},
-        json={"permissions": ["rak_customer_read"]},
-        timeout=10,
-    )
-    key = response.json()["key"]
+    key = restricted_key(sandbox, account, "rak_customer_read")
     report = check_connection(
         connection(sandbox.api_base, key, account["publishable_key"]), Environment.EDITOR
     )

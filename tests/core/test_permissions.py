@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import requests
 import stripe
+from sandbox_keys import restricted_key
 
 from core.catalog import ACTIONS
 from core.client import ClientCache, build_client
@@ -21,17 +21,6 @@ from core.permissions import (
 )
 from core.runner import Target, run
 from core.secrets import Secret
-
-
-def restricted_key(sandbox: Any, account: dict[str, str], *permissions: str) -> str:
-    response = requests.post(
-        f"{sandbox.api_base}/_sandbox/restricted_keys",
-        headers={"Authorization": f"Bearer {account['secret_key']}"},
-        json={"permissions": list(permissions)},
-        timeout=10,
-    )
-    assert response.status_code == 200, response.text
-    return str(response.json()["key"])
 
 
 def test_every_catalog_stem_has_a_probe() -> None:
@@ -69,7 +58,7 @@ def test_knowledge_write_implies_read_and_forget() -> None:
     assert knowledge.access("rak_product_write") is Access.UNKNOWN
 
 
-def test_matrix_for_a_restricted_key(sandbox: Any, account: dict[str, str]) -> None:
+def test_matrix_for_arestricted_key(sandbox: Any, account: dict[str, str]) -> None:
     key = restricted_key(sandbox, account, "rak_product_read", "rak_customer_write", "rak_plan_read")
     knowledge = KeyKnowledge()
     matrix = check_permissions(build_client(key, api_base=sandbox.api_base), key, knowledge)

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 import stripe
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sandbox_keys import restricted_key
 
 from core import pitfalls
 from core.environments import Environment
@@ -519,17 +519,6 @@ def test_error_findings_never_contain_a_key(body: str, status: int, prefix: str)
         pitfalls.get(f.pitfall)
 
 
-def _restricted_key(sandbox: Any, account: dict[str, str], *permissions: str) -> str:
-    response = requests.post(
-        f"{sandbox.api_base}/_sandbox/restricted_keys",
-        headers={"Authorization": f"Bearer {account['secret_key']}"},
-        json={"permissions": list(permissions)},
-        timeout=10,
-    )
-    assert response.status_code == 200, response.text
-    return str(response.json()["key"])
-
-
 class TestAgainstTheSandbox:
     """Real errors from the sandbox through the official SDK, read by from_stripe_error."""
 
@@ -538,7 +527,7 @@ class TestAgainstTheSandbox:
         assert inspect_key(account["publishable_key"], KeyField.PUBLISHABLE).findings == ()
 
     def test_missing_permission(self, sandbox: Any, account: dict[str, str], make_client: Any) -> None:
-        key = _restricted_key(sandbox, account, "rak_product_write")
+        key = restricted_key(sandbox, account, "rak_product_write")
         assert [f.code for f in inspect_key(key, KeyField.SECRET).findings] == ["key.restricted"]
         client = make_client(key)
         product = client.v1.products.create(params={"name": "T-shirt"})

@@ -8,8 +8,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
-import requests
 import stripe
+from sandbox_keys import restricted_key
 
 from core import catalog
 from core.client import ClientCache
@@ -29,19 +29,6 @@ def ok(target: Target, action_id: str, **inputs: object) -> RunResult:
     result = run(action_id, inputs, target=target)
     assert result.ok, str(result)
     return result
-
-
-def restricted_key(sandbox: Any, account: dict[str, str], *permissions: str) -> str:
-    response = requests.post(
-        f"{sandbox.api_base}/_sandbox/restricted_keys",
-        headers={"Authorization": f"Bearer {account['secret_key']}"},
-        json={"permissions": list(permissions)},
-        timeout=10,
-    )
-    assert response.status_code == 200, response.text
-    key: str = response.json()["key"]
-    assert key.startswith("rk_test_")
-    return key
 
 
 # --- validation: specific messages, nothing sent -------------------------------------------------------

@@ -8,17 +8,7 @@ from typing import Any
 import pytest
 import requests
 import stripe
-
-
-def _restricted_key(sandbox: Any, secret_key: str, permissions: list[str]) -> str:
-    response = requests.post(
-        sandbox.api_base + "/_sandbox/restricted_keys",
-        json={"permissions": permissions},
-        headers={"Authorization": f"Bearer {secret_key}"},
-        timeout=10,
-    )
-    assert response.status_code == 200, response.text
-    return str(response.json()["key"])
+from sandbox_keys import restricted_key
 
 
 def test_the_account_of_the_key(sandbox: Any, make_client: Callable[..., stripe.StripeClient]) -> None:
@@ -59,10 +49,10 @@ def test_keys_that_may_not_read_it(
     with pytest.raises(stripe.AuthenticationError) as publishable:
         make_client(account["publishable_key"]).v1.accounts.retrieve_current()
     assert "publishable API key" in str(publishable.value.user_message)
-    products_only = _restricted_key(sandbox, account["secret_key"], ["rak_product_read"])
+    products_only = restricted_key(sandbox, account, "rak_product_read")
     with pytest.raises(stripe.PermissionError) as refused:
         make_client(products_only).v1.accounts.retrieve_current()
     assert f"on account '{account['id']}'" in str(refused.value.user_message)
     assert "'rak_accounts_kyc_id_numbers_read' permission" in str(refused.value.user_message)
-    allowed = _restricted_key(sandbox, account["secret_key"], ["rak_accounts_kyc_id_numbers_read"])
+    allowed = restricted_key(sandbox, account, "rak_accounts_kyc_id_numbers_read")
     assert make_client(allowed).v1.accounts.retrieve_current().id == account["id"]
