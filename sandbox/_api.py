@@ -360,6 +360,33 @@ def check_limit(value: Any) -> int:
     return limit
 
 
+def page_of(
+    items: Sequence[JSONObject], limit: int, params: Mapping[str, Any], url: str, *, kind: str
+) -> JSONObject:
+    """One page of a list held inside another object (invoice lines, Checkout line items).
+
+    Stripe pages these like any list (``starting_after``/``ending_before`` by id), but they are not rows of
+    their own, so the store's paging does not apply. An unknown cursor is ``resource_missing`` for ``kind``.
+    """
+    after, before = params.get("starting_after"), params.get("ending_before")
+    if after and before:
+        raise errors.exclusive(["starting_after", "ending_before"])
+    ids = [item["id"] for item in items]
+    if after:
+        if after not in ids:
+            raise errors.resource_missing(kind, str(after), "starting_after", 404)
+        start = ids.index(after) + 1
+        window, has_more = items[start : start + limit], start + limit < len(items)
+    elif before:
+        if before not in ids:
+            raise errors.resource_missing(kind, str(before), "ending_before", 404)
+        end = ids.index(before)
+        window, has_more = items[max(0, end - limit) : end], end > limit
+    else:
+        window, has_more = items[:limit], limit < len(items)
+    return {"object": "list", "data": list(window), "has_more": has_more, "url": url}
+
+
 # --- metadata (https://docs.stripe.com/api/metadata) -------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ import copy
 from typing import Any
 
 from sandbox import _errors as errors
-from sandbox._api import Context, apply_metadata, endpoint, expander
+from sandbox._api import Context, apply_metadata, endpoint, expander, page_of
 from sandbox._errors import StripeError, invalid_request, parameter_missing
 from sandbox._ids import random_chars
 from sandbox._payment_amounts import charge_amount_problem
@@ -170,28 +170,7 @@ def _lines_page(ctx: Context, session_id: str, params: dict[str, Any]) -> dict[s
         raise invalid_request(
             f"Invalid limit: must be between 1 and 100 (inclusive), got {limit}.", param="limit"
         )
-    ids = [line["id"] for line in lines]
-    after, before = params.get("starting_after"), params.get("ending_before")
-    if after and before:
-        raise errors.exclusive(["starting_after", "ending_before"])
-    if after:
-        if after not in ids:
-            raise errors.resource_missing("item", str(after), "starting_after", 404)
-        window = lines[ids.index(after) + 1 :]
-        page, has_more = window[:limit], len(window) > limit
-    elif before:
-        if before not in ids:
-            raise errors.resource_missing("item", str(before), "ending_before", 404)
-        window = lines[: ids.index(before)]
-        page, has_more = window[-limit:], len(window) > limit
-    else:
-        page, has_more = lines[:limit], len(lines) > limit
-    return {
-        "object": "list",
-        "data": page,
-        "has_more": has_more,
-        "url": f"/v1/checkout/sessions/{session_id}/line_items",
-    }
+    return page_of(lines, limit, params, f"/v1/checkout/sessions/{session_id}/line_items", kind="item")
 
 
 @expander(KIND, "line_items")

@@ -30,6 +30,7 @@ from sandbox._api import (
     endpoint,
     event_sink_factory,
     includable,
+    page_of,
     route,
 )
 from sandbox._currencies import MINIMUMS
@@ -785,28 +786,7 @@ def list_lines(ctx: Context) -> JSONObject:
     invoice = load(ctx)
     lines: list[JSONObject] = invoice["lines"]["data"]
     limit = check_limit(ctx.params.get("limit"))
-    after, before = ctx.params.get("starting_after"), ctx.params.get("ending_before")
-    if after and before:
-        raise errors.exclusive(["starting_after", "ending_before"])
-    ids = [line["id"] for line in lines]
-    if after:
-        if after not in ids:
-            raise errors.resource_missing("line_item", str(after), "starting_after", 404)
-        start = ids.index(after) + 1
-        window, has_more = lines[start : start + limit], start + limit < len(lines)
-    elif before:
-        if before not in ids:
-            raise errors.resource_missing("line_item", str(before), "ending_before", 404)
-        end = ids.index(before)
-        window, has_more = lines[max(0, end - limit) : end], end - limit > 0
-    else:
-        window, has_more = lines[:limit], limit < len(lines)
-    return {
-        "object": "list",
-        "data": window,
-        "has_more": has_more,
-        "url": f"/v1/invoices/{invoice['id']}/lines",
-    }
+    return page_of(lines, limit, ctx.params, f"/v1/invoices/{invoice['id']}/lines", kind="line_item")
 
 
 # --- the hosted invoice page -----------------------------------------------------------------------------
