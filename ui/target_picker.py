@@ -35,7 +35,7 @@ def is_sandbox_account() -> bool:
 
 
 def clients() -> ClientCache:
-    """This session's StripeClient cache (warm connection pools); never a module global."""
+    """This session's one StripeClient cache (warm pools), for the setup test and the playground alike."""
     cache = st.session_state.get(_CLIENTS)
     if not isinstance(cache, ClientCache):
         cache = ClientCache()

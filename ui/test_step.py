@@ -13,14 +13,13 @@ import pandas as pd
 import streamlit as st
 
 from core import runner
-from core.client import ClientCache, cache_key
+from core.client import cache_key
 from core.connection_test import ConnectionReport, check_connection
 from core.environments import Connection, Environment
 from core.permissions import KeyKnowledge, PermissionMatrix, check_permissions
 from core.results import DISPLAY_SUFFIX
-from ui import connections_step, state
+from ui import connections_step, state, target_picker
 
-_CLIENTS = "setup_clients"
 _KNOWLEDGE = "setup_key_knowledge"
 
 
@@ -28,15 +27,6 @@ _KNOWLEDGE = "setup_key_knowledge"
 class StoredResult:
     fingerprint: str
     report: ConnectionReport
-
-
-def clients() -> ClientCache:
-    """This session's StripeClient cache (warm connection pools), never a module global."""
-    cache = st.session_state.get(_CLIENTS)
-    if not isinstance(cache, ClientCache):
-        cache = ClientCache()
-        st.session_state[_CLIENTS] = cache
-    return cache
 
 
 def _fingerprint(connection: Connection, env: Environment) -> str:
@@ -62,7 +52,9 @@ def testable(connection: Connection) -> list[Environment]:
 
 def run(connection: Connection, env: Environment) -> ConnectionReport:
     """Run List Products for one environment and remember the report."""
-    report = check_connection(connection, env, clients=clients(), knowledge=knowledge(connection, env))
+    report = check_connection(
+        connection, env, clients=target_picker.clients(), knowledge=knowledge(connection, env)
+    )
     _results()[(connection.name, env.value)] = StoredResult(_fingerprint(connection, env), report)
     return report
 
@@ -98,7 +90,7 @@ def products_table(connection: Connection, env: Environment, report: ConnectionR
     products = report.products
     if products.empty:
         return products
-    prices = runner.run("list_prices", {"limit": 100}, connection, env, clients=clients())
+    prices = runner.run("list_prices", {"limit": 100}, connection, env, clients=target_picker.clients())
     amounts: dict[str, str] = {}
     column = "unit_amount" + DISPLAY_SUFFIX
     if prices.ok and not prices.table.empty and column in prices.table:
@@ -126,5 +118,5 @@ def products_table(connection: Connection, env: Environment, report: ConnectionR
 def permissions(connection: Connection, env: Environment) -> PermissionMatrix:
     """Probe what this environment's restricted key may read (and show what writes taught us)."""
     target = runner.target_for(connection, env)
-    client = clients().get(target.secret, target.api_base)
+    client = target_picker.clients().get(target.secret, target.api_base)
     return check_permissions(client, target.secret.reveal(), knowledge(connection, env))
