@@ -62,20 +62,21 @@ def _py(value: object, indent: int = 0) -> str:
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, bool) or value is None or isinstance(value, int | float):
         return repr(value)
-    pad = " " * (indent + 4)
     if isinstance(value, Mapping):
         items = [f"{_py(str(k))}: {_py(v, indent + 4)}" for k, v in value.items()]
-        flat = "{" + ", ".join(items) + "}"
-        if len(flat) + indent <= 80 and "\n" not in flat:
-            return flat
-        return "{\n" + "".join(f"{pad}{i},\n" for i in items) + " " * indent + "}"
+        return _bracketed("{", items, "}", indent)
     if isinstance(value, list | tuple):
-        items = [_py(v, indent + 4) for v in value]
-        flat = "[" + ", ".join(items) + "]"
-        if len(flat) + indent <= 80 and "\n" not in flat:
-            return flat
-        return "[\n" + "".join(f"{pad}{i},\n" for i in items) + " " * indent + "]"
+        return _bracketed("[", [_py(v, indent + 4) for v in value], "]", indent)
     return _py(str(value), indent)
+
+
+def _bracketed(opening: str, items: list[str], closing: str, indent: int) -> str:
+    """On one line when it fits in 80 columns, else one item per line with a trailing comma."""
+    flat = opening + ", ".join(items) + closing
+    if len(flat) + indent <= 80 and "\n" not in flat:
+        return flat
+    pad = " " * (indent + 4)
+    return opening + "\n" + "".join(f"{pad}{i},\n" for i in items) + " " * indent + closing
 
 
 def _path(action: Action, path_args: Mapping[str, str]) -> str:
