@@ -49,4 +49,5 @@ def pick_action(page: Page, action_id: str) -> None:
     page.locator(".st-key-actions_pick input").click()
     page.keyboard.type(name.split(" › ", 1)[1].split(" · ", 1)[0])  # the action's name filters the list
     page.get_by_role("option", name=name, exact=True).click()
+    expect(page.locator(f".st-key-actions_{action_id}_run button")).to_be_visible(timeout=TIMEOUT_MS)
     ready(page)
