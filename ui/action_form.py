@@ -250,17 +250,35 @@ def draw_inputs(
     """
     values: dict[str, object] = {}
     shown = [i for i in action.inputs if i.name not in skip]
-    names = {i.name for i in shown}
-    hidden: list[Input] = []
-    if optional_toggle:
-        extra = [i for i in shown if not _essential(action, i)]
-        if extra and not st.toggle(
+    extra = [i for i in shown if optional_toggle and not _essential(action, i)]
+    _draw(action, target, [i for i in shown if i not in extra], values, prefix)
+    if extra:
+        if st.toggle(
             f"Optional inputs ({len(extra)})",
             key=optional_key(action, prefix),
             help="Shows the inputs this action can run without. What you enter stays when you hide them.",
         ):
-            hidden = extra
-    hidden_names = {i.name for i in hidden}
+            _draw(action, target, extra, values, prefix)
+        else:
+            _keep_hidden(action, extra, values, prefix)
+    return {i.name: values[i.name] for i in shown if values.get(i.name) not in (None, NOT_SET)}
+
+
+def _draw(
+    action: Action, target: Target, inputs: list[Input], values: dict[str, object], prefix: str
+) -> None:
+    names = {i.name for i in inputs}
+    for inp in inputs:
+        if inp.name in values:
+            continue
+        if inp.is_amount and inp.currency_input in names and inp.currency_input not in values:
+            currency = action.input(inp.currency_input)
+            values[currency.name] = _widget(action, currency, target, values, prefix)
+        values[inp.name] = _widget(action, inp, target, values, prefix)
+
+
+def _keep_hidden(action: Action, hidden: list[Input], values: dict[str, object], prefix: str) -> None:
+    """Hidden optional inputs keep what was typed into them, and it is still sent: the form says what."""
     kept: list[str] = []
     for inp in hidden:
         key = widget_key(action, inp.name, prefix)
@@ -272,14 +290,6 @@ def draw_inputs(
                 kept.append(inp.label)
     if kept:
         st.caption(f"Hidden and still sent: {', '.join(kept)}.")
-    for inp in shown:
-        if inp.name in values or inp.name in hidden_names:
-            continue
-        if inp.is_amount and inp.currency_input in names and inp.currency_input not in values:
-            currency = action.input(inp.currency_input)
-            values[currency.name] = _widget(action, currency, target, values, prefix)
-        values[inp.name] = _widget(action, inp, target, values, prefix)
-    return {i.name: values[i.name] for i in shown if values.get(i.name) not in (None, NOT_SET)}
 
 
 def availability(action: Action) -> None:
