@@ -3,9 +3,8 @@
 Two widgets, not one button per action: Streamlit registers and serialises every widget on every rerun, and
 each one also walks the whole session state, so the 59 buttons of the first version were ~60 % of the
 cost of every keystroke in an amount field (bench/README.md, "Page rerun"). The selectbox lists the actions
-in catalog order, each labelled with its group (and "backend-only" where WeWeb needs a custom API), and the
-selectbox filters as you type; the search box above it narrows the list by description, endpoint and SDK
-call as well.
+in catalog (group) order, each labelled with its group (and "backend-only" where WeWeb needs a custom API),
+and filters as you type; the search box above it narrows the list by description, endpoint and SDK call.
 """
 
 from __future__ import annotations
@@ -27,10 +26,11 @@ def selected() -> Action:
 
 
 def label(action_id: str) -> str:
-    """What the selectbox shows for an action: "Group › Name", marked when WeWeb has it backend-only."""
+    """What the selectbox shows for an action: "Name · Group", marked when WeWeb has it backend-only (the
+    name first: a narrow column cuts the end of the chosen one)."""
     action = catalog.get(action_id)
     mark = BACKEND_ONLY_MARK if action.availability is Availability.BACKEND_ONLY else ""
-    return f"{action.group} › {action.name}{mark}"
+    return f"{action.name} · {action.group}{mark}"
 
 
 def _follow() -> None:

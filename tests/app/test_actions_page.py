@@ -255,8 +255,8 @@ def test_the_picker_lists_every_action_grouped_with_backend_only_marked() -> Non
     at = open_page(PAGE)
     listed = at.selectbox(key="actions_pick").options
     assert listed == [action_picker.label(a.id) for a in catalog.ACTIONS]  # catalog (group) order
-    assert "Invoices › Finalize Invoice · backend-only" in listed
-    assert "Products › Create Product" in listed
+    assert "Finalize Invoice · Invoices · backend-only" in listed
+    assert "Create Product · Products" in listed
     assert at.selectbox(key="actions_pick").value == action_picker.DEFAULT
 
 

@@ -43,11 +43,12 @@ def open_page(open_app: Callable[[str], Page], url_path: str) -> Page:
 
 def pick_action(page: Page, action_id: str) -> None:
     """Choose an action in the Actions page's picker as a person does: open it, type, click the option."""
+    from core import catalog
     from ui.action_picker import label  # the option's text exactly as the page shows it
 
     name = label(action_id)
     page.locator(".st-key-actions_pick input").click()
-    page.keyboard.type(name.split(" › ", 1)[1].split(" · ", 1)[0])  # the action's name filters the list
+    page.keyboard.type(catalog.get(action_id).name)  # the action's name filters the list
     page.get_by_role("option", name=name, exact=True).click()
     expect(page.locator(f".st-key-actions_{action_id}_run button")).to_be_visible(timeout=TIMEOUT_MS)
     ready(page)
