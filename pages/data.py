@@ -37,7 +37,13 @@ moves = {
     "next": buttons[2].button("Next page", key="data_next", disabled=view is None or not view.has_more),
 }
 for move, clicked in moves.items():
-    if clicked:
+    if clicked and kind == "search" and not query.strip():
+        # Stripe's answer to an empty query is about "unsetting a parameter", which tells a newcomer nothing.
+        st.warning(
+            f"Type a search query first, e.g. `{data_views.RESOURCES[name].example_query}`: a field, a colon "
+            "and a quoted value. Or choose List to see every object."
+        )
+    elif clicked:
         data_views.load(name, kind, move, filters=filters, query=query, limit=limit)
         st.rerun()
 if view is not None:

@@ -27,6 +27,10 @@ picked = {
 text = st.text_input("Path or request id contains", key="request_log_filter_text")
 shown = request_log.filter_frame(frame, picked, text)
 st.caption(f"{len(shown)} of {len(frame)} calls.")
+if shown.empty:
+    # An empty table, an empty CSV and a greyed-out row picker read as "the log is broken".
+    st.info("No call matches these filters. Clear a filter or change the text to see more calls.")
+    st.stop()
 result_view.table(shown, key="request_log", file_name="request-log.csv")
 
 row = st.selectbox(

@@ -50,7 +50,10 @@ def picker(page: str) -> Target:
     where = "the local sandbox" if target.is_sandbox else "Stripe (api.stripe.com)"
     name = target.connection_name or "Local sandbox"
     line = f"Calls go to **{name} · {target.environment}** on {where}, {target.mode.upper()} mode."
-    st.caption(line + " Change the connection and environment in the sidebar.")
+    if connections_step.connections():
+        st.caption(line + " Change the connection and environment in the sidebar.")
+    else:  # the sidebar has nothing to change yet: say where a choice comes from
+        st.caption(line + " To call another account, create a connection in step 2 (Connections).")
     if not target.secret:
         st.warning(
             f"The {target.environment} environment of {name} has no secret or restricted key: add one in "
