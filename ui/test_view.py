@@ -21,11 +21,26 @@ def _account(connection: Connection, env: Environment, report: ConnectionReport)
     if report.account.id:
         name = f" ({report.account.name})" if report.account.name else ""
         return f"{report.account.id}{name}"
+    if _sandbox_key_off_sandbox(connection, env):
+        return "none reached (sandbox keys sent to another server)"
     mine = st.session_state.get(sandbox.ACCOUNT)
     key = connection[env].secret_key
     if isinstance(mine, sandbox.SandboxAccount) and key is not None and key == mine.secret_key:
         return f"{mine.id} (this session's sandbox account)"
     return f"unknown ({report.account.source})" if report.account.source else "unknown"
+
+
+def _sandbox_key_off_sandbox(connection: Connection, env: Environment) -> bool:
+    """This session's sandbox key on a connection whose server is not that sandbox (e.g. "Use sandbox keys",
+    then Stripe as the server): no other server knows the key, so the call can only fail."""
+    mine = st.session_state.get(sandbox.ACCOUNT)
+    key = connection[env].secret_key
+    return (
+        isinstance(mine, sandbox.SandboxAccount)
+        and key is not None
+        and key == mine.secret_key
+        and connection.api_base != mine.api_base
+    )
 
 
 def _is_restricted(connection: Connection, env: Environment) -> bool:
@@ -65,6 +80,15 @@ def environment_result(connection: Connection, env: Environment) -> None:
         f"**Mode:** {report.mode} · **Server:** {report.target} · **Latency:** {latency}  \n"
         f"**Account:** {findings_ui.escape_markdown(_account(connection, env, report))}"
     )
+    if _sandbox_key_off_sandbox(connection, env):
+        server = "Stripe (api.stripe.com)" if connection.api_base is None else connection.api_base
+        st.warning(
+            f"These are this session's sandbox keys, but this connection's server is {server}, which does "
+            "not know them.  \n"
+            "In step 2 (Connections), set the server to *Local sandbox*, or paste your own keys from the "
+            "Stripe Dashboard → Developers → API keys.",
+            icon=":material/key_off:",
+        )
     findings_ui.render([*report.findings, *report.guidance])
     if report.ok and not report.products.empty:
         st.dataframe(

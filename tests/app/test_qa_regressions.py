@@ -3,9 +3,17 @@ thing. Each test drives the real app (AppTest, real sandbox) to the state the pe
 
 from __future__ import annotations
 
-from playground_helpers import no_exception, open_page, texts
+import socket
 
-from ui import data_views
+import pytest
+from playground_helpers import no_exception, open_page, texts
+from setup_helpers import account, sandbox_connection
+from setup_helpers import open_page as setup_open_page
+from setup_helpers import texts as setup_texts
+
+from core.environments import Connection, Environment, EnvironmentConfig
+from core.secrets import Secret
+from ui import connections_step, data_views, state
 
 
 def test_request_log_says_when_no_call_matches_the_filters() -> None:
@@ -67,3 +75,41 @@ def test_with_a_connection_the_playground_points_at_the_sidebar() -> None:
     no_exception(at)
     at.switch_page("pages/flows.py").run()
     assert "Change the connection and environment in the sidebar" in texts(at)
+
+
+@pytest.mark.parametrize("server", ["stripe", "another address"])
+def test_sandbox_keys_on_a_connection_to_another_server_are_named_as_the_cause(server: str) -> None:
+    """ "Use sandbox keys", then Stripe as the server: the failed test call used to claim this session's
+    sandbox account answered, and nothing said the keys and the server do not belong together."""
+    at = setup_open_page("pages/home.py")
+    mine = account(at)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    connection = Connection(
+        name="Mixed",
+        environments={Environment.EDITOR: EnvironmentConfig(Secret(mine.publishable_key), mine.secret_key)},
+        api_base=None if server == "stripe" else closed,
+    )
+    at.session_state[state.CONNECTIONS] = [connection]
+    at.session_state[connections_step.ACTIVE] = "Mixed"
+    at.switch_page("pages/test_connection.py").run()
+    next(b for b in at.button if str(b.label).startswith("Run List Products")).click().run()
+    no_exception(at)
+    shown = setup_texts(at)
+    assert "These are this session's sandbox keys, but this connection's server is" in shown
+    assert "set the server to *Local sandbox*" in shown
+    assert f"{mine.id} (this session's sandbox account)" not in shown
+    assert mine.secret_key.reveal() not in shown
+
+
+def test_sandbox_keys_on_the_sandbox_still_name_the_sandbox_account() -> None:
+    at = setup_open_page("pages/home.py")
+    mine = account(at)
+    sandbox_connection(at, "Sandbox")
+    at.switch_page("pages/test_connection.py").run()
+    next(b for b in at.button if str(b.label).startswith("Run List Products")).click().run()
+    shown = setup_texts(at)
+    assert "The list is empty" in shown
+    assert "sandbox keys, but this connection's server" not in shown
+    assert mine.id in shown
