@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core.keys import KeyField
+from core.keys import KeyField, Mode
 from ui import findings, key_input, keys_step, navigation
 
 navigation.page_header(
@@ -38,3 +38,11 @@ with right:
 findings.render(keys_step.pair_findings(publishable, secret))
 if keys_step.done():
     st.success("Step 1 is done: both keys are usable and belong together.", icon=":material/task_alt:")
+    if secret is not None and secret.mode is Mode.LIVE:
+        # Step 1 cannot know the environment yet, so "Looks right." alone let live keys pass unremarked.
+        st.info(
+            "These are **live** keys: every call with them moves real money and touches real customers. "
+            "Use them only in Production (step 2 flags them anywhere else). While you build, copy the test "
+            "keys instead (Stripe Dashboard → Developers → API keys, Test mode on), or use the sandbox keys.",
+            icon=":material/bolt:",
+        )

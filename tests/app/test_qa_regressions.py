@@ -7,9 +7,10 @@ import socket
 
 import pytest
 from playground_helpers import no_exception, open_page, texts
-from setup_helpers import account, sandbox_connection
+from setup_helpers import LIVE_PK, LIVE_SK, TEST_PK, TEST_SK, account, sandbox_connection
 from setup_helpers import open_page as setup_open_page
 from setup_helpers import texts as setup_texts
+from streamlit.testing.v1 import AppTest
 
 from core.environments import Connection, Environment, EnvironmentConfig
 from core.secrets import Secret
@@ -113,3 +114,28 @@ def test_sandbox_keys_on_the_sandbox_still_name_the_sandbox_account() -> None:
     assert "The list is empty" in shown
     assert "sandbox keys, but this connection's server" not in shown
     assert mine.id in shown
+
+
+def _keys_with(publishable: str, secret: str) -> AppTest:
+    at = setup_open_page("pages/keys.py")
+    at.text_input(key="keys_publishable").input(publishable).run()
+    return at.text_input(key="keys_secret").input(secret).run()
+
+
+def test_a_live_key_pair_is_accepted_with_a_word_about_real_money() -> None:
+    """Step 1 said only "Looks right." and "Step 1 is done" for live keys, though the guide says to build in
+    Test mode and keep live keys for Production."""
+    at = _keys_with(LIVE_PK, LIVE_SK)
+    no_exception(at)
+    shown = setup_texts(at)
+    assert "Step 1 is done" in shown
+    assert "These are **live** keys" in shown
+    assert "Use them only in Production" in shown
+    assert LIVE_SK not in shown
+
+
+def test_a_test_key_pair_gets_no_live_key_note() -> None:
+    at = _keys_with(TEST_PK, TEST_SK)
+    shown = setup_texts(at)
+    assert "Step 1 is done" in shown
+    assert "live** keys" not in shown
