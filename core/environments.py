@@ -207,12 +207,19 @@ def _webhook_findings(env: Environment, hook: WebhookSettings) -> list[Finding]:
             )
         )
     elif not path.startswith("/"):
+        prefixed = "/" + path.strip()
+        # Only suggest the path with a '/' in front when that is a valid path: '/stripe webhook' is not.
+        fix = (
+            f"Use '{_shown(prefixed)}'."
+            if _PATH_OK.match(prefixed)
+            else f"Use a plain path such as {DEFAULT_WEBHOOK_PATH}: a path has no spaces, '?' or '#'."
+        )
         findings.append(
             _finding(
                 "env.webhook_path_malformed",
                 Severity.ERROR,
                 f"{env.label}: the webhook path '{_shown(path)}' must start with '/'.",
-                f"Use '/{path.lstrip()}'.",
+                fix,
                 env,
                 "webhook_path",
                 doc_url=_docs.WEWEB_WEBHOOKS,

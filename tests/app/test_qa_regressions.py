@@ -139,3 +139,28 @@ def test_a_test_key_pair_gets_no_live_key_note() -> None:
     shown = setup_texts(at)
     assert "Step 1 is done" in shown
     assert "live** keys" not in shown
+
+
+def _connection_with_webhook_path(path: str) -> AppTest:
+    at = setup_open_page("pages/connections.py")
+    at.text_input(key="connections_new_name").input("Stripe – Editor")
+    next(b for b in at.button if b.label == "Create connection").click().run()
+    enabled = "connections_stripe-editor_editor_webhook_enabled"
+    toggles = [t for t in at.toggle if t.key == enabled] or [c for c in at.checkbox if c.key == enabled]
+    toggles[0].set_value(True).run()
+    return at.text_input(key="connections_stripe-editor_editor_webhook_path").input(path).run()
+
+
+def test_a_webhook_path_with_a_space_is_not_fixed_into_another_invalid_path() -> None:
+    """'stripe webhook' was answered with "Use '/stripe webhook'.", itself an invalid path."""
+    at = _connection_with_webhook_path("stripe webhook")
+    no_exception(at)
+    shown = setup_texts(at)
+    assert "the webhook path 'stripe webhook' must start with '/'" in shown
+    assert "Use '/stripe webhook'" not in shown
+    assert "Use a plain path such as /stripe/webhook" in shown
+
+
+def test_a_webhook_path_missing_only_its_slash_still_gets_it_suggested() -> None:
+    at = _connection_with_webhook_path("stripe/webhook")
+    assert "Use '/stripe/webhook'." in setup_texts(at)
