@@ -49,7 +49,8 @@ def picker(page: str) -> Target:
     target = current()
     where = "the local sandbox" if target.is_sandbox else "Stripe (api.stripe.com)"
     name = target.connection_name or "Local sandbox"
-    line = f"Calls go to **{name} · {target.environment}** on {where}, {target.mode.upper()} mode."
+    mode = f"{target.mode.upper()} mode" if target.secret else "no key yet"  # not "UNKNOWN mode"
+    line = f"Calls go to **{name} · {target.environment}** on {where}, {mode}."
     if connections_step.connections():
         st.caption(line + " Change the connection and environment in the sidebar.")
     else:  # the sidebar has nothing to change yet: say where a choice comes from

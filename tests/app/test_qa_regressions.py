@@ -164,3 +164,18 @@ def test_a_webhook_path_with_a_space_is_not_fixed_into_another_invalid_path() ->
 def test_a_webhook_path_missing_only_its_slash_still_gets_it_suggested() -> None:
     at = _connection_with_webhook_path("stripe/webhook")
     assert "Use '/stripe/webhook'." in setup_texts(at)
+
+
+def test_an_environment_without_a_key_is_not_called_unknown_mode() -> None:
+    at = setup_open_page("pages/home.py")
+    mine = account(at)
+    connection = Connection(name="Stripe – Production", environments={}, api_base=mine.api_base)
+    at.session_state[state.CONNECTIONS] = [connection]
+    at.session_state[connections_step.ACTIVE] = "Stripe – Production"
+    at.session_state[connections_step.ACTIVE_ENVIRONMENT] = Environment.PRODUCTION.value
+    at.switch_page("pages/flows.py").run()
+    no_exception(at)
+    shown = setup_texts(at)
+    assert "Calls go to **Stripe – Production · Production** on the local sandbox, no key yet." in shown
+    assert "UNKNOWN" not in shown
+    assert "has no secret or restricted key" in shown
