@@ -71,9 +71,11 @@ def test_created_filter_and_pagination(stripe_client: stripe.StripeClient) -> No
         customer(stripe_client)
     everything = stripe_client.v1.events.list().data
     assert len(everything) == 3
-    created = everything[0].created
-    assert len(stripe_client.v1.events.list(params={"created": {"gte": created}}).data) == 3
-    assert stripe_client.v1.events.list(params={"created": {"gt": created + 10}}).data == []
+    # Lists are newest first, and the three creates may straddle a second: filter from the oldest one.
+    oldest = min(event.created for event in everything)
+    assert len(stripe_client.v1.events.list(params={"created": {"gte": oldest}}).data) == 3
+    newest = max(event.created for event in everything)
+    assert stripe_client.v1.events.list(params={"created": {"gt": newest}}).data == []
     page = stripe_client.v1.events.list(params={"limit": 2})
     assert page.has_more is True
     rest = stripe_client.v1.events.list(params={"limit": 2, "starting_after": page.data[-1].id})
