@@ -5,8 +5,10 @@ that "1000 usd → $10.00" (or "must end in 0") appears as the person types. Eve
 ``core.runner`` as the person entered it; the runner coerces and explains, the form only collects.
 
 Idempotency: one submission key per submission. It is kept in the session together with a fingerprint of
-the inputs: a rerun or a double click sends the same key (Stripe replays the first answer, one object is
-created), a changed input or a successful submit starts a new one.
+the inputs: a rerun, a double click or a second click after the first answer sends the same key (Stripe
+replays the first answer, one object is created). Only a changed input or the explicit "Start a new
+submission" button starts a new one — rotating the key after a success would let the second click of a
+double click, arriving just after the first answer, create a second object.
 """
 
 from __future__ import annotations
@@ -327,8 +329,8 @@ def submission_key(action: Action, values: Mapping[str, object]) -> str:
     return current.key
 
 
-def finish_submission(action: Action) -> None:
-    """After a successful write the next submit is a new submission."""
+def new_submission(action: Action) -> None:
+    """The person asked for another object with the same inputs: the next Run gets a fresh key."""
     st.session_state.pop(f"actions_{action.id}_submission", None)
 
 

@@ -57,10 +57,19 @@ def _form(action: Action, target: Target) -> None:
             action, values, idempotency_key=submission, confirm_live_write=confirmed, load_all=load_all
         )
         st.session_state[f"actions_{action.id}_result"] = result
-        if result.ok and action.is_write:
-            action_form.finish_submission(action)
     if action.is_write:
-        st.caption(f"Idempotency key of this submission: `{submission}` (a double click creates one object).")
+        st.caption(
+            f"Idempotency key of this submission: `{submission}`. Clicking Run again with the same inputs"
+            " replays the first answer (one object, however many clicks)."
+        )
+        st.button(
+            "Start a new submission",
+            key=f"actions_{action.id}_new_submission",
+            icon=":material/add:",
+            on_click=action_form.new_submission,
+            args=(action,),
+            help="To create another object with the same inputs: the next Run gets a new idempotency key.",
+        )
     shown = st.session_state.get(f"actions_{action.id}_result")
     if shown is not None:
         result_view.render(shown, key=f"actions_{action.id}")

@@ -90,13 +90,15 @@ def _submission(flow: str, step: str, inputs: Mapping[str, object]) -> str:
 
 
 def run_step(flow: str, step: str, action: str, inputs: Mapping[str, object]) -> RunResult:
-    """Run one action of a step (logged), keep its result, and start a new submission after success."""
+    """Run one action of a step (logged) and keep its result.
+
+    The step's submission key lives until its inputs change or the flow is reset: a second click that
+    arrives just after the first answer replays it instead of creating a second object.
+    """
     write = catalog.get(action).is_write
     key = _submission(flow, f"{step}_{action}", inputs) if write else None
     result = request_log.run(action, inputs, idempotency_key=key)
     flow_state(flow)["results"][step] = result
-    if result.ok and write:
-        st.session_state.pop(f"flows_{flow}_submission_{step}_{action}", None)
     return result
 
 
