@@ -338,6 +338,12 @@ class RunResult:
     next_cursor: str | None = None  # starting_after for the next page
     prev_cursor: str | None = None  # ending_before for the previous page
     requests: list[RequestRecord] = field(default_factory=list)  # every call made (pre-flight, pages)
+    action_name: str = ""  # what people read in headlines ("Create Product"); the id is for code
+
+    @property
+    def label(self) -> str:
+        """The action's name as the forms and menus show it, the id only when no name is known."""
+        return self.action_name or self.action_id
 
     @property
     def blocked(self) -> bool:
@@ -358,11 +364,11 @@ class RunResult:
             if self.has_more:
                 what += " (more available)"
             status = f"HTTP {self.request.status}" if self.request and self.request.status else "OK"
-            return f"{self.action_id}: {status}, {what}"
+            return f"{self.label}: {status}, {what}"
         if self.error is not None:
             status = f"HTTP {self.error.http_status}" if self.error.http_status else "no response"
-            return f"{self.action_id}: failed ({status}): {self.error.message}"
-        return f"{self.action_id}: not sent: {_first_error(self.warnings + self.guidance)}"
+            return f"{self.label}: failed ({status}): {self.error.message}"
+        return f"{self.label}: not sent: {_first_error(self.warnings + self.guidance)}"
 
     def __repr__(self) -> str:
         # Compact, and never the raw objects: they may hold client secrets.

@@ -397,6 +397,7 @@ def _blocked(call: _Call) -> RunResult:
     )
     return RunResult(
         action_id=call.action.id,
+        action_name=call.action.name,
         ok=False,
         objects=[],
         table=to_table([]),
@@ -532,6 +533,7 @@ def _send(
         )
     return RunResult(
         action_id=action.id,
+        action_name=action.name,
         ok=True,
         objects=objects,
         table=to_table(objects),
@@ -582,6 +584,7 @@ def _failed(call: _Call, error: BaseException, started: float, knowledge: KeyKno
     guidance = _guidance(call, error, knowledge)
     return RunResult(
         action_id=call.action.id,
+        action_name=call.action.name,
         ok=False,
         objects=[],
         table=to_table([]),

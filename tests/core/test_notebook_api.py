@@ -340,7 +340,7 @@ def test_run_results_read_as_text_and_mask_client_secrets(pg: nb.Playground, acc
     assert "_secret_" in client_secret
     text = repr(intent)
     assert text == str(intent)
-    assert text.startswith("create_payment_intent: HTTP 200, 1 object")
+    assert text.startswith("Create Payment Intent: HTTP 200, 1 object")
     assert "$20.00" in text
     assert_no_secret(rendered(intent), client_secret, account["secret_key"])
     assert isinstance(

@@ -407,3 +407,13 @@ def test_two_people_never_share_a_key_or_data(sandbox: Any, account: dict[str, s
     ]
     assert my_clients.get(mine.secret, mine.api_base) is not their_clients.get(theirs.secret, theirs.api_base)
     assert stripe.api_key is None  # nothing was configured globally
+
+
+def test_headlines_name_the_action_as_people_read_it(target: Target) -> None:
+    """QA: 'create_product: HTTP 200' showed the internal id; the forms and menus say 'Create Product'."""
+    created = ok(target, "create_product", name="Headline")
+    assert created.headline() == "Create Product: HTTP 200, 1 object"
+    blocked = run("create_product", {}, target=target)
+    assert blocked.headline().startswith("Create Product: not sent: ")
+    failed = run("retrieve_product", {"id": "prod_doesnotexist"}, target=target)
+    assert failed.headline().startswith("Retrieve Product: failed (HTTP 404): ")

@@ -20,7 +20,7 @@ def test_checkout_through_the_hosted_page(open_app: Callable[[str], Page], artif
     amount.fill("4200")  # no Enter, no submit: the preview follows the typing
     see(page, "4200 usd → $42.00")
     click(page, "flows_checkout_catalog")
-    see(page, "create_price: HTTP 200, 1 object")
+    see(page, "Create Price: HTTP 200, 1 object")
     click(page, "flows_checkout_session")
     see(page, "Checkout Session: open")
     ready(page)

@@ -35,7 +35,7 @@ def test_a_declined_payment(open_app: Callable[[str], Page], artifacts_dir: Path
     page.get_by_role("option", name="Visa 0002 — declined (generic_decline)").click()
     ready(page)
     click(page, "flows_payment_confirm")
-    see(page, "confirm_payment_intent: failed (HTTP 402): Your card was declined.")
+    see(page, "Confirm Payment Intent: failed (HTTP 402): Your card was declined.")
     see(page, "Payment Intent: requires_payment_method")
     ready(page)
     see(page, "try another card").scroll_into_view_if_needed()

@@ -100,7 +100,7 @@ def _create_product_by_double_click(page: Page, name: str) -> None:
     field.press("Tab")
     ready(page)
     page.locator(".st-key-actions_create_product_run button").dblclick()
-    see(page, "create_product: HTTP 200")
+    see(page, "Create Product: HTTP 200")
     ready(page)
 
 
@@ -186,7 +186,7 @@ def test_two_browser_sessions_never_mix(browser: Browser, app_url: str) -> None:
             pick_action(page, "list_products")
             ready(page)
             click(page, "actions_list_products_run")
-            see(page, "list_products: HTTP 200")
+            see(page, "List Products: HTTP 200")
             ready(page)
         seen_by_b = b.content()
         b.goto(f"{app_url}/request-log")

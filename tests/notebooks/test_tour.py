@@ -167,9 +167,9 @@ def test_tour_runs_against_the_sandbox_and_never_shows_a_key(
         for needle in needles:
             assert needle in text, f"cell {cell_id}: {needle!r} not in its output"
     plain_results = {
-        "first-call-list": "list_products",
-        "rak-write-403": "create_product",
-        "pi-cancel-succeeded": "cancel_payment_intent",
+        "first-call-list": "List Products",
+        "rak-write-403": "Create Product",
+        "pi-cancel-succeeded": "Cancel Payment Intent",
     }
     for cell_id, action in plain_results.items():  # a RunResult as text: its headline, not a dataclass dump
         plain = cells[cell_id].outputs[0]["data"]["text/plain"]
