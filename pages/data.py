@@ -51,7 +51,8 @@ if view is not None:
         st.error(view.error)
     else:
         more = " · more available" if view.has_more else ""
-        st.caption(f"Page {data_views.page_number(name, kind)}: {len(view.table)} rows{more}.")
+        rows = len(view.table)
+        st.caption(f"Page {data_views.page_number(name, kind)}: {rows} row{'' if rows == 1 else 's'}{more}.")
         if view.table.empty:
             st.info("No rows: that still means the call worked. Create objects, or loosen the filters.")
         else:

@@ -75,7 +75,9 @@ with live_tab:
             @st.fragment(run_every="2s")
             def live_feed() -> None:
                 frame = webhook_session.feed(target)
-                st.markdown(f"**{len(frame)} request(s) received** (refreshes every 2 seconds)")
+                count = len(frame)
+                noun = "request" if count == 1 else "requests"
+                st.markdown(f"**{count} {noun} received** (refreshes every 2 seconds)")
                 if not frame.empty:
                     result_view.table(frame, key="webhooks_feed", file_name="webhook-feed.csv")
 

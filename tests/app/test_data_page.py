@@ -41,7 +41,7 @@ def test_list_pages_forward_and_back_by_cursor() -> None:
     assert "more available" in texts(at)
     at.button(key="data_next").click().run()
     assert list(at.dataframe[0].value["name"]) == ["Alpha"]
-    assert "Page 2: 1 rows." in texts(at)
+    assert "Page 2: 1 row." in texts(at)  # singular: not "1 rows"
     assert at.button(key="data_next").disabled
     at.button(key="data_previous").click().run()
     assert list(at.dataframe[0].value["name"]) == ["Gamma", "Beta"]

@@ -15,13 +15,13 @@ def test_webhook_feed_shows_events_arriving(open_app: Callable[[str], Page], art
     page = open_page(open_app, "webhooks")
     page.get_by_role("tab", name="Live feed").click()
     click(page, "webhooks_register")
-    see(page, "0 request(s) received")
+    see(page, "0 requests received")
     click(page, "webhooks_trigger")
     # Nothing is clicked after this: the feed refreshes itself every 2 seconds.
-    see(page, "1 request(s) received")
+    see(page, "1 request received")
     click(page, "webhooks_forge")
     see(page, "answered the forged event with HTTP 400")
-    see(page, "2 request(s) received")
+    see(page, "2 requests received")
     ready(page)
     page.screenshot(path=str(artifacts_dir / "playground-webhook-feed.png"), full_page=True)
 
