@@ -85,10 +85,16 @@ def render(result: RunResult, *, key: str, summary: bool = True) -> None:
     if result.objects:
         with st.expander("Raw JSON"):
             st.json(result.safe_objects() if len(result.objects) != 1 else result.safe_objects()[0])
-    if result.request is not None:
+    if result.blocked:
+        # Nothing went over the wire: a "request record" (no status, no request id) would read like a call
+        # that happened. The snippets stay, labelled as what the call would have been.
+        st.caption("**Not sent**: the checks above stopped this call before it reached Stripe.")
+    elif result.request is not None:
         with st.expander("Request record"):
             st.json(result.request.as_dict())
     if result.snippets is not None:
+        if result.blocked:
+            st.caption("What would be sent, once the inputs are fixed:")
         python_tab, curl_tab = st.tabs(["Python", "curl"])
         python_tab.code(result.snippets.python, language="python")
         curl_tab.code(result.snippets.curl, language="bash")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import socket
 
 import pytest
-from playground_helpers import no_exception, open_page, texts
+from playground_helpers import no_exception, open_page, pick_action, texts
 from setup_helpers import LIVE_PK, LIVE_SK, TEST_PK, TEST_SK, account, sandbox_connection
 from setup_helpers import open_page as setup_open_page
 from setup_helpers import texts as setup_texts
@@ -179,3 +179,25 @@ def test_an_environment_without_a_key_is_not_called_unknown_mode() -> None:
     assert "Calls go to **Stripe – Production · Production** on the local sandbox, no key yet." in shown
     assert "UNKNOWN" not in shown
     assert "has no secret or restricted key" in shown
+
+
+def test_a_blocked_call_says_not_sent_and_shows_no_request_record() -> None:
+    """QA: Create Payment Intent for 10 usd (below the minimum) showed a "Request record" for a request that
+    never left the app; the snippets are only what *would* be sent."""
+    at = pick_action(open_page("pages/actions.py"), "create_payment_intent")
+    at.text_input(key="actions_create_payment_intent_amount").input("10").run()
+    at.button(key="actions_create_payment_intent_run").click().run()
+    no_exception(at)
+    assert at.session_state["actions_create_payment_intent_result"].blocked
+    assert "Request record" not in [e.label for e in at.expander]
+    assert "Not sent" in texts(at)
+    assert "What would be sent" in texts(at)
+
+
+def test_a_sent_call_still_shows_its_request_record() -> None:
+    at = pick_action(open_page("pages/actions.py"), "create_product")
+    at.text_input(key="actions_create_product_name").input("Recorded").run()
+    at.button(key="actions_create_product_run").click().run()
+    no_exception(at)
+    assert "Request record" in [e.label for e in at.expander]
+    assert "Not sent" not in texts(at)
