@@ -556,7 +556,11 @@ def _page_objects(page: _Answer) -> list[dict[str, Any]]:
     return data
 
 
-def _error_info(error: BaseException) -> StripeErrorInfo:
+def _error_info(error: BaseException, api_base: str | None = None) -> StripeErrorInfo:
+    if isinstance(error, stripe.APIConnectionError):
+        # The SDK's text is a urllib3 traceback summary ("HTTPSConnectionPool... NameResolutionError"); the
+        # headline says which address failed and what to do, as the Test connection page does.
+        return StripeErrorInfo(None, None, None, None, connection_error_message(error, api_base), None)
     if isinstance(error, stripe.StripeError):
         err = error.error
         message = (
@@ -591,7 +595,7 @@ def _failed(call: _Call, error: BaseException, started: float, knowledge: KeyKno
         request=record,
         warnings=call.warnings,
         guidance=guidance,
-        error=_error_info(error),
+        error=_error_info(error, call.target.api_base),
         snippets=_snippets(call, params),
         idempotency_key=call.idempotency_key,
         requests=call.requests,

@@ -345,6 +345,9 @@ def test_unreachable_base_is_a_message_not_a_traceback() -> None:
     assert f"127.0.0.1:{port}" in result.guidance[0].message
     assert "python -m sandbox" in result.guidance[0].message
     assert len(clients) == 1
+    # QA: the headline (all the Data page shows) carried the SDK's raw urllib3 text.
+    assert result.headline().startswith("List Products: failed (no response): Could not reach the sandbox at")
+    assert "HTTPConnectionPool" not in result.headline()
 
 
 def test_real_stripe_offline_is_explained() -> None:
@@ -356,6 +359,8 @@ def test_real_stripe_offline_is_explained() -> None:
     assert result.request is not None
     assert result.request.target == "stripe"
     assert "Could not reach Stripe (https://api.stripe.com)" in result.guidance[0].message
+    assert "Could not reach Stripe (https://api.stripe.com)" in result.headline()
+    assert "ConnectionPool" not in result.headline()
 
 
 def test_client_cache_never_holds_the_key_in_its_keys(account: dict[str, str], sandbox: Any) -> None:
