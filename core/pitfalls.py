@@ -801,6 +801,18 @@ def _from_401(
             "Delete the spaces inside the key, or copy it again with the Dashboard's copy button.",
             field="secret_key",
         )
+    if "only emulates test mode" in message:
+        # The local sandbox's own refusal (sandbox/_errors.py live_key_refused): the key may be perfectly
+        # valid, so "mistyped, truncated, rolled or deleted" would send people to the Dashboard for nothing.
+        return _finding(
+            "sandbox.live_key_refused",
+            "http_401",
+            f"The local sandbox does not accept live keys{which}: it only emulates test mode, so the key "
+            "was refused here without being checked." + said,
+            "Use test keys (sk_test_…/pk_test_…) with the sandbox, or point this connection at real Stripe "
+            "to use live keys (live mode moves real money: Production only).",
+            field="secret_key",
+        )
     if "did not provide an API key" in message:
         return _finding(
             "stripe.no_api_key",

@@ -37,6 +37,9 @@ def test_a_live_key_in_the_editor_is_caught() -> None:
     found = errors(at)
     assert any("Editor uses a live secret key" in e for e in found)
     assert any("Live mode keys are not accepted here" in e for e in found)  # the sandbox's own answer
+    # QA: the guidance blamed a mistyped or deleted key; the sandbox refuses live keys as it is test-only.
+    assert any("The local sandbox does not accept live keys" in e for e in found)
+    assert not any("mistyped, truncated, rolled or deleted" in e for e in found)
 
 
 def test_an_amount_of_10_for_10_dollars_is_caught_before_sending() -> None:

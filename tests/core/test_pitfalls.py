@@ -547,6 +547,19 @@ class TestAgainstTheSandbox:
         assert key not in f.message
         assert "sk_test_" in f.message
 
+    def test_live_key_on_the_sandbox_says_the_sandbox_is_test_mode_only(self, make_client: Any) -> None:
+        """QA: the sandbox refuses every live key; 'mistyped, truncated, rolled or deleted' was wrong."""
+        key = "sk_live_51" + "Z" * 97
+        with pytest.raises(stripe.AuthenticationError) as info:
+            make_client(key).v1.products.list()
+        f = one(from_stripe_error(info.value, key=Secret(key)))
+        assert f.code == "sandbox.live_key_refused"
+        assert f.message.startswith("The local sandbox does not accept live keys")
+        assert "mistyped" not in f.message
+        assert "Use test keys" in f.fix
+        assert "real Stripe" in f.fix
+        assert key not in f.message + f.fix
+
     def test_publishable_key_as_secret(self, account: dict[str, str], make_client: Any) -> None:
         with pytest.raises(stripe.AuthenticationError) as info:
             make_client(account["publishable_key"]).v1.products.list()
