@@ -187,6 +187,7 @@ def to_table(objects: Iterable[Mapping[str, Any]], *, money: MoneyFormatter | No
                 c + DISPLAY_SUFFIX,
                 [_display_money(fmt, v, _currency_for(c, r)) for v, r in zip(raw, rows, strict=True)],
             )
+    data = {c: data[c] for c in reading_order(list(data))}
     if not data:  # no objects, or objects without fields: pandas' own empty frame
         return pd.DataFrame(data, columns=list(data))
     # The constructor's last step (pandas 3.1, pinned), without inferring and checking every column again.
@@ -194,6 +195,27 @@ def to_table(objects: Iterable[Mapping[str, Any]], *, money: MoneyFormatter | No
     return from_arrays(
         list(data.values()), pd.Index(list(data)), pd.RangeIndex(len(rows)), verify_integrity=False
     )
+
+
+LEADING_FIELDS: Final = ("id", "name", "nickname", "description", "status")
+
+
+def reading_order(columns: Sequence[str]) -> list[str]:
+    """The same columns in the order people read an object: what it is (id, name, status), then every
+    amount with its money column, then the rest as Stripe sent them.
+
+    In Stripe's own order a Price's ``unit_amount (display)`` was 23rd of 24 columns, off screen on the
+    right, which hid the one column the table exists to show.
+    """
+    present = set(columns)
+    lead: list[str] = [c for c in LEADING_FIELDS if c in present]
+    for c in columns:
+        if c + DISPLAY_SUFFIX in present:
+            lead += [c, c + DISPLAY_SUFFIX]
+    if len(lead) > len([c for c in LEADING_FIELDS if c in present]) and "currency" in present:
+        lead.append("currency")  # the amounts' currency right after them
+    placed = set(lead)
+    return lead + [c for c in columns if c not in placed]
 
 
 # What pandas makes of a list of strings: its default string dtype (None becomes NaN).

@@ -34,9 +34,24 @@ def column_config(table: pd.DataFrame) -> dict[str, Any]:
     return config
 
 
+def shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as it is displayed: missing text (null fields, empty ``images`` or ``metadata``) is an empty
+    cell, not a grey "None" that reads like a value. Numbers and datetimes keep their own missing value, so
+    their column types (and formats) stay."""
+    text = [
+        c for c in frame.columns if frame[c].dtype == object or isinstance(frame[c].dtype, pd.StringDtype)
+    ]
+    if not text or not frame[text].isna().any().any():
+        return frame
+    out = frame.copy()
+    for c in text:
+        out[c] = frame[c].astype(object).where(frame[c].notna(), "")
+    return out
+
+
 def table(frame: pd.DataFrame, *, key: str, file_name: str = "stripe.csv") -> None:
     """A table and a CSV download of it."""
-    st.dataframe(frame, hide_index=True, column_config=column_config(frame), key=f"{key}_table")
+    st.dataframe(shown(frame), hide_index=True, column_config=column_config(frame), key=f"{key}_table")
     st.download_button(
         "Download CSV",
         frame.to_csv(index=False).encode(),

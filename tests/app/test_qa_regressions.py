@@ -201,3 +201,19 @@ def test_a_sent_call_still_shows_its_request_record() -> None:
     no_exception(at)
     assert "Request record" in [e.label for e in at.expander]
     assert "Not sent" not in texts(at)
+
+
+def test_empty_lists_dicts_and_nulls_show_as_empty_cells_and_money_comes_first() -> None:
+    """QA: ``images`` [] and ``metadata`` {} showed "None", and the money column sat far right."""
+    at = pick_action(open_page("pages/actions.py"), "create_product")
+    at.text_input(key="actions_create_product_name").input("Empty cells").run()
+    at.button(key="actions_create_product_run").click().run()
+    no_exception(at)
+    frame = at.dataframe[0].value
+    assert frame.loc[0, "images"] == ""
+    assert frame.loc[0, "metadata"] == ""
+    assert frame.loc[0, "description"] == ""
+    assert "None" not in {str(v) for v in frame.iloc[0]}
+    assert list(frame.columns)[:2] == ["id", "name"]
+    result = at.session_state["actions_create_product_result"]
+    assert result.table.loc[0, "images"] is None  # the data itself keeps its missing values (CSV, notebook)

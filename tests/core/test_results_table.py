@@ -60,7 +60,8 @@ def reference_table(objects: list[Mapping[str, Any]]) -> pd.DataFrame:
                 results._display_money(fmt, v, results._currency_for(c, r))
                 for v, r in zip(raw, rows, strict=True)
             ]
-    return pd.DataFrame(data, columns=list(data))
+    order = results.reading_order(list(data))  # the order is its own test below; here: same cells
+    return pd.DataFrame({c: data[c] for c in order}, columns=order)
 
 
 def assert_same(objects: list[Mapping[str, Any]]) -> None:
@@ -135,3 +136,22 @@ def test_every_listed_sandbox_object_matches_pandas(stripe_client: stripe.Stripe
         assert objects, resource
         assert_same([dict(o) for o in objects])
         assert_same([dict(objects[0])])  # the one-row frame of a create or retrieve
+
+
+def test_columns_read_id_name_status_then_money_then_the_rest(stripe_client: stripe.StripeClient) -> None:
+    """QA: a Price's ``unit_amount (display)`` was 23rd of 24 columns, far off screen."""
+    product = stripe_client.v1.products.create({"name": "Ordered", "description": "Columns"})
+    price = stripe_client.v1.prices.create({"product": product.id, "unit_amount": 1999, "currency": "usd"})
+    prices = to_table([dict(stripe_client.raw_request("get", f"/v1/prices/{price.id}").data)])
+    assert list(prices.columns)[:5] == ["id", "nickname", "unit_amount", "unit_amount (display)", "currency"]
+    products = to_table([dict(stripe_client.raw_request("get", f"/v1/products/{product.id}").data)])
+    assert list(products.columns)[:3] == ["id", "name", "description"]
+    intent = stripe_client.v1.payment_intents.create({"amount": 2000, "currency": "usd"})
+    intents = to_table([dict(stripe_client.raw_request("get", f"/v1/payment_intents/{intent.id}").data)])
+    columns = list(intents.columns)
+    assert columns[:4] == ["id", "description", "status", "amount"]
+    assert columns[4] == "amount (display)"
+    assert columns.index("currency") < columns.index("object")
+    # The same set of columns as Stripe's order: nothing dropped, nothing added.
+    reference = reference_table([dict(stripe_client.raw_request("get", f"/v1/prices/{price.id}").data)])
+    assert sorted(prices.columns) == sorted(reference.columns)
