@@ -44,7 +44,7 @@ def payment() -> None:
         if not created:
             return
         current = status(flow, "payment_intent")
-        paid = current in ("succeeded", "refunded")
+        paid = current == "succeeded"
         flows.step_header(2, "Confirm with a test card (the payment element's job in WeWeb)", paid)
         card = st.selectbox(
             "Test card",
@@ -83,7 +83,7 @@ def payment() -> None:
                 )
         if not paid:
             return
-        refunded = current == "refunded"
+        refunded = "refund" in flows.ids(flow)
         flows.step_header(3, "Refund it (Refund Payment)", refunded)
         refund_amount = st.text_input(
             "Refund amount (empty = full refund)", key="flows_payment_refund_amount", live=True

@@ -110,11 +110,19 @@ def _field(result: RunResult, name: str) -> Any:
 # --- rendering helpers -------------------------------------------------------------------------------------
 
 
+def note(flow: str, lifecycle: str) -> str | None:
+    """What happened to the object besides its status (a refund leaves a PaymentIntent ``succeeded``)."""
+    notes: dict[str, str] = flow_state(flow).get("notes", {})
+    return notes.get(lifecycle)
+
+
 def diagram(flow: str, lifecycle: str, title: str) -> None:
     current = status(flow, lifecycle)
-    st.caption(f"{title}: **{current or 'not created yet'}**")
+    extra = note(flow, lifecycle)
+    shown = f"{current} ({extra})" if current and extra else current or "not created yet"
+    st.caption(f"{title}: **{shown}**")
     visited = flow_state(flow)["visited"].get(lifecycle, [])
-    st.graphviz_chart(state_diagrams.dot(lifecycle, current, visited), width="stretch")
+    st.graphviz_chart(state_diagrams.dot(lifecycle, current, visited, note=extra), width="stretch")
 
 
 def step_header(number: int, title: str, done: bool) -> None:
@@ -279,7 +287,14 @@ def refund(amount: str) -> None:
     result = run_step(flow, "refund", "refund_payment", inputs)
     if result.ok:
         ids(flow)["refund"] = str(_field(result, "id"))
-        track(flow, "payment_intent", "refunded")
+        # A refund is its own object: the PaymentIntent stays "succeeded" (Stripe has no "refunded" status);
+        # its charge is what is (partly) refunded.
+        created = flow_state(flow)["results"].get("create")
+        paid = _field(created, "amount") if isinstance(created, RunResult) else None
+        partly = isinstance(paid, int) and _field(result, "amount") != paid
+        flow_state(flow).setdefault("notes", {})["payment_intent"] = (
+            "charge partly refunded" if partly else "charge refunded"
+        )
 
 
 # --- Checkout ----------------------------------------------------------------------------------------------

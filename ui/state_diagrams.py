@@ -1,8 +1,8 @@
 """Small state diagrams of Stripe lifecycles as Graphviz DOT, the current state highlighted.
 
 The transitions are Stripe's documented state machines (Payment Intents, Checkout Sessions, Subscriptions,
-Invoices); "refunded" is not a PaymentIntent status (a refund is its own object) but is drawn after
-"succeeded" because that is where the one-time payment flow ends.
+Invoices) and nothing else: a refund is its own object and leaves the PaymentIntent ``succeeded``, so it is
+drawn as a dashed note beside the current state, not as a state.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ LIFECYCLES: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("requires_action", "requires_payment_method", "auth failed"),
         ("requires_action", "canceled", ""),
         ("requires_payment_method", "canceled", "cancel"),
-        ("succeeded", "refunded", "refund"),
     ),
     "checkout.session": (
         ("open", "complete", "customer pays"),
@@ -57,8 +56,9 @@ def states(lifecycle: str) -> list[str]:
     return list(seen)
 
 
-def dot(lifecycle: str, current: str | None, visited: Iterable[str] = ()) -> str:
-    """The DOT source: every state a rounded box, ``current`` filled, ``visited`` states tinted."""
+def dot(lifecycle: str, current: str | None, visited: Iterable[str] = (), *, note: str | None = None) -> str:
+    """The DOT source: every state a rounded box, ``current`` filled, ``visited`` states tinted; ``note``
+    (e.g. "charge refunded") hangs off the current state as a dashed note, since it is not a state."""
     if lifecycle not in LIFECYCLES:
         raise KeyError(f"No diagram for {lifecycle!r}; known: {', '.join(LIFECYCLES)}")
     been = set(visited)
@@ -79,5 +79,9 @@ def dot(lifecycle: str, current: str | None, visited: Iterable[str] = ()) -> str
         lines.append(f'  "{state}" [{", ".join(attrs)}];' if attrs else f'  "{state}";')
     for source, target, label in LIFECYCLES[lifecycle]:
         lines.append(f'  "{source}" -> "{target}" [label="{label}"];')
+    if note and current:
+        text = note.replace('"', "'")
+        lines.append(f'  "note" [label="{text}", shape=note, style="dashed,filled", fillcolor=white];')
+        lines.append(f'  "{current}" -> "note" [style=dashed, arrowhead=none];')
     lines.append("}")
     return "\n".join(lines)

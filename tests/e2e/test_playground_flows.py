@@ -31,7 +31,7 @@ def test_payment_with_3d_secure_then_refund(open_app: Callable[[str], Page], art
     see(page, "750 usd → $7.50")
     ready(page)
     click(page, "flows_payment_refund")
-    see(page, "Payment Intent: refunded")
+    see(page, "Payment Intent: succeeded (charge partly refunded)")
     see(page, "Done: created, paid, refunded.")
     ready(page)
     page.screenshot(path=str(artifacts_dir / "playground-payment-refunded.png"), full_page=True)
