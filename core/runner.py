@@ -207,7 +207,24 @@ def _environment_findings(action: Action, target: Target, confirm_live_write: bo
                     pitfall="live_key_in_editor",
                 )
             )
-    elif mode == "live" and env not in WRITE_SAFE_ENVIRONMENTS:
+    else:
+        findings.extend(environment_notices(target))
+    return findings
+
+
+# Warnings about the target itself, the same for every call: pages show them once, not under every result.
+ENVIRONMENT_NOTICES: Final = frozenset(
+    {"pitfall.live_key_outside_production", "pitfall.test_key_in_production"}
+)
+
+
+def environment_notices(target: Target) -> list[Finding]:
+    """What is wrong with where calls go, whatever the action: a live key outside Production (real data),
+    a test key in Production (no real payments)."""
+    env = target.environment.strip().lower()
+    mode = target.mode
+    findings: list[Finding] = []
+    if mode == "live" and env not in WRITE_SAFE_ENVIRONMENTS:
         findings.append(
             Finding(
                 "pitfall.live_key_outside_production",

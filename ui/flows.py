@@ -136,7 +136,7 @@ def last_result(flow: str, step: str) -> None:
     if not isinstance(result, RunResult):
         return
     result_view.headline(result)
-    findings_ui.render([*result.warnings, *result.guidance])
+    findings_ui.render(result_view.own_findings(result))
     with st.expander("Details: table, JSON, request and code"):
         result_view.render(result, key=f"flows_{flow}_{step}", summary=False)
 

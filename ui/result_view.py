@@ -12,7 +12,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from core.findings import Finding
 from core.results import DISPLAY_SUFFIX, RunResult
+from core.runner import ENVIRONMENT_NOTICES
 from ui import findings as findings_ui
 
 
@@ -87,12 +89,18 @@ def headline(result: RunResult) -> None:
             st.caption(" · ".join(parts))
 
 
+def own_findings(result: RunResult) -> list[Finding]:
+    """The result's findings without the environment notices that the page shows once at the top
+    (``target_picker.picker``): the same "test key in Production" under every flow step was noise."""
+    return [f for f in [*result.warnings, *result.guidance] if f.code not in ENVIRONMENT_NOTICES]
+
+
 def render(result: RunResult, *, key: str, summary: bool = True) -> None:
     """Everything a run produced, in the order a person reads it (``summary=False``: without the headline
     and findings, for places that already show them)."""
     if summary:
         headline(result)
-        findings_ui.render([*result.warnings, *result.guidance])
+        findings_ui.render(own_findings(result))
     if not result.table.empty:
         table(result.table, key=key, file_name=f"{result.action_id}.csv")
     if result.has_more:

@@ -11,8 +11,8 @@ import streamlit as st
 
 from core.client import ClientCache
 from core.environments import Environment
-from core.runner import Target, target_for
-from ui import connections_step, sandbox
+from core.runner import Target, environment_notices, target_for
+from ui import connections_step, findings, sandbox
 
 _CLIENTS = "playground_clients"
 
@@ -61,4 +61,6 @@ def picker(page: str) -> Target:
             "step 2 (Connections), or pick another environment in the sidebar.",
             icon=":material/key_off:",
         )
+    # Once per page, here at the top: under every result (every step of a flow) the same warning was noise.
+    findings.render(environment_notices(target))
     return target

@@ -217,3 +217,23 @@ def test_empty_lists_dicts_and_nulls_show_as_empty_cells_and_money_comes_first()
     assert list(frame.columns)[:2] == ["id", "name"]
     result = at.session_state["actions_create_product_result"]
     assert result.table.loc[0, "images"] is None  # the data itself keeps its missing values (CSV, notebook)
+
+
+def test_the_environment_warning_shows_once_per_page_not_under_every_flow_step() -> None:
+    """QA: "The Production connection uses a test key" repeated after every step of a flow (4-5 times)."""
+    at = setup_open_page("pages/home.py")
+    sandbox_connection(at, "Prod on the sandbox", Environment.PRODUCTION)
+    at.switch_page("pages/flows.py").run()
+
+    def notices() -> int:
+        return sum("uses a test key" in str(w.value) for w in at.warning)
+
+    assert notices() == 1  # before any call: where calls go is known already
+    at.button(key="flows_payment_create").click().run()
+    at.selectbox(key="flows_payment_card").select("pm_card_visa").run()
+    at.button(key="flows_payment_confirm").click().run()
+    no_exception(at)
+    assert at.session_state["flows_payment"]["status"]["payment_intent"] == "succeeded"
+    assert notices() == 1
+    at.switch_page("pages/actions.py").run()
+    assert notices() == 1
