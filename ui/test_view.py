@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.connection_test import ConnectionReport
 from core.environments import Connection, Environment
-from core.keys import KeyField, KeyKind, inspect_key
+from core.keys import KeyField, KeyKind, Mode, inspect_key
 from ui import connections_step, key_input, sandbox, test_step
 from ui import findings as findings_ui
 
@@ -43,6 +43,19 @@ def _sandbox_key_off_sandbox(connection: Connection, env: Environment) -> bool:
     )
 
 
+def _mode(connection: Connection, env: Environment, report: ConnectionReport | None) -> Mode | str | None:
+    """The tested mode, else the key's own prefix (sk_test_/sk_live_): TEST or LIVE must show before the first
+    call too, it is the one thing that must never be mixed up."""
+    if report is not None:
+        return report.mode
+    key = connection[env].secret_key
+    return (
+        str(inspect_key(key, KeyField.SECRET).mode.value)
+        if key is not None and key.reveal().strip()
+        else None
+    )
+
+
 def _is_restricted(connection: Connection, env: Environment) -> bool:
     key = connection[env].secret_key
     return key is not None and inspect_key(key, KeyField.SECRET).kind is KeyKind.RESTRICTED
@@ -66,7 +79,7 @@ def environment_result(connection: Connection, env: Environment) -> None:
     """What the last test call for ``env`` found (or that it has not run with these keys yet)."""
     report = test_step.result(connection, env)
     st.subheader(env.label)
-    mode = key_input.mode_badge(report.mode) if report else ""
+    mode = key_input.mode_badge(_mode(connection, env, report))
     st.markdown(f"{mode} {key_input.server_badge(connection.api_base is not None)}")
     if report is None:
         st.caption("Not tested with these keys yet.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from setup_helpers import (
+    LIVE_SK,
     TEST_SK,
     account,
     errors,
@@ -118,3 +119,18 @@ def test_an_unreachable_server_fails_with_the_network_guidance() -> None:
     at = run_test(at.run())
     found = errors(at)
     assert any("could not reach the sandbox at http://127.0.0.1:9" in e.lower() for e in found)
+
+
+def test_the_mode_badge_shows_before_the_first_run() -> None:
+    """QA: before the first run only the "Sandbox" badge showed; TEST/LIVE is known from the key itself."""
+
+    def badges(at: AppTest) -> list[str]:  # every badge line of the page (the sidebar has one as well)
+        return [str(m.value).strip() for m in at.markdown if "-badge[Sandbox]" in str(m.value)]
+
+    at = page_with("Stripe – Editor")
+    assert "Not tested with these keys yet." in texts(at)
+    assert badges(at)
+    assert all(b.startswith(":green-badge[:material/science: TEST]") for b in badges(at)), badges(at)
+    live = page_with("Stripe – Production", Environment.PRODUCTION, Secret(LIVE_SK))
+    assert badges(live)
+    assert all(b.startswith(":red-badge[:material/bolt: LIVE]") for b in badges(live)), badges(live)
