@@ -47,9 +47,9 @@ def _meta(help: str = 'Your own key/value pairs, e.g. {"order_id": "1234"}.') ->
     return Input("metadata", "Metadata", K.METADATA, help=help)
 
 
-def _cur(name: str = "currency", *, required: bool = False) -> Input:
+def _cur(name: str = "currency", *, required: bool = False, label: str = "Currency") -> Input:
     return Input(
-        name, "Currency", K.CURRENCY, required=required, help="Three-letter ISO code, e.g. usd, eur, jpy."
+        name, label, K.CURRENCY, required=required, help="Three-letter ISO code, e.g. usd, eur, jpy."
     )
 
 
@@ -189,7 +189,7 @@ PRODUCTS = (
         (
             _s("name", "Name", required=True, help='What customers see, e.g. "Pro plan".'),
             *_PRODUCT_FIELDS,
-            _cur("default_price_data.currency"),
+            _cur("default_price_data.currency", label="Default price: currency"),
             _amt(
                 "default_price_data.unit_amount",
                 "Default price: unit amount",

@@ -173,7 +173,14 @@ def _amount_widget(action: Action, inp: Input, values: Mapping[str, object], pre
         placeholder="e.g. 1000",
     )
     currency = str(values.get(inp.currency_input) or "") if inp.currency_input else ""
-    if not currency:  # no currency input, or an optional one left empty: Stripe uses the object's own
+    own = inp.currency_input is not None and any(i.name == inp.currency_input for i in action.inputs)
+    if not currency and own and not any(i.in_path for i in action.inputs):
+        # A create whose form already has this amount's currency (Create Product's default price): a second
+        # "currency for the preview" box beside it read as two currencies to choose.
+        label = action.input(str(inp.currency_input)).label
+        st.caption(f"Choose “{label}” above to see this amount as money.")
+        return text
+    if not currency:  # no currency input, or an optional one on an update: Stripe uses the object's own
         currency = str(
             st.selectbox(
                 "Currency for the preview",

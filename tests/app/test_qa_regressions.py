@@ -237,3 +237,15 @@ def test_the_environment_warning_shows_once_per_page_not_under_every_flow_step()
     assert notices() == 1
     at.switch_page("pages/actions.py").run()
     assert notices() == 1
+
+
+def test_create_product_has_one_currency_picker_for_its_default_price() -> None:
+    """QA: Create Product showed "Currency" (the default price's) and a second "Currency for the preview"."""
+    at = pick_action(open_page("pages/actions.py"), "create_product", optional=True)
+    at.text_input(key="actions_create_product_default_price_data__unit_amount").input("1000").run()
+    no_exception(at)
+    labels = [str(s.label) for s in at.selectbox if "currency" in str(s.label).lower()]
+    assert labels == ["Default price: currency"]
+    assert "Choose “Default price: currency” above to see this amount as money." in texts(at)
+    at.selectbox(key="actions_create_product_default_price_data__currency").select("usd").run()
+    assert "1000 usd → $10.00" in texts(at)
