@@ -49,11 +49,10 @@ def _mode(connection: Connection, env: Environment, report: ConnectionReport | N
     if report is not None:
         return report.mode
     key = connection[env].secret_key
-    return (
-        str(inspect_key(key, KeyField.SECRET).mode.value)
-        if key is not None and key.reveal().strip()
-        else None
-    )
+    if key is None or not key.reveal().strip():
+        return None
+    mode = inspect_key(key, KeyField.SECRET).mode
+    return mode.value if mode is not None else None  # a key without a mode (garbage) shows no badge
 
 
 def _is_restricted(connection: Connection, env: Environment) -> bool:

@@ -134,3 +134,11 @@ def test_the_mode_badge_shows_before_the_first_run() -> None:
     live = page_with("Stripe – Production", Environment.PRODUCTION, Secret(LIVE_SK))
     assert badges(live)
     assert all(b.startswith(":red-badge[:material/bolt: LIVE]") for b in badges(live)), badges(live)
+
+
+def test_a_key_without_a_mode_renders_the_page_without_a_badge_or_an_exception() -> None:
+    """A pasted string that is no key at all has no mode: the page must still render and say what is wrong."""
+    at = page_with("Stripe – Editor", secret=Secret("not-a-stripe-key-at-all"))
+    assert not at.exception
+    badges = [str(m.value) for m in at.markdown if "-badge[Sandbox]" in str(m.value)]
+    assert not any("TEST]" in b or "LIVE]" in b for b in badges[1:]), badges  # [0] may be the sidebar's
