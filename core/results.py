@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from core.findings import Finding, Severity
+from core.money import format_minor
 from core.secrets import mask, redact
 from core.snippets import Snippets
 
@@ -81,18 +82,8 @@ DISPLAY_SUFFIX: Final = " (display)"
 MoneyFormatter = Callable[[int, str], str]
 
 
-def _default_money(amount: int, currency: str) -> str:
-    # Only used when core.money is unavailable; the real formatter knows decimals per currency.
-    return f"{amount} {currency.upper()} (minor units)"
-
-
 def _money_formatter() -> MoneyFormatter:
-    try:
-        from core import money
-    except ImportError:  # pragma: no cover - core.money is part of core
-        return _default_money
-    formatter: MoneyFormatter = money.format_minor
-    return formatter
+    return format_minor
 
 
 def mask_secrets(value: Any) -> Any:
