@@ -191,6 +191,7 @@ def test_no_secret_leaks_through_the_app(tmp_path: Path, monkeypatch: pytest.Mon
         [ROOT, data_dir, env_file.parent, Path(tempfile.gettempdir())], started, skip=[env_file]
     )
     written = [p for p in written if not str(p).startswith(str(tmp_path))]
+    assert any(data_dir in p.parents for p in written), "the scan must cover the sandbox file the flow wrote"
     assert not file_leaks(written, secrets)
     # the explicit "Save to .env": the keys are in it, and only its owner may read it
     assert LIVE_RK in env_file.read_text()
