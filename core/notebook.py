@@ -425,12 +425,15 @@ def _secret_or_none(value: str | Secret | None) -> Secret | None:
 # A connection to Stripe or the sandbox
 
 
+# The catalog is fixed at import, so the name index is built once rather than on every run().
+_ACTIONS_BY_NAME: Final[Mapping[str, Action]] = {a.name.lower(): a for a in catalog.ACTIONS}
+
+
 def _action(action: Action | str) -> Action:
     if isinstance(action, Action):
         return action
     text = action.strip()
-    by_name = {a.name.lower(): a for a in catalog.ACTIONS}
-    found = by_name.get(text.lower())
+    found = _ACTIONS_BY_NAME.get(text.lower())
     return found if found is not None else catalog.get(text.lower().replace(" ", "_"))
 
 
