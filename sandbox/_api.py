@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -457,7 +457,3 @@ def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[
 
 def deleted(obj_id: str, kind: str) -> JSONObject:
     return {"id": obj_id, "object": kind, "deleted": True}
-
-
-def iter_ids(values: Iterable[Any]) -> list[str]:
-    return [v for v in values if isinstance(v, str)]

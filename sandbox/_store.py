@@ -202,12 +202,6 @@ class Store:
             ).fetchone()
         return (row[0], json.loads(row[1])) if row else None
 
-    def update_settings(self, account: str, settings: Mapping[str, Any]) -> None:
-        with self.lock:
-            self._conn.execute(
-                "UPDATE accounts SET settings = ? WHERE id = ?", (dumps(dict(settings)), account)
-            )
-
     def get_meta(self, name: str) -> str | None:
         with self.lock:
             row = self._conn.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()

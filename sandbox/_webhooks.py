@@ -263,13 +263,6 @@ class WebhookDispatcher:
             for target in targets:
                 self._start(account, str(event.get("id", "")), event_type, target, payload, None)
 
-    def count_matching(self, account: str, event_type: str) -> int:
-        """How many enabled endpoints of ``account`` listen to ``event_type``: an event's pending_webhooks."""
-        try:
-            return sum(1 for e in self._endpoints_for(account) if e.wants(event_type))
-        except Exception:
-            return 0
-
     # -- the control API ------------------------------------------------------------------------------
 
     def deliveries(self, account: str) -> list[dict[str, Any]]:

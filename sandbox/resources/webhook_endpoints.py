@@ -22,7 +22,6 @@ from sandbox._webhooks import (
     EndpointTarget,
     RetryPolicy,
     WebhookDispatcher,
-    event_matches,
     new_endpoint_secret,
 )
 
@@ -154,20 +153,11 @@ def list_webhook_endpoints(ctx: Context) -> JSONObject:
     return listing
 
 
-# --- what the dispatcher and the event counter read ---------------------------------------------------
+# --- what the dispatcher reads ------------------------------------------------------------------------------
 
 
 def _endpoints(tx: Tx) -> Iterator[JSONObject]:
     yield from tx.scan(KIND)
-
-
-def pending_webhooks(tx: Tx, event_type: str) -> int:
-    """An event's ``pending_webhooks``: the enabled endpoints of the account that listen to its type."""
-    return sum(
-        1
-        for e in _endpoints(tx)
-        if e.get("status") == "enabled" and event_matches(e.get("enabled_events") or [], event_type)
-    )
 
 
 def endpoint_targets(tx: Tx) -> Sequence[EndpointTarget]:
