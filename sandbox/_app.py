@@ -48,6 +48,7 @@ from sandbox._api import (
 from sandbox._forms import decode
 from sandbox._store import IdempotencyRecord, JSONObject, KeyRecord, Store, Tx, dumps
 from sandbox._validation import spec_document, stripe_path_templates, validate_params
+from sandbox._webhooks import event_matches
 
 log = logging.getLogger("sandbox")
 request_log = logging.getLogger("sandbox.requests")
@@ -266,16 +267,14 @@ class Runtime:
 
     def pending_webhooks(self, tx: Tx, event_type: str) -> int:
         """How many enabled webhook endpoints of the account will receive an event of this type."""
-        count = 0
         if not tx.may_have_webhook_endpoints():
             return 0
-        for endpoint_obj in tx.scan("webhook_endpoint"):
-            if endpoint_obj.get("status", "enabled") != "enabled":
-                continue
-            enabled = endpoint_obj.get("enabled_events") or []
-            if "*" in enabled or event_type in enabled:
-                count += 1
-        return count
+        return sum(
+            1
+            for endpoint_obj in tx.scan("webhook_endpoint")
+            if endpoint_obj.get("status", "enabled") == "enabled"
+            and event_matches(endpoint_obj.get("enabled_events") or [], event_type)
+        )
 
     def handle(
         self, method: str, path: str, query: str, body: bytes, headers: Mapping[str, str], request_id: str
