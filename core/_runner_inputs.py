@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
+from core import _docs
 from core.catalog import Action, Input, InputKind
 from core.findings import Finding, Severity
 
@@ -134,7 +135,7 @@ def _coerce(inp: Input, value: object, findings: list[Finding]) -> object:
                     inp,
                     f"{inp.label}: {text!r} is not a three-letter currency code.",
                     "Use an ISO code such as usd, eur, gbp or jpy.",
-                    "https://docs.stripe.com/currencies",
+                    _docs.STRIPE_CURRENCIES,
                 )
             )
             return None
@@ -239,7 +240,7 @@ def _coerce_amount(inp: Input, value: object, findings: list[Finding], currency:
                 "JPY enter the amount as is."
             ),
             field=inp.name,
-            doc_url="https://docs.stripe.com/currencies#zero-decimal",
+            doc_url=_docs.STRIPE_ZERO_DECIMAL,
             pitfall="amounts_in_smallest_unit",
         )
     )

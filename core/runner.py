@@ -23,7 +23,7 @@ from urllib.parse import quote_plus
 
 import stripe
 
-from core import catalog, money, pitfalls
+from core import _docs, catalog, money, pitfalls
 from core._runner_inputs import Prepared, prepare
 from core.catalog import Action
 from core.client import (
@@ -536,7 +536,7 @@ def _send(
                 "submission did not create anything new.",
                 "That is the point of idempotency keys: a double submit creates one object. Start a new "
                 "submission to create another.",
-                doc_url="https://docs.stripe.com/api/idempotent_requests",
+                doc_url=_docs.STRIPE_IDEMPOTENCY,
             )
         )
     if action.is_list and not objects:
@@ -630,7 +630,7 @@ def _guidance(call: _Call, error: BaseException, knowledge: KeyKnowledge | None)
                 connection_error_message(error, call.target.api_base),
                 "Retry when the address answers: the retry keeps this submission's idempotency key, so if "
                 "the first attempt did reach the server you get its answer, not a second object.",
-                doc_url="https://status.stripe.com",
+                doc_url=_docs.STRIPE_STATUS,
                 pitfall="stripe_unreachable",
             )
         ]
