@@ -13,6 +13,7 @@ import asyncio
 import base64
 import binascii
 import copy
+import functools
 import hashlib
 import json
 import logging
@@ -89,10 +90,12 @@ class Result:
     headers: dict[str, str]
 
 
-def _stripe_templates() -> list[tuple[re.Pattern[str], str, list[str]]]:
+@functools.cache
+def _stripe_templates() -> tuple[tuple[re.Pattern[str], str, list[str]], ...]:
+    """Compiled once per process: the spec is immutable and every Runtime routes against the same paths."""
     from sandbox._api import template_regex
 
-    return [(template_regex(t), t, methods) for t, methods in stripe_path_templates().items()]
+    return tuple((template_regex(t), t, methods) for t, methods in stripe_path_templates().items())
 
 
 class Runtime:
