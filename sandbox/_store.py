@@ -130,6 +130,10 @@ class Store:
         with self.lock:
             self._conn.close()
 
+    def may_have_webhook_endpoints(self, account: str) -> bool:
+        """The same cheap "no" as :meth:`Tx.may_have_webhook_endpoints`, without taking the store's lock."""
+        return account in self._webhook_accounts
+
     @contextmanager
     def transaction(self, account: str) -> Iterator[Tx]:
         """One request's transaction, bound to one account: a handler cannot reach another's rows."""
