@@ -52,7 +52,7 @@ def decode(query: str) -> Form:
 
 
 def encode(params: Form, prefix: str = "") -> list[tuple[str, str]]:
-    """The inverse of :func:`decode` (used to compare idempotent requests canonically and by tests)."""
+    """The inverse of :func:`decode`; only the round-trip test in tests/sandbox/test_forms.py uses it."""
     pairs: list[tuple[str, str]] = []
     for key, value in params.items():
         name = f"{prefix}[{key}]" if prefix else str(key)
