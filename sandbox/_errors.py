@@ -14,6 +14,11 @@ from typing import Any
 SUPPORT = "https://support.stripe.com/"
 
 
+def doc_url(code: str) -> str:
+    """Stripe's documentation page for an error code, as every error object (and last_*_error) links it."""
+    return "https://stripe.com/docs/error-codes/" + code.replace("_", "-")
+
+
 class StripeError(Exception):
     """An API error. ``extra`` carries objects Stripe embeds in some errors (e.g. ``payment_intent``)."""
 
@@ -56,7 +61,7 @@ class StripeError(Exception):
         error: dict[str, Any] = {"type": self.type}
         if self.code:
             error["code"] = self.code
-            error["doc_url"] = "https://stripe.com/docs/error-codes/" + self.code.replace("_", "-")
+            error["doc_url"] = doc_url(self.code)
         error["message"] = self.message
         if self.param is not None:
             error["param"] = self.param

@@ -16,7 +16,7 @@ from typing import Any
 from sandbox import _payment_lifecycle as life
 from sandbox._api import Context, apply_metadata, endpoint
 from sandbox._currencies import normalize as normalize_currency
-from sandbox._errors import StripeError, exclusive, invalid_request, parameter_missing
+from sandbox._errors import StripeError, doc_url, exclusive, invalid_request, parameter_missing
 from sandbox._ids import random_chars
 from sandbox._payment_amounts import charge_amount_problem
 from sandbox._test_cards import Decline, TestCard
@@ -41,17 +41,13 @@ def check_amount(amount: Any, currency: str, param: str = "amount") -> None:
         raise StripeError(400, problem.message, code=problem.code, param=param)
 
 
-def _doc_url(code: str) -> str:
-    return "https://stripe.com/docs/error-codes/" + code.replace("_", "-")
-
-
 def decline_error_object(decline: Decline, *, charge_id: str, pm: dict[str, Any]) -> dict[str, Any]:
     """``last_payment_error`` after a decline: the same fields the 402 body carries."""
     error: dict[str, Any] = {
         "charge": charge_id,
         "code": decline.code,
         "decline_code": decline.decline_code,
-        "doc_url": _doc_url(decline.code),
+        "doc_url": doc_url(decline.code),
         "message": decline.message,
         "payment_method": copy.deepcopy(pm),
         "type": "card_error",
@@ -67,7 +63,7 @@ def authentication_failure_error(code: str, message: str, pm: dict[str, Any]) ->
     """The last error an intent keeps after a failed 3D Secure challenge (PaymentIntent and SetupIntent)."""
     return {
         "code": code,
-        "doc_url": _doc_url(code),
+        "doc_url": doc_url(code),
         "message": message,
         "payment_method": copy.deepcopy(pm),
         "type": "invalid_request_error",

@@ -12,12 +12,11 @@ from typing import Any
 
 from sandbox import _payment_lifecycle as life
 from sandbox._api import Context, apply_metadata, endpoint
-from sandbox._errors import StripeError, invalid_request
+from sandbox._errors import StripeError, doc_url, invalid_request
 from sandbox._ids import random_chars
 from sandbox._test_cards import Decline
 from sandbox.resources import payment_methods
 from sandbox.resources.payment_intents import (
-    _doc_url,
     _next_action,
     _payment_method_setup,
     _truthy,
@@ -46,7 +45,7 @@ def _load(ctx: Context) -> dict[str, Any]:
 def _setup_error(decline: Decline, pm: dict[str, Any]) -> dict[str, Any]:
     error: dict[str, Any] = {
         "code": decline.code,
-        "doc_url": _doc_url(decline.code),
+        "doc_url": doc_url(decline.code),
         "message": decline.message,
         "payment_method": copy.deepcopy(pm),
         "type": "card_error",
