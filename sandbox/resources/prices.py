@@ -32,6 +32,20 @@ def _name(prefix: str, name: str) -> str:
     return f"{prefix}[{name}]" if prefix else name
 
 
+def _release_lookup_key(ctx: Context, key: str, transfer: Any, param: str) -> None:
+    """A lookup key names one price: taking it needs ``transfer_lookup_key``, and the old holder loses it."""
+    holders = ctx.query(KIND, {"lookup_key": key})
+    if holders and not transfer:
+        raise errors.invalid_request(
+            f"A price (`{holders[0]['id']}`) already uses that lookup key.", param=param
+        )
+    for holder in holders:
+        previous = {"lookup_key": holder["lookup_key"]}
+        holder["lookup_key"] = None
+        ctx.save(holder)
+        ctx.emit("price.updated", holder, previous_attributes=previous)
+
+
 def create_price(ctx: Context, params: dict[str, Any], product_id: str, prefix: str = "") -> dict[str, Any]:
     """Build, store and announce a price. ``prefix`` names nested params in errors (``default_price_data``),
     so products can create their default price through the same rules."""
@@ -81,17 +95,7 @@ def create_price(ctx: Context, params: dict[str, Any], product_id: str, prefix: 
             )
     lookup_key = params.get("lookup_key")
     if lookup_key:
-        holders = ctx.query(KIND, {"lookup_key": lookup_key})
-        if holders and not params.get("transfer_lookup_key"):
-            raise errors.invalid_request(
-                f"A price (`{holders[0]['id']}`) already uses that lookup key.",
-                param=_name(prefix, "lookup_key"),
-            )
-        for holder in holders:
-            previous = {"lookup_key": holder["lookup_key"]}
-            holder["lookup_key"] = None
-            ctx.save(holder)
-            ctx.emit("price.updated", holder, previous_attributes=previous)
+        _release_lookup_key(ctx, lookup_key, params.get("transfer_lookup_key"), _name(prefix, "lookup_key"))
     price: dict[str, Any] = {
         "id": ctx.new_id("price"),
         "object": KIND,
@@ -241,15 +245,7 @@ def update(ctx: Context) -> dict[str, Any]:
     if "lookup_key" in params:
         key = params["lookup_key"] or None
         if key and key != price.get("lookup_key"):
-            for holder in ctx.query(KIND, {"lookup_key": key}):
-                if not params.get("transfer_lookup_key"):
-                    raise errors.invalid_request(
-                        f"A price (`{holder['id']}`) already uses that lookup key.", param="lookup_key"
-                    )
-                previous = {"lookup_key": holder["lookup_key"]}
-                holder["lookup_key"] = None
-                ctx.save(holder)
-                ctx.emit("price.updated", holder, previous_attributes=previous)
+            _release_lookup_key(ctx, key, params.get("transfer_lookup_key"), "lookup_key")
         price["lookup_key"] = key
     if "metadata" in params:
         price["metadata"] = apply_metadata(price.get("metadata"), params["metadata"])
