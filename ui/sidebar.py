@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.environments import Environment
-from core.runner import target_for
+from core.keys import KeyField, inspect_key
 from ui import connections_step, key_input, sandbox, test_step
 from ui.progress import setup_steps
 
@@ -48,11 +48,9 @@ def _active_connection() -> None:
     connection = connections_step.find(name)
     if connection is None:
         return
-    # The same Target the playground calls with (core.runner.target_for): the badges cannot disagree with
-    # where calls go (an explicit https://api.stripe.com base is Stripe, not "Sandbox").
-    target = target_for(connection, env)
-    mode = target.mode if target.secret else None
-    st.markdown(f"{key_input.mode_badge(mode)} {key_input.server_badge(target.is_sandbox)}")
+    key = connection[env].secret_key
+    mode = inspect_key(key, KeyField.SECRET).mode if key else None
+    st.markdown(f"{key_input.mode_badge(mode)} {key_input.server_badge(connection.api_base is not None)}")
 
 
 def _environment_lines() -> list[str]:
