@@ -120,6 +120,8 @@ def test_secrets_never_leak_and_a_double_click_creates_one_object(
     _connect(page, account, "Leak check", htmls)
     page.get_by_role("link", name="3 · Test connection").first.click()
     ready(page)
+    # .all() does not wait: let the page draw its Run button first, or nothing would be clicked.
+    expect(page.get_by_role("button", name="Run List Products").first).to_be_visible()
     run_buttons = page.get_by_role("button", name="Run List Products").all()
     assert run_buttons, "the test call must run, or the scans below search pages that never used the keys"
     for button in run_buttons:
