@@ -61,32 +61,6 @@ def _summary(report: KeyReport | None) -> None:
     st.markdown(f"{report.description.capitalize()} `{short(report.masked)}` {badge}")
 
 
-def _key(
-    connection: Connection,
-    env: Environment,
-    which: str,
-    label: str,
-    field: KeyField,
-    placeholder: str,
-    suffix: str | None = None,
-) -> None:
-    """One key of one environment, stored straight on the connection, with a one-line summary (the full
-    verdict is in the environment's checks below, so it is not repeated under each field)."""
-    get, put = connections_step.key_store(connection, env, which)
-    prefix = f"connections_{connections_step.slug(connection.name)}_{env.value}"
-    _summary(
-        key_input.key_field(
-            label,
-            widget_key=f"{prefix}_{suffix or which}",
-            field=field,
-            placeholder=placeholder,
-            get=get,
-            put=put,
-            show_verdict=False,
-        )
-    )
-
-
 def _status_icon(connection: Connection, env: Environment) -> str:
     found = connections_step.findings(connection, env)
     if connections_step.env_ready(connection, env):
@@ -122,22 +96,30 @@ def environment_editor(connection: Connection, env: Environment) -> None:
     )
     left, right = st.columns(2)
     with left:
-        _key(
-            connection,
-            env,
-            "publishable",
-            "Publishable Key",
-            KeyField.PUBLISHABLE,
-            "pk_live_…" if env.expects_live else "pk_test_…",
+        get, put = connections_step.key_store(connection, env, "publishable")
+        _summary(
+            key_input.key_field(
+                "Publishable Key",
+                widget_key=f"{prefix}_publishable",
+                field=KeyField.PUBLISHABLE,
+                placeholder="pk_live_…" if env.expects_live else "pk_test_…",
+                get=get,
+                put=put,
+                show_verdict=False,
+            )
         )
     with right:
-        _key(
-            connection,
-            env,
-            "secret",
-            "Secret Key or Restricted Key",
-            KeyField.SECRET,
-            "sk_live_… or rk_live_…" if env.expects_live else "sk_test_… or rk_test_…",
+        get, put = connections_step.key_store(connection, env, "secret")
+        _summary(
+            key_input.key_field(
+                "Secret Key or Restricted Key",
+                widget_key=f"{prefix}_secret",
+                field=KeyField.SECRET,
+                placeholder="sk_live_… or rk_live_…" if env.expects_live else "sk_test_… or rk_test_…",
+                get=get,
+                put=put,
+                show_verdict=False,
+            )
         )
     _webhook_editor(connection, env, prefix)
     found = connections_step.findings(connection, env)
@@ -166,14 +148,17 @@ def _webhook_editor(connection: Connection, env: Environment, prefix: str) -> No
             args=(connection, env, path_key, "path"),
             help="The endpoint URL you register in Stripe is your backend URL + /api + this path.",
         )
-        _key(
-            connection,
-            env,
-            "webhook",
-            "Webhook Secret Key",
-            KeyField.WEBHOOK_SECRET,
-            "whsec_…",
-            "webhook_secret",
+        get, put = connections_step.key_store(connection, env, "webhook")
+        _summary(
+            key_input.key_field(
+                "Webhook Secret Key",
+                widget_key=f"{prefix}_webhook_secret",
+                field=KeyField.WEBHOOK_SECRET,
+                placeholder="whsec_…",
+                get=get,
+                put=put,
+                show_verdict=False,
+            )
         )
 
 
