@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -29,9 +30,20 @@ import jsonschema
 import pytest
 import requests
 import stripe
+from hypothesis import HealthCheck, settings
 
 import sandbox as sandbox_package
 from sandbox._validation import spec_document
+
+# Property tests check properties, not speed: no per-example deadline and no "too slow" health check, which
+# fail at random on a loaded 2-core CI machine (timing belongs in bench/, never in a test's verdict).
+settings.register_profile(
+    "playground",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.load_profile("playground")
+
 
 _VIOLATIONS: list[str] = []
 
@@ -92,6 +104,33 @@ class ValidatingHTTPClient(stripe.RequestsClient):
         content, status, response_headers = super().request(method, url, headers, post_data)
         validate_response(method, url, status, content)
         return content, status, response_headers
+
+
+# Loopback only: tests that aim at Stripe's own address (the real-Stripe path, an offline Stripe) send no
+# packet beyond this machine, not even a DNS query. Every HTTP client the product uses (requests inside
+# stripe-python, urllib, Chromium) honours these variables: traffic to anywhere but loopback goes to a closed
+# loopback port and fails at once as "could not connect", which is exactly "Stripe is unreachable".
+_LOOPBACK_ONLY_ENV = {
+    "HTTPS_PROXY": "http://127.0.0.1:9",
+    "HTTP_PROXY": "http://127.0.0.1:9",
+    "NO_PROXY": "127.0.0.1,127.0.0.2,localhost,::1",
+}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _loopback_only() -> Iterator[None]:
+    saved = {
+        name: os.environ.get(name) for name in (*_LOOPBACK_ONLY_ENV, *map(str.lower, _LOOPBACK_ONLY_ENV))
+    }
+    for name, value in _LOOPBACK_ONLY_ENV.items():
+        os.environ[name] = value
+        os.environ[name.lower()] = value
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(scope="session")

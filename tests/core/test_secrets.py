@@ -52,7 +52,10 @@ class TestMask:
     def test_empty(self) -> None:
         assert mask("") == ""
 
-    @given(st.text(min_size=0, max_size=300))
+    # No "*" in the drawn values: a star of the original inside the masked middle is indistinguishable from
+    # the mask's own stars, so counting it as revealed (Hypothesis found "0000000000000000000*0000") would
+    # blame the mask for a character it hid.
+    @given(st.text(alphabet=st.characters(blacklist_characters="*"), min_size=0, max_size=300))
     def test_never_reveals_more_than_12_and_preserves_length(self, value: str) -> None:
         masked = mask(value)
         assert len(masked) == len(value)
