@@ -16,11 +16,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Final, cast
 from urllib.parse import urlsplit
 
 import stripe
 
+from core.keys import KeyField, KeyKind, KeyReport, Mode, inspect_key
 from core.secrets import Secret
 
 STRIPE_API_BASE: Final = "https://api.stripe.com"
@@ -56,8 +58,34 @@ def normalize_api_base(api_base: str | None) -> str:
     return base
 
 
+class Server(StrEnum):
+    """Which server a connection's calls reach: Stripe itself, or a Stripe-compatible one at another address.
+
+    Decided by one rule, :meth:`of`, from the connection's address, so a badge, a check and a request record
+    can never disagree about where a call went (an address written out as ``https://api.stripe.com`` is
+    Stripe, exactly like no address at all).
+    """
+
+    STRIPE = "stripe"
+    SANDBOX = "sandbox"  # the local sandbox, or any other Stripe-compatible server
+
+    @classmethod
+    def of(cls, api_base: str | None) -> Server:
+        try:
+            base = urlsplit(normalize_api_base(api_base))
+        except ClientConfigError:
+            return cls.SANDBOX  # not Stripe's address, whatever it is
+        stripe_base = urlsplit(STRIPE_API_BASE)
+        same = (base.scheme.lower(), base.netloc.lower()) == (stripe_base.scheme, stripe_base.netloc)
+        return cls.STRIPE if same else cls.SANDBOX
+
+    @property
+    def label(self) -> str:
+        return "Stripe" if self is Server.STRIPE else "Sandbox"
+
+
 def is_stripe(api_base: str | None) -> bool:
-    return normalize_api_base(api_base) == STRIPE_API_BASE
+    return Server.of(api_base) is Server.STRIPE
 
 
 @dataclass(frozen=True)
@@ -65,38 +93,56 @@ class Target:
     """Where a call goes: the key, the base address and the environment it is made for.
 
     Built from a connection by ``core.runner.target_for``; the key stays a :class:`Secret`, so a Target can
-    be shown, logged or kept in the session without leaking it.
+    be shown, logged or kept in the session without leaking it. The key is parsed once, by
+    :func:`core.keys.inspect_key`, when the Target is made (``target_for`` hands over the report it already
+    has); its kind and mode travel with it, so nothing downstream slices the key's prefix again.
     """
 
     secret: Secret
     api_base: str | None = None
     environment: str = "Editor"
     connection_name: str = ""
+    key: KeyReport | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.key is None:
+            object.__setattr__(self, "key", inspect_key(self.secret, KeyField.SECRET))
 
     @property
-    def mode(self) -> str:
-        """ "test", "live" or "unknown", read from the key's prefix (sk_test_, rk_live_, …)."""
-        head = self.secret.reveal()[:8]
-        if "_live_" in head:
-            return "live"
-        if "_test_" in head:
-            return "test"
-        return "unknown"
+    def _report(self) -> KeyReport:
+        assert self.key is not None  # set in __post_init__
+        return self.key
+
+    @property
+    def kind(self) -> KeyKind:
+        return self._report.kind
+
+    @property
+    def mode(self) -> Mode | None:
+        """Test or live, from the parsed key; None when the value is not an API key at all."""
+        report = self._report
+        return report.mode if report.kind.is_api_key else None
+
+    @property
+    def mode_name(self) -> str:
+        """ "test", "live" or "unknown": how records and reports spell the mode."""
+        return self.mode.value if self.mode is not None else "unknown"
 
     @property
     def is_restricted(self) -> bool:
-        return self.secret.reveal().startswith("rk_")
+        return self.kind is KeyKind.RESTRICTED
+
+    @property
+    def server(self) -> Server:
+        return Server.of(self.api_base)
 
     @property
     def is_sandbox(self) -> bool:
-        try:
-            return not is_stripe(self.api_base)
-        except ClientConfigError:
-            return True  # not Stripe's address, whatever it is
+        return self.server is Server.SANDBOX
 
     @property
     def target_name(self) -> str:
-        return "sandbox" if self.is_sandbox else "stripe"
+        return self.server.value
 
     @property
     def display_base(self) -> str:
@@ -121,7 +167,7 @@ def build_client(
     key = _reveal(secret).strip()
     if not key:
         raise ClientConfigError("No API key: paste a secret (sk_…) or restricted (rk_…) key first.")
-    if key.startswith("pk_"):
+    if inspect_key(key, KeyField.SECRET).kind is KeyKind.PUBLISHABLE:
         raise ClientConfigError(
             "A publishable key (pk_…) cannot call the API from a backend: use the secret key (sk_…) or a "
             "restricted key (rk_…). The publishable key belongs in the page (payment element)."
@@ -188,14 +234,15 @@ class ClientCache:
 def connection_error_message(error: stripe.APIConnectionError, api_base: str | None) -> str:
     """Turn the SDK's network failure into what happened and what to do, without a traceback."""
     base = normalize_api_base(api_base)
+    on_stripe = Server.of(base) is Server.STRIPE
     if "Timeout" in str(error) or "timed out" in str(error):
         # It answered the connection but not the request: "is it running?" would send people the wrong way.
-        server = "Stripe (https://api.stripe.com)" if base == STRIPE_API_BASE else f"The sandbox at {base}"
+        server = "Stripe (https://api.stripe.com)" if on_stripe else f"The sandbox at {base}"
         return (
             f"{server} did not answer in time (the request timed out): it is reachable but slow or stuck. "
             "Retry in a moment; a timed-out write may still have been carried out."
         )
-    if base == STRIPE_API_BASE:
+    if on_stripe:
         where = (
             "Stripe (https://api.stripe.com). Check this machine's internet connection or proxy; "
             "to keep working offline, switch the connection to the local sandbox."

@@ -19,6 +19,7 @@ from core import catalog
 from core.client import CLIENT_HEADERS, ClientCache, ClientConfigError, build_client
 from core.environments import Connection, Environment, check_environment
 from core.findings import Finding, Severity
+from core.keys import Mode
 from core.permissions import KeyKnowledge
 from core.results import RunResult
 from core.runner import Target, run, target_for
@@ -149,12 +150,13 @@ def check_connection(
         )
         account = fetch_account(stripe_client) if stripe_client is not None else AccountInfo(None)
         modes = {o.get("livemode") for o in result.objects}
-        if (modes == {True} and tgt.mode == "test") or (modes == {False} and tgt.mode == "live"):
+        if (modes == {True} and tgt.mode is Mode.TEST) or (modes == {False} and tgt.mode is Mode.LIVE):
             findings.append(
                 Finding(
                     "connection.mode_mismatch",
                     Severity.WARNING,
-                    f"The key says {tgt.mode} mode but the products came back with livemode={modes.pop()}.",
+                    f"The key says {tgt.mode_name} mode but the products came back with "
+                    f"livemode={modes.pop()}.",
                     "Check that the key and the server belong together.",
                 )
             )
@@ -171,7 +173,7 @@ def check_connection(
         ok=result.ok,
         message=message,
         environment=tgt.environment,
-        mode=tgt.mode,
+        mode=tgt.mode_name,
         target=tgt.target_name,
         account=account,
         latency_ms=latency,

@@ -25,6 +25,7 @@ from pathlib import Path
 from dotenv import dotenv_values
 
 from core import _docs
+from core.client import Server
 from core.findings import Finding, Severity
 from core.keys import KeyField, KeyReport, Mode, check_key_pair, inspect_key
 from core.secrets import Secret, mask, redact
@@ -33,6 +34,7 @@ __all__ = [
     "DEFAULT_CONNECTION_NAME",
     "DEFAULT_WEBHOOK_PATH",
     "ENV_VARIABLES",
+    "MODE_FINDING_CODES",
     "Connection",
     "EnvFileError",
     "Environment",
@@ -105,6 +107,11 @@ class Connection:
     def __getitem__(self, env: Environment | str) -> EnvironmentConfig:
         return self.environments[Environment(env)]
 
+    @property
+    def server(self) -> Server:
+        """Stripe or a Stripe-compatible server, by the one rule in :meth:`core.client.Server.of`."""
+        return Server.of(self.api_base)
+
 
 # ----------------------------------------------------------------------------------------------------------
 # Checks
@@ -132,40 +139,65 @@ def _scoped(f: Finding, env: Environment) -> Finding:
     return Finding(f.code, f.severity, f"{env.label}: {f.message}", f.fix, f.doc_url, scoped_field, f.pitfall)
 
 
-def key_mode_findings(env: Environment, report: KeyReport, field_name: str) -> list[Finding]:
-    """A live key outside Production (ERROR) or a test key in Production (WARNING)."""
-    if not report.kind.is_api_key or report.mode is None:
-        return []
-    what = f"{report.kind.label} ({report.prefix}…)"
-    if report.mode is Mode.LIVE and not env.expects_live:
-        return [
+#: The codes of :func:`key_mode_findings`: pages that show them once at the top leave them out below.
+MODE_FINDING_CODES: frozenset[str] = frozenset(
+    {"env.live_key_outside_production", "env.test_key_in_production"}
+)
+
+
+def key_mode_findings(env: Environment | str, keys: Mapping[str, KeyReport]) -> list[Finding]:
+    """The one environment × mode rule: a live key outside Production (ERROR), a test key in Production
+    (WARNING). ``keys`` maps input names ("publishable_key", "secret_key") to their parsed keys.
+
+    One finding per problem, however many keys share it: a Production with ``pk_test_`` and ``sk_test_``
+    keys has one problem (it takes no real payments), said once and naming both keys. Setup (step 2), the
+    connection test (step 3), the runner and the sidebar all ask this function, so they say the same thing.
+    """
+    env = Environment(env)
+    by_mode: dict[Mode, list[tuple[str, KeyReport]]] = {}
+    for input_name, report in keys.items():
+        if report.kind.is_api_key and report.mode is not None:
+            by_mode.setdefault(report.mode, []).append((input_name, report))
+    findings: list[Finding] = []
+    live = by_mode.get(Mode.LIVE, []) if not env.expects_live else []
+    test = by_mode.get(Mode.TEST, []) if env.expects_live else []
+    if live:
+        findings.append(
             _finding(
                 "env.live_key_outside_production",
                 Severity.ERROR,
-                f"{env.label} uses a live {what}. Every call from the {env.label} would act on real data: "
-                "real charges, real refunds, real customers.",
+                f"{env.label} uses {_keys_phrase('live', live)}. Every call from the {env.label} would act "
+                "on real data: real charges, real refunds, real customers.",
                 f"Use test keys (pk_test_…, sk_test_…) in the {env.label}; switch on Test mode in the "
                 "Stripe Dashboard → Developers → API keys to copy them. Keep live keys for Production only.",
                 env,
-                field_name,
+                live[0][0],
                 pitfall="live_key_in_editor",
             )
-        ]
-    if report.mode is Mode.TEST and env.expects_live:
-        return [
+        )
+    if test:
+        findings.append(
             _finding(
                 "env.test_key_in_production",
                 Severity.WARNING,
-                f"Production uses a test {what}: no real payments will happen, customers' cards are not "
-                "charged, and test-mode objects are invisible to live mode.",
+                f"Production uses {_keys_phrase('test', test)}: no real payments will happen, customers' "
+                "cards are not charged, and test-mode objects are invisible to live mode.",
                 "When you are ready to accept real payments, paste the live keys (pk_live_…, sk_live_…) "
                 "from the Stripe Dashboard with Test mode switched off.",
                 env,
-                field_name,
+                test[0][0],
                 pitfall="test_key_in_production",
             )
-        ]
-    return []
+        )
+    return findings
+
+
+def _keys_phrase(mode: str, keys: list[tuple[str, KeyReport]]) -> str:
+    """ "a live secret key (sk_live_…)" or "test keys (pk_test_…, sk_test_…)"."""
+    if len(keys) == 1:
+        report = keys[0][1]
+        return f"a {mode} {report.kind.label} ({report.prefix}…)"
+    return f"{mode} keys ({', '.join(f'{r.prefix}…' for _, r in keys)})"
 
 
 _PATH_OK = re.compile(r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$")
@@ -293,20 +325,20 @@ def check_environment(env: Environment | str, config: EnvironmentConfig) -> list
             )
         ]
     findings: list[Finding] = []
-    reports: dict[KeyField, KeyReport] = {}
-    for key_field, value, input_name in (
-        (KeyField.PUBLISHABLE, config.publishable_key, "publishable_key"),
-        (KeyField.SECRET, config.secret_key, "secret_key"),
+    reports: dict[str, KeyReport] = {}
+    for key_field, value in (
+        (KeyField.PUBLISHABLE, config.publishable_key),
+        (KeyField.SECRET, config.secret_key),
     ):
         if value is None or not value.reveal().strip():
-            findings.append(_missing_key(env, key_field, input_name))
+            findings.append(_missing_key(env, key_field, key_field.value))
             continue
         report = inspect_key(value, key_field)
-        reports[key_field] = report
+        reports[key_field.value] = report
         findings += [_scoped(f, env) for f in report.findings]
-        findings += key_mode_findings(env, report, input_name)
-    if KeyField.PUBLISHABLE in reports and KeyField.SECRET in reports:
-        pair = check_key_pair(reports[KeyField.PUBLISHABLE], reports[KeyField.SECRET])
+    findings += key_mode_findings(env, reports)
+    if len(reports) == 2:
+        pair = check_key_pair(reports[KeyField.PUBLISHABLE.value], reports[KeyField.SECRET.value])
         findings += [_scoped(f, env) for f in pair]
     findings += _webhook_findings(env, config.webhook)
     return findings

@@ -508,7 +508,7 @@ class Playground:
         where = "sandbox" if self.target.is_sandbox else "Stripe"
         account = f", {self.account_id}" if self.account_id else ""
         return (
-            f"<Playground {self.name!r}: {self.environment.label}, {self.target.mode} mode, {where} "
+            f"<Playground {self.name!r}: {self.environment.label}, {self.target.mode_name} mode, {where} "
             f"{self.api_base}{account}, key {self.masked_key}>"
         )
 
@@ -518,7 +518,7 @@ class Playground:
         rows = {
             "connection": self.name,
             "environment": self.environment.label,
-            "mode": self.target.mode,
+            "mode": self.target.mode_name,
             "talks to": f"{'the sandbox' if self.target.is_sandbox else 'Stripe'} at {self.api_base}",
             "account": self.account_id or "(not known until a call names it)",
             "secret key": self.masked_key,

@@ -23,6 +23,7 @@ from core import catalog
 from core._permissions_data import permission_label
 from core.catalog import Action
 from core.client import CLIENT_HEADERS, ClientCache, ClientConfigError, Target, build_client, resolve_call
+from core.keys import KeyField, KeyKind, KeyReport, inspect_key
 from core.secrets import Secret
 
 _SLUG_RE: Final = re.compile(r"'(rak_[a-z0-9_]+)'")
@@ -199,17 +200,18 @@ WRITE_NOTE: Final = (
 
 def check_permissions(
     client: stripe.StripeClient,
-    key: Secret | str,
+    key: Secret | str | KeyReport,
     knowledge: KeyKnowledge,
     *,
     actions: Iterable[Action] | None = None,
 ) -> PermissionMatrix:
     """Probe read access per resource with a harmless ``limit=1`` list; write access comes from knowledge.
 
-    ``key`` only decides whether this is a restricted key (a secret key can do everything); it is not
-    stored or shown.
+    ``key`` (or its parsed report, e.g. a Target's) only decides whether this is a restricted key (a secret
+    key can do everything); it is not stored or shown.
     """
-    restricted = (key.reveal() if isinstance(key, Secret) else key).startswith("rk_")
+    report = key if isinstance(key, KeyReport) else inspect_key(key, KeyField.SECRET)
+    restricted = report.kind is KeyKind.RESTRICTED
     rows: list[PermissionRow] = []
     for stem, probe in catalog_resources(actions).items():
         read_slug, write_slug = f"rak_{stem}_read", f"rak_{stem}_write"
@@ -293,4 +295,4 @@ def permission_matrix(
             for stem, probe in catalog_resources().items()
         )
         return PermissionMatrix(rows, target.is_restricted, str(error))
-    return check_permissions(client, target.secret, knowledge)
+    return check_permissions(client, target.key or target.secret, knowledge)

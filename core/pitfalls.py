@@ -18,9 +18,8 @@ import stripe
 
 from core import _docs
 from core._permissions_data import permission_label
-from core.environments import Environment, key_mode_findings
 from core.findings import Finding, Severity
-from core.keys import KeyReport, Mode
+from core.keys import Mode
 from core.money import Purpose, check_amount
 from core.secrets import Secret, mask, redact
 
@@ -38,9 +37,7 @@ __all__ = [
     "explain",
     "from_stripe_error",
     "get",
-    "live_key_outside_production",
     "missing_permission",
-    "production_on_test_key",
 ]
 
 
@@ -372,7 +369,6 @@ _ALIASES: Final[dict[str, str]] = {
     "amounts_in_smallest_unit": "amounts_in_cents",
     "restricted_key_permission": "restricted_key_permissions",
     "payment_intent_not_cancelable": "payment_intent_cannot_be_canceled",
-    "live_key_outside_production": "live_key_in_editor",
 }
 
 
@@ -418,22 +414,6 @@ def _finding(
 
 # ----------------------------------------------------------------------------------------------------------
 # Before a call
-
-
-def live_key_outside_production(
-    env: Environment | str, key_report: KeyReport, field_name: str = "secret_key"
-) -> list[Finding]:
-    """ERROR when a live key is used in the Editor or Staging."""
-    found = key_mode_findings(Environment(env), key_report, field_name)
-    return [f for f in found if f.pitfall == "live_key_in_editor"]
-
-
-def production_on_test_key(
-    env: Environment | str, key_report: KeyReport, field_name: str = "secret_key"
-) -> list[Finding]:
-    """WARNING when Production runs on a test key (no real payments happen)."""
-    found = key_mode_findings(Environment(env), key_report, field_name)
-    return [f for f in found if f.pitfall == "test_key_in_production"]
 
 
 def amount_findings(

@@ -34,7 +34,7 @@ from core.client import (
     build_client,
     connection_error_message,
 )
-from core.environments import Connection, Environment
+from core.environments import MODE_FINDING_CODES, Connection, Environment, key_mode_findings
 from core.findings import Finding, Severity
 from core.keys import KeyField, inspect_key
 from core.permissions import KeyKnowledge
@@ -45,7 +45,6 @@ from core.snippets import snippets_for
 __all__ = ["MAX_LOAD_ALL", "Target", "new_submission_key", "run", "target_for"]
 
 MAX_LOAD_ALL: Final = 1000  # objects; "load all" on a big account must not run for minutes
-WRITE_SAFE_ENVIRONMENTS: Final = frozenset({"production"})
 
 
 def target_for(connection: Connection, environment: Environment | str) -> Target:
@@ -57,11 +56,10 @@ def target_for(connection: Connection, environment: Environment | str) -> Target
     """
     env = Environment(environment)
     config = connection[env]
-    secret = Secret("")
-    if config.secret_key is not None and config.secret_key.reveal().strip():
-        report = inspect_key(config.secret_key, KeyField.SECRET)
-        secret = report.secret if report.secret is not None else config.secret_key
-    return Target(secret, connection.api_base, env.label, connection.name)
+    raw = config.secret_key if config.secret_key is not None else Secret("")
+    report = inspect_key(raw, KeyField.SECRET)
+    secret = report.secret if report.secret is not None else raw
+    return Target(secret, connection.api_base, env.label, connection.name, key=report)
 
 
 @dataclass
@@ -178,75 +176,61 @@ def _with_field(finding: Finding, name: str) -> Finding:
 
 
 def _environment_findings(action: Action, target: Target, confirm_live_write: bool) -> list[Finding]:
-    """A live key outside Production must not write by accident: WeWeb's first pitfall."""
-    env = target.environment.strip().lower()
-    mode = target.mode
-    findings: list[Finding] = []
-    if mode == "live" and env not in WRITE_SAFE_ENVIRONMENTS and action.is_write:
-        if not confirm_live_write:
-            findings.append(
-                Finding(
-                    "pitfall.live_key_write_outside_production",
-                    Severity.ERROR,
-                    f"{action.name} would change real data: the {target.environment} connection uses a live "
-                    "key (sk_live_/rk_live_), and this action writes.",
-                    "Use test keys (sk_test_…) in the Editor and Staging, live keys only in Production. If "
-                    "you really mean to write to live data, confirm the live write explicitly.",
-                    doc_url=catalog.WEWEB_SETUP_DOC,
-                    pitfall="live_key_in_editor",
-                )
-            )
-        else:
-            findings.append(
-                Finding(
-                    "pitfall.live_key_write_confirmed",
-                    Severity.WARNING,
-                    f"Live write confirmed: {action.name} changes real data in live mode.",
-                    "Switch this environment back to test keys when you are done.",
-                    doc_url=catalog.WEWEB_SETUP_DOC,
-                    pitfall="live_key_in_editor",
-                )
-            )
-    else:
-        findings.extend(environment_notices(target))
-    return findings
+    """A live key outside Production must not write by accident: WeWeb's first pitfall.
 
-
-# Warnings about the target itself, the same for every call: pages show them once, not under every result.
-ENVIRONMENT_NOTICES: Final = frozenset(
-    {"pitfall.live_key_outside_production", "pitfall.test_key_in_production"}
-)
-
-
-def environment_notices(target: Target) -> list[Finding]:
-    """What is wrong with where calls go, whatever the action: a live key outside Production (real data),
-    a test key in Production (no real payments)."""
-    env = target.environment.strip().lower()
-    mode = target.mode
-    findings: list[Finding] = []
-    if mode == "live" and env not in WRITE_SAFE_ENVIRONMENTS:
-        findings.append(
+    The environment × mode problem itself is :func:`core.environments.key_mode_findings`; a write on such a
+    target is a second problem of its own (this action would change real data), blocked unless confirmed.
+    """
+    notices = environment_notices(target)
+    live_outside = any(f.code == "env.live_key_outside_production" for f in notices)
+    if not (live_outside and action.is_write):
+        return notices
+    if not confirm_live_write:
+        return [
             Finding(
-                "pitfall.live_key_outside_production",
-                Severity.WARNING,
-                f"The {target.environment} connection uses a live key: you are reading real data.",
-                "Use test keys (pk_test_/sk_test_) in the Editor and Staging.",
+                "pitfall.live_key_write_outside_production",
+                Severity.ERROR,
+                f"{action.name} would change real data: the {target.environment} connection uses a live "
+                "key (sk_live_/rk_live_), and this action writes.",
+                "Use test keys (sk_test_…) in the Editor and Staging, live keys only in Production. If "
+                "you really mean to write to live data, confirm the live write explicitly.",
                 doc_url=catalog.WEWEB_SETUP_DOC,
                 pitfall="live_key_in_editor",
             )
+        ]
+    return [
+        Finding(
+            "pitfall.live_key_write_confirmed",
+            Severity.WARNING,
+            f"Live write confirmed: {action.name} changes real data in live mode.",
+            "Switch this environment back to test keys when you are done.",
+            doc_url=catalog.WEWEB_SETUP_DOC,
+            pitfall="live_key_in_editor",
         )
-    elif mode == "test" and env in WRITE_SAFE_ENVIRONMENTS:
-        findings.append(
-            Finding(
-                "pitfall.test_key_in_production",
-                Severity.WARNING,
-                "The Production connection uses a test key: real customers' payments would not be charged.",
-                "Put the live keys (pk_live_/sk_live_) in Production when you are ready to accept payments.",
-                doc_url=catalog.WEWEB_SETUP_DOC,
-                pitfall="test_key_in_production",
-            )
-        )
-    return findings
+    ]
+
+
+# Warnings about the target itself, the same for every call: pages show them once, not under every result.
+ENVIRONMENT_NOTICES: Final = MODE_FINDING_CODES
+
+
+def environment_notices(target: Target) -> list[Finding]:
+    """What is wrong with where calls go, whatever the action, by the one environment × mode rule.
+
+    On a target the problem is a warning, not an error: reading with a live key in the Editor is allowed
+    (and shown), only writing is blocked (:func:`_environment_findings`). Setup, where the key is being
+    chosen, shows the same finding as the error it is there.
+    """
+    try:
+        env = Environment(target.environment.strip().lower())
+    except ValueError:
+        return []  # a target made for no known environment (a notebook's own label): nothing to compare
+    if target.key is None:
+        return []
+    return [
+        replace(f, severity=Severity.WARNING) if f.severity is Severity.ERROR else f
+        for f in key_mode_findings(env, {"secret_key": target.key})
+    ]
 
 
 def _known_permission_findings(action: Action, knowledge: KeyKnowledge) -> list[Finding]:
@@ -386,7 +370,7 @@ def _record(
         idempotency_key=key,
         duration_ms=round((time.perf_counter() - started) * 1000, 1) if started is not None else None,
         environment=call.target.environment,
-        mode=call.target.mode,
+        mode=call.target.mode_name,
         target=call.target.target_name,
         api_base=call.target.display_base,
         sent=sent,

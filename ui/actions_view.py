@@ -36,7 +36,7 @@ def draw() -> None:
 def _form(action: Action, target: Target) -> None:
     """Inputs, Run and the result: what a keystroke in the form has to redraw, and nothing else."""
     values = action_form.draw_inputs(action, target, optional_toggle=True)
-    live_write = action.is_write and target.mode == Mode.LIVE.value
+    live_write = action.is_write and target.mode is Mode.LIVE
     confirmed = live_write and st.checkbox(
         "I understand this writes to LIVE data (real money, real customers).",
         key=f"actions_{action.id}_confirm_live",

@@ -10,16 +10,15 @@ import re
 
 import streamlit as st
 
+from core.client import Server
 from core.environments import Connection, Environment, check_environment
 from core.findings import Finding, has_errors
 from core.secrets import Secret
 from ui import key_input, keys_step, sandbox, state
 
-SANDBOX_SERVER = "sandbox"
-STRIPE_SERVER = "stripe"
 SERVER_LABELS = {
-    SANDBOX_SERVER: "Local sandbox (test mode, no Stripe account needed)",
-    STRIPE_SERVER: "Stripe (api.stripe.com, needs internet)",
+    Server.SANDBOX: "Local sandbox (test mode, no Stripe account needed)",
+    Server.STRIPE: "Stripe (api.stripe.com, needs internet)",
 }
 ACTIVE = "setup_active_connection"  # the name of the connection the sidebar shows
 ACTIVE_ENVIRONMENT = "setup_active_environment"  # an Environment value
@@ -43,12 +42,8 @@ def find(name: str | None) -> Connection | None:
     return next((c for c in connections() if c.name == name), None)
 
 
-def server_of(connection: Connection) -> str:
-    return STRIPE_SERVER if connection.api_base is None else SANDBOX_SERVER
-
-
-def _api_base(server: str) -> str | None:
-    return sandbox.account().api_base if server == SANDBOX_SERVER else None
+def _api_base(server: Server | str) -> str | None:
+    return sandbox.account().api_base if Server(server) is Server.SANDBOX else None
 
 
 def name_problem(name: str) -> str | None:
@@ -81,13 +76,13 @@ def add(connection: Connection) -> None:
     activate(connection.name)
 
 
-def create(name: str, server: str) -> Connection:
+def create(name: str, server: Server | str) -> Connection:
     connection = Connection(name=name.strip(), api_base=_api_base(server))
     add(connection)
     return connection
 
 
-def set_server(connection: Connection, server: str) -> None:
+def set_server(connection: Connection, server: Server | str) -> None:
     connection.api_base = _api_base(server)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.client import Server
 from core.environments import Connection, Environment, render_env, save_env_file
 from core.findings import worst
 from core.keys import KeyField, KeyReport
@@ -20,9 +21,7 @@ def _create_from_form() -> None:
         st.session_state["connections_new_problem"] = problem
         return
     st.session_state.pop("connections_new_problem", None)
-    connections_step.create(
-        name, st.session_state.get("connections_new_server", connections_step.SANDBOX_SERVER)
-    )
+    connections_step.create(name, st.session_state.get("connections_new_server", Server.SANDBOX))
     st.toast(f"Created “{name.strip()}”.", icon=":material/check:")
 
 
@@ -179,7 +178,7 @@ def _describe(connection: Connection) -> str:
         config = connection[env]
         keys = [short(k.masked) for k in (config.publishable_key, config.secret_key) if k]
         parts.append(f"{env.label}: {' + '.join(keys) if keys else 'no keys'}")
-    where = "Stripe" if connection.api_base is None else connection.api_base
+    where = "Stripe" if connection.server is Server.STRIPE else connection.api_base
     return f"“{connection.name}” on {where} — " + "; ".join(parts)
 
 
@@ -256,7 +255,7 @@ def save_section(connection: Connection) -> None:
         icon=":material/download:",
         on_click="ignore",
     )
-    if connection.api_base is not None:
+    if connection.server is Server.SANDBOX:
         st.caption(
             "The sandbox address in STRIPE_API_BASE changes every time the app starts; when the app finds a "
             "local address in .env it points it at the sandbox that is running."
@@ -290,7 +289,7 @@ def _follow_server(connection: Connection, widget_key: str) -> None:
 def server_choice(connection: Connection) -> None:
     """Sandbox or Stripe for this connection (every environment of it)."""
     widget_key = f"connections_{connections_step.slug(connection.name)}_server"
-    st.session_state[widget_key] = connections_step.server_of(connection)
+    st.session_state[widget_key] = connection.server
     st.radio(
         "Server",
         list(connections_step.SERVER_LABELS),

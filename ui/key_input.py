@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from core.client import Server
 from core.findings import Finding
 from core.keys import KeyField, KeyKind, KeyReport, Mode, inspect_key
 from core.secrets import Secret
@@ -73,9 +74,9 @@ def mode_badge(mode: Mode | str | None) -> str:
     return ":gray-badge[no key]"
 
 
-def server_badge(on_sandbox: bool) -> str:
-    """Where calls go (markdown): the local sandbox or Stripe itself."""
-    return ":violet-badge[Sandbox]" if on_sandbox else ":blue-badge[Stripe]"
+def server_badge(server: Server) -> str:
+    """Where calls go (markdown): the local sandbox or Stripe itself (``core.client.Server``'s one rule)."""
+    return ":blue-badge[Stripe]" if server is Server.STRIPE else ":violet-badge[Sandbox]"
 
 
 def verdict(report: KeyReport, extra: list[Finding] | None = None) -> None:

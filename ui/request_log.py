@@ -162,7 +162,7 @@ def call(
         idempotency_key=None,
         duration_ms=round((time.perf_counter() - started) * 1000, 1),
         environment=target.environment,
-        mode=target.mode,
+        mode=target.mode_name,
         target=target.target_name,
         api_base=normalize_api_base(target.api_base),
         sent=sent,

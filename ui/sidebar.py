@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.client import Server
 from core.environments import Environment
-from core.keys import KeyField, inspect_key
+from core.runner import target_for
 from ui import connections_step, key_input, sandbox, test_step
 from ui.progress import setup_steps
 
@@ -26,7 +27,7 @@ def _active_connection() -> None:
     if not connections:
         st.markdown("**Connection:** none yet")
         st.caption("Until you create one in step 2, the playground calls this session's sandbox account.")
-        st.markdown(f"{key_input.mode_badge('test')} {key_input.server_badge(True)}")
+        st.markdown(f"{key_input.mode_badge('test')} {key_input.server_badge(Server.SANDBOX)}")
         return
     names = [c.name for c in connections]
     active = st.session_state.get(connections_step.ACTIVE)
@@ -48,9 +49,9 @@ def _active_connection() -> None:
     connection = connections_step.find(name)
     if connection is None:
         return
-    key = connection[env].secret_key
-    mode = inspect_key(key, KeyField.SECRET).mode if key else None
-    st.markdown(f"{key_input.mode_badge(mode)} {key_input.server_badge(connection.api_base is not None)}")
+    # The Target the playground calls with: the badges cannot disagree with where calls go.
+    target = target_for(connection, env)
+    st.markdown(f"{key_input.mode_badge(target.mode)} {key_input.server_badge(target.server)}")
 
 
 def _environment_lines() -> list[str]:

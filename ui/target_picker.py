@@ -49,7 +49,7 @@ def picker(page: str) -> Target:
     target = current()
     where = "the local sandbox" if target.is_sandbox else "Stripe (api.stripe.com)"
     name = target.connection_name or "Local sandbox"
-    mode = f"{target.mode.upper()} mode" if target.secret else "no key yet"  # not "UNKNOWN mode"
+    mode = f"{target.mode.upper()} mode" if target.mode is not None else "no key yet"
     line = f"Calls go to **{name} · {target.environment}** on {where}, {mode}."
     if connections_step.connections():
         st.caption(line + " Change the connection and environment in the sidebar.")

@@ -16,7 +16,7 @@ from core import runner
 from core.client import cache_key
 from core.connection_test import ConnectionReport, check_connection
 from core.environments import Connection, Environment
-from core.permissions import KeyKnowledge, PermissionMatrix, check_permissions
+from core.permissions import KeyKnowledge, PermissionMatrix, permission_matrix
 from core.results import DISPLAY_SUFFIX
 from ui import connections_step, state, target_picker
 
@@ -118,5 +118,4 @@ def products_table(connection: Connection, env: Environment, report: ConnectionR
 def permissions(connection: Connection, env: Environment) -> PermissionMatrix:
     """Probe what this environment's restricted key may read (and show what writes taught us)."""
     target = runner.target_for(connection, env)
-    client = target_picker.clients().get(target.secret, target.api_base)
-    return check_permissions(client, target.secret.reveal(), knowledge(connection, env))
+    return permission_matrix(target, knowledge(connection, env), clients=target_picker.clients())

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.client import Server
 from core.connection_test import ConnectionReport
 from core.environments import Connection, Environment
-from core.keys import KeyField, KeyKind, Mode, inspect_key
+from core.keys import Mode
+from core.runner import target_for
 from ui import connections_step, key_input, sandbox, test_step
 from ui import findings as findings_ui
 
@@ -48,16 +50,7 @@ def _mode(connection: Connection, env: Environment, report: ConnectionReport | N
     call too, it is the one thing that must never be mixed up."""
     if report is not None:
         return report.mode
-    key = connection[env].secret_key
-    if key is None or not key.reveal().strip():
-        return None
-    mode = inspect_key(key, KeyField.SECRET).mode
-    return mode.value if mode is not None else None  # a key without a mode (garbage) shows no badge
-
-
-def _is_restricted(connection: Connection, env: Environment) -> bool:
-    key = connection[env].secret_key
-    return key is not None and inspect_key(key, KeyField.SECRET).kind is KeyKind.RESTRICTED
+    return target_for(connection, env).mode  # a key without a mode (garbage) shows no badge
 
 
 def _permission_matrix(connection: Connection, env: Environment) -> None:
@@ -79,7 +72,7 @@ def environment_result(connection: Connection, env: Environment) -> None:
     report = test_step.result(connection, env)
     st.subheader(env.label)
     mode = key_input.mode_badge(_mode(connection, env, report))
-    st.markdown(f"{mode} {key_input.server_badge(connection.api_base is not None)}")
+    st.markdown(f"{mode} {key_input.server_badge(connection.server)}")
     if report is None:
         st.caption("Not tested with these keys yet.")
         return
@@ -93,7 +86,7 @@ def environment_result(connection: Connection, env: Environment) -> None:
         f"**Account:** {findings_ui.escape_markdown(_account(connection, env, report))}"
     )
     if _sandbox_key_off_sandbox(connection, env):
-        server = "Stripe (api.stripe.com)" if connection.api_base is None else connection.api_base
+        server = "Stripe (api.stripe.com)" if connection.server is Server.STRIPE else connection.api_base
         st.warning(
             f"These are this session's sandbox keys, but this connection's server is {server}, which does "
             "not know them.  \n"
@@ -109,7 +102,7 @@ def environment_result(connection: Connection, env: Environment) -> None:
             width="stretch",
             column_config={"Created": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
         )
-    if _is_restricted(connection, env):
+    if target_for(connection, env).is_restricted:
         _permission_matrix(connection, env)
 
 

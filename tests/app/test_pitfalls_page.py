@@ -35,7 +35,7 @@ def test_editor_limitations_are_a_table_with_what_to_do_instead() -> None:
 def test_a_live_key_in_the_editor_is_caught() -> None:
     at = trigger("live_key_in_editor")
     found = errors(at)
-    assert any("Editor uses a live secret key" in e for e in found)
+    assert any("Editor uses live keys (pk_live_…, sk_live_…)" in e for e in found)
     assert any("Live mode keys are not accepted here" in e for e in found)  # the sandbox's own answer
     # QA: the guidance blamed a mistyped or deleted key; the sandbox refuses live keys as it is test-only.
     assert any("The local sandbox does not accept live keys" in e for e in found)

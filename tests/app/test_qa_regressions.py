@@ -226,7 +226,7 @@ def test_the_environment_warning_shows_once_per_page_not_under_every_flow_step()
     at.switch_page("pages/flows.py").run()
 
     def notices() -> int:
-        return sum("uses a test key" in str(w.value) for w in at.warning)
+        return sum("Production uses a test secret key" in str(w.value) for w in at.warning)
 
     assert notices() == 1  # before any call: where calls go is known already
     at.button(key="flows_payment_create").click().run()

@@ -22,11 +22,13 @@ from core.environments import (
     check_environment,
     connection_from_env,
     env_var,
+    key_mode_findings,
     load_env_file,
     render_env,
     save_env_file,
 )
 from core.findings import Finding, Severity
+from core.keys import KeyField, inspect_key
 from core.secrets import Secret
 
 BODY = "51Habcdef" + "x7Y" * 30
@@ -60,27 +62,41 @@ class TestCheckEnvironment:
         assert check_environment(Environment.PRODUCTION, EnvironmentConfig(PK_LIVE, SK_LIVE)) == []
 
     @pytest.mark.parametrize("env", [Environment.EDITOR, Environment.STAGING])
-    def test_live_key_outside_production_is_an_error(self, env: Environment) -> None:
+    def test_live_key_outside_production_is_one_error_naming_both_keys(self, env: Environment) -> None:
         findings = check_environment(env, EnvironmentConfig(PK_LIVE, SK_LIVE))
-        live = [f for f in findings if f.code == "env.live_key_outside_production"]
-        assert len(live) == 2
-        assert all(f.severity is Severity.ERROR for f in live)
-        assert all(f.pitfall == "live_key_in_editor" for f in live)
-        assert {f.field for f in live} == {f"{env.value}.publishable_key", f"{env.value}.secret_key"}
-        assert f"{env.label} uses a live secret key (sk_live_…)" in live[1].message
+        live = only(findings, "env.live_key_outside_production")
+        assert live.severity is Severity.ERROR
+        assert live.pitfall == "live_key_in_editor"
+        assert live.field == f"{env.value}.publishable_key"
+        assert f"{env.label} uses live keys (pk_live_…, sk_live_…)" in live.message
+
+    def test_one_live_key_is_named_alone(self) -> None:
+        findings = check_environment(Environment.EDITOR, EnvironmentConfig(PK, SK_LIVE))
+        live = only(findings, "env.live_key_outside_production")
+        assert "Editor uses a live secret key (sk_live_…)" in live.message
+        assert live.field == "editor.secret_key"
 
     def test_live_restricted_key_in_editor(self) -> None:
         findings = check_environment(Environment.EDITOR, EnvironmentConfig(PK, RK_LIVE))
         assert "env.live_key_outside_production" in codes(findings)
         assert "keys.mode_mismatch" in codes(findings)
 
-    def test_test_key_in_production_is_a_warning(self) -> None:
+    def test_test_keys_in_production_are_one_warning(self) -> None:
         findings = check_environment(Environment.PRODUCTION, EnvironmentConfig(PK, SK))
-        assert codes(findings) == ["env.test_key_in_production", "env.test_key_in_production"]
-        f = findings[1]
+        assert codes(findings) == ["env.test_key_in_production"]
+        f = findings[0]
         assert f.severity is Severity.WARNING
+        assert "Production uses test keys (pk_test_…, sk_test_…)" in f.message
         assert "no real payments will happen" in f.message
         assert f.pitfall == "test_key_in_production"
+
+    def test_the_rule_is_the_same_for_a_lone_key(self) -> None:
+        report = inspect_key(SK.reveal(), KeyField.SECRET)
+        assert codes(key_mode_findings("production", {"secret_key": report})) == [
+            "env.test_key_in_production"
+        ]
+        assert key_mode_findings("staging", {"secret_key": report}) == []
+        assert key_mode_findings(Environment.EDITOR, {"secret_key": inspect_key("not a key")}) == []
 
     def test_pair_mode_mismatch(self) -> None:
         findings = check_environment(Environment.EDITOR, EnvironmentConfig(PK_LIVE, SK))

@@ -328,7 +328,7 @@ def test_connect_without_a_key_says_how(sb: nb.Sandbox) -> None:
     assert fresh.environment.label == "Production"
     keys = fresh.check_keys()
     assert keys.ok is True
-    assert "usable, but read the 2 warnings" in keys.title
+    assert "usable, but read the 1 warning" in keys.title  # test pk and sk in Production: one problem
     assert {f.code for f in keys.findings} == {"env.test_key_in_production"}
 
 

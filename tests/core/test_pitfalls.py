@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sandbox_keys import restricted_key
 
 from core import pitfalls
-from core.environments import Environment
+from core.environments import Environment, key_mode_findings
 from core.findings import Finding, Severity
 from core.keys import KeyField, inspect_key
 from core.pitfalls import (
@@ -26,9 +26,7 @@ from core.pitfalls import (
     describe_permission,
     editor_limitation,
     from_stripe_error,
-    live_key_outside_production,
     missing_permission,
-    production_on_test_key,
 )
 from core.secrets import Secret
 
@@ -104,18 +102,20 @@ class TestCatalog:
 class TestBeforeACall:
     def test_live_key_outside_production(self) -> None:
         report = inspect_key("sk_live_" + BODY)
-        f = one(live_key_outside_production(Environment.EDITOR, report))
+        f = one(key_mode_findings(Environment.EDITOR, {"secret_key": report}))
         assert f.pitfall == "live_key_in_editor"
+        assert pitfalls.explain(f) is pitfalls.get("live_key_in_editor")
         assert f.severity is Severity.ERROR
         assert f.field == "editor.secret_key"
-        assert live_key_outside_production("production", report) == []
-        assert live_key_outside_production("editor", inspect_key("sk_test_" + BODY)) == []
+        assert key_mode_findings("production", {"secret_key": report}) == []
+        assert key_mode_findings("editor", {"secret_key": inspect_key("sk_test_" + BODY)}) == []
 
     def test_test_key_in_production(self) -> None:
-        f = one(production_on_test_key("production", inspect_key("pk_test_" + BODY), "publishable_key"))
+        pk = inspect_key("pk_test_" + BODY)
+        f = one(key_mode_findings("production", {"publishable_key": pk}))
         assert f.pitfall == "test_key_in_production"
         assert f.field == "production.publishable_key"
-        assert production_on_test_key("staging", inspect_key("sk_test_" + BODY)) == []
+        assert key_mode_findings("staging", {"secret_key": inspect_key("sk_test_" + BODY)}) == []
 
     def test_amount_findings_delegate_to_money(self) -> None:
         f = amount_findings(10, "usd")[1]

@@ -14,6 +14,7 @@ from sandbox_keys import restricted_key
 from core import catalog
 from core.client import ClientCache
 from core.environments import Connection, Environment, EnvironmentConfig
+from core.findings import Severity
 from core.permissions import KeyKnowledge
 from core.results import RunResult
 from core.runner import Target, run, target_for
@@ -155,7 +156,8 @@ def test_live_key_in_editor_blocks_writes_unless_confirmed(sandbox: Any) -> None
     assert confirmed.request.status == 401
     reading = run("list_products", {}, target=live)
     assert not reading.blocked
-    assert any(f.code == "pitfall.live_key_outside_production" for f in reading.warnings)
+    notice = next(f for f in reading.warnings if f.code == "env.live_key_outside_production")
+    assert notice.severity is Severity.WARNING  # reading is allowed; only writes are blocked
 
 
 # --- idempotency ---------------------------------------------------------------------------------------
