@@ -70,7 +70,7 @@ def test_full_setup_path_on_the_sandbox(
     environments.get_by_text(re.compile("Production")).click()
     _paste(page, "connections_stripe-production_production_publishable", publishable)
     _paste(page, "connections_stripe-production_production_secret", secret)
-    expect(page.get_by_text("Production uses a test secret key").first).to_be_visible()
+    expect(page.get_by_text("Production uses test keys (pk_test_…, sk_test_…)").first).to_be_visible()
     assert secret not in page.content()
     page.screenshot(path=str(artifacts_dir / "setup-2-connections.png"), full_page=True)
 
