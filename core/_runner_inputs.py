@@ -11,40 +11,13 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
-from core import _docs
+from core import _docs, ids, money
 from core.catalog import Action, Input, InputKind
 from core.findings import Finding, Severity
 
 # Which object an id prefix names, so "price_… is a Price ID, not a Product ID" can be said.
-ID_KINDS: Final[Mapping[str, str]] = {
-    "prod_": "Product",
-    "price_": "Price",
-    "plan_": "Plan",
-    "cus_": "Customer",
-    "in_": "Invoice",
-    "ii_": "Invoice Item",
-    "il_": "Invoice line item",
-    "sub_": "Subscription",
-    "si_": "Subscription Item",
-    "pi_": "Payment Intent",
-    "seti_": "Setup Intent",
-    "pm_": "Payment Method",
-    "ch_": "Charge",
-    "py_": "Payment",
-    "re_": "Refund",
-    "cs_": "Checkout Session",
-    "li_": "Line item",
-    "evt_": "Event",
-    "we_": "Webhook endpoint",
-    "txn_": "Balance transaction",
-    "acct_": "Account",
-    "tok_": "Token",
-    "card_": "Card",
-    "src_": "Source",
-}
 _TRUE: Final = frozenset({"true", "yes", "1", "on"})
 _FALSE: Final = frozenset({"false", "no", "0", "off"})
 _CURRENCY_RE: Final = re.compile(r"[A-Za-z]{3}")
@@ -52,13 +25,6 @@ _INT_RE: Final = re.compile(r"[+-]?\d+")
 _METADATA_MAX_KEYS: Final = 50
 _METADATA_KEY_MAX: Final = 40
 _METADATA_VALUE_MAX: Final = 500
-
-
-def id_kind(value: str) -> str | None:
-    for prefix in sorted(ID_KINDS, key=len, reverse=True):
-        if value.startswith(prefix):
-            return ID_KINDS[prefix]
-    return None
 
 
 @dataclass
@@ -182,8 +148,12 @@ def _coerce_id(inp: Input, value: object, findings: list[Finding]) -> str | None
         return None
     if inp.id_prefix and not text.startswith(inp.id_prefix):
         expected = " or ".join(f"{p}…" for p in inp.id_prefix)
-        other = id_kind(text)
-        what = f"{text!r} looks like a {other} ID" if other else f"{text!r} is not a Stripe id of this kind"
+        other = ids.kind_of(text)
+        what = (
+            f"{text!r} looks like a {other.label} ID"
+            if other
+            else f"{text!r} is not a Stripe id of this kind"
+        )
         findings.append(
             _error(
                 "input.id_prefix",
@@ -197,54 +167,10 @@ def _coerce_id(inp: Input, value: object, findings: list[Finding]) -> str | None
 
 
 def _coerce_amount(inp: Input, value: object, findings: list[Finding], currency: str | None) -> int | None:
-    """Amounts are integers in minor units; "10.00" is the classic mistake and gets its own message."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    text = str(value).strip()
-    if _INT_RE.fullmatch(text):
-        return int(text)
-    if currency is not None:
-        from core import money
-
-        if not any(f.is_error for f in money.check_currency(currency)):
-            problems = [
-                f for f in money.check_amount(text, currency, purpose=inp.amount_purpose) if f.is_error
-            ]
-            if problems:
-                findings.extend(
-                    replace(f, field=inp.name, message=f"{inp.label}: {f.message}") for f in problems
-                )
-                return None
-    try:
-        as_decimal = Decimal(text.lstrip("$€£¥").replace(",", ""))
-    except InvalidOperation:
-        findings.append(
-            _error(
-                "amount.invalid",
-                inp,
-                f"{inp.label}: {value!r} is not a number.",
-                "Enter the amount as a whole number of the smallest currency unit, e.g. 1000 for $10.00.",
-            )
-        )
-        return None
-    findings.append(
-        Finding(
-            code="amount.not_integer",
-            severity=Severity.ERROR,
-            message=(
-                f"{inp.label}: {value!r} is not a whole number, but Stripe amounts are whole numbers in the "
-                "currency's smallest unit (cents for USD)."
-            ),
-            fix=(
-                f"For {as_decimal} USD enter {int(as_decimal * 100)}; for a zero-decimal currency such as "
-                "JPY enter the amount as is."
-            ),
-            field=inp.name,
-            doc_url=_docs.STRIPE_ZERO_DECIMAL,
-            pitfall="amounts_in_smallest_unit",
-        )
-    )
-    return None
+    """Amounts are integers in minor units, parsed and explained by :func:`core.money.parse_minor` alone."""
+    amount, problems = money.parse_minor(value, currency)
+    findings.extend(replace(f, field=inp.name, message=f"{inp.label}: {f.message}") for f in problems)
+    return amount
 
 
 def _coerce_metadata(inp: Input, value: object, findings: list[Finding]) -> dict[str, str] | None:

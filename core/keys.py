@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core import _docs
+from core import _docs, ids
 from core.findings import Finding, Severity
 from core.secrets import Secret, mask
 
@@ -140,53 +140,7 @@ def _public_prefix(kind: KeyKind, mode: Mode | None) -> str | None:
 
 
 # ----------------------------------------------------------------------------------------------------------
-# Object ids and client secrets people paste instead of keys.
-
-_OBJECT_PREFIXES: dict[str, tuple[str, str]] = {
-    "acct": ("account", "Account"),
-    "prod": ("product", "Product"),
-    "price": ("price", "Price"),
-    "plan": ("plan", "Plan"),
-    "cus": ("customer", "Customer"),
-    "pi": ("payment_intent", "PaymentIntent"),
-    "seti": ("setup_intent", "SetupIntent"),
-    "pm": ("payment_method", "PaymentMethod"),
-    "ch": ("charge", "Charge"),
-    "py": ("charge", "Payment"),
-    "re": ("refund", "Refund"),
-    "pyr": ("refund", "Refund"),
-    "in": ("invoice", "Invoice"),
-    "ii": ("invoiceitem", "Invoice item"),
-    "il": ("line_item", "Invoice line item"),
-    "sub": ("subscription", "Subscription"),
-    "si": ("subscription_item", "Subscription item"),
-    "sub_sched": ("subscription_schedule", "Subscription schedule"),
-    "cs": ("checkout.session", "Checkout Session"),
-    "evt": ("event", "Event"),
-    "we": ("webhook_endpoint", "Webhook endpoint"),
-    "txn": ("balance_transaction", "Balance transaction"),
-    "card": ("card", "Card"),
-    "src": ("source", "Source"),
-    "tok": ("token", "Token"),
-    "btok": ("token", "Bank account token"),
-    "ba": ("bank_account", "Bank account"),
-    "promo": ("promotion_code", "Promotion code"),
-    "txr": ("tax_rate", "Tax rate"),
-    "po": ("payout", "Payout"),
-    "tr": ("transfer", "Transfer"),
-    "du": ("dispute", "Dispute"),
-    "dp": ("dispute", "Dispute"),
-    "cn": ("credit_note", "Credit note"),
-    "file": ("file", "File"),
-    "link": ("file_link", "File link"),
-    "plink": ("payment_link", "Payment link"),
-    "bps": ("billing_portal.session", "Customer portal session"),
-    "bpc": ("billing_portal.configuration", "Customer portal configuration"),
-    "cbtxn": ("customer_balance_transaction", "Customer balance transaction"),
-    "pmc": ("payment_method_configuration", "Payment method configuration"),
-    "req": ("request", "Request"),
-    "ek": ("ephemeral_key", "Ephemeral key"),
-}
+# Object ids and client secrets people paste instead of keys (what each prefix names: core.ids).
 
 _OBJECT_ID_RE = re.compile(r"^(sub_sched|[a-z]{2,6})_(?:(test|live)_)?[0-9A-Za-z]{6,255}$")
 _CLIENT_SECRET_RE = re.compile(
@@ -470,7 +424,9 @@ def _classify(value: str, field: KeyField | None) -> _Classified:
     m = _CLIENT_SECRET_RE.match(value)
     if m:
         prefix = m.group(1) or m.group(2)
-        obj_type, label = _OBJECT_PREFIXES[prefix]
+        secret_of = ids.by_prefix(prefix)
+        assert secret_of is not None  # the pattern names only pi, seti and cs
+        obj_type, label = secret_of.object, secret_of.label
         cs_mode = Mode(m.group(3)) if m.group(3) else None
         return _Classified(
             KeyKind.CLIENT_SECRET,
@@ -492,9 +448,10 @@ def _classify(value: str, field: KeyField | None) -> _Classified:
         )
 
     m = _OBJECT_ID_RE.match(value)
-    if m and m.group(1) in _OBJECT_PREFIXES:
+    id_kind = ids.by_prefix(m.group(1)) if m else None
+    if m and id_kind is not None:
         prefix = m.group(1)
-        obj_type, label = _OBJECT_PREFIXES[prefix]
+        obj_type, label = id_kind.object, id_kind.label
         id_mode = Mode(m.group(2)) if m.group(2) else None
         if prefix == "ek":
             message = (

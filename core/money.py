@@ -15,7 +15,7 @@ import copy
 import functools
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from babel import Locale, UnknownLocaleError
@@ -43,6 +43,7 @@ __all__ = [
     "check_currency",
     "currency",
     "format_minor",
+    "parse_minor",
     "preview",
     "to_minor",
 ]
@@ -607,6 +608,51 @@ def _coerce(amount: object, cur: Currency) -> tuple[int | None, list[Finding]]:
             Severity.ERROR,
             f"'{_short(text)}' is not a number.",
             f"Enter the amount in the smallest unit as digits only, e.g. {_example_minor(cur)}.",
+        )
+    ]
+
+
+# Said when no currency is known yet (a refund or capture amount, or before the currency is picked): the same
+# digits mean different money per currency, so the hint shows one of each kind of currency.
+_UNIT_EXAMPLES = "for USD 10.00 is 1000, for JPY ¥1,000 is 1000, for KWD 10.000 is 10000"
+
+
+def parse_minor(amount: object, currency: str | None = None) -> tuple[int | None, list[Finding]]:
+    """What was typed into a minor-unit field, as the integer Stripe expects, or the findings saying why not.
+
+    The one parser of amounts as entered: the runner's inputs, the notebook and the pages all come here.
+    With a known ``currency`` the messages suggest the exact amount in that currency ("10.00" in JPY is not
+    1000); without one they show how the unit differs between zero-, two- and three-decimal currencies.
+    """
+    if isinstance(amount, int) and not isinstance(amount, bool):
+        return amount, []
+    text = amount.strip() if isinstance(amount, str) else amount
+    if isinstance(text, str) and _INT_RE.match(text):
+        return int(text), []
+    code = currency.strip().lower() if isinstance(currency, str) else ""
+    if code and not any(f.is_error for f in check_currency(code)):
+        return _coerce(amount, _lookup(code))
+    shown = _short(str(amount).strip())
+    try:
+        Decimal(shown.lstrip("$€£¥").replace(",", ""))
+    except InvalidOperation:
+        return None, [
+            _f(
+                "amount.invalid",
+                Severity.ERROR,
+                f"'{shown}' is not a number.",
+                f"Enter digits only, in the smallest currency unit: {_UNIT_EXAMPLES}.",
+            )
+        ]
+    return None, [
+        _f(
+            "amount.not_integer",
+            Severity.ERROR,
+            f"'{shown}' is not a whole number, but Stripe amounts are whole numbers in the currency's "
+            "smallest unit.",
+            f"Enter the amount in the smallest unit: {_UNIT_EXAMPLES} (pick the currency to see yours).",
+            doc_url=_docs.STRIPE_ZERO_DECIMAL,
+            pitfall="amounts_in_cents",
         )
     ]
 

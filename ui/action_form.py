@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core import money, runner
+from core import ids, money, runner
 from core.catalog import Action, Availability, Input, InputKind
 from core.client import cache_key
 from core.results import RunResult
@@ -52,20 +52,6 @@ TEST_PAYMENT_METHODS = (
     "pm_card_authenticationRequired",
     "pm_card_threeDSecure2Required",
 )
-# Which list action fills the picker of an id input, by the id's prefix.
-PICKER_LISTS = {
-    "prod_": "list_products",
-    "price_": "list_prices",
-    "cus_": "list_customers",
-    "in_": "list_invoices",
-    "ii_": "list_invoice_items",
-    "sub_": "list_subscriptions",
-    "pi_": "list_payment_intents",
-    "cs_": "list_checkout_sessions",
-    "seti_": "list_setup_intents",
-    "ch_": "list_charges",
-    "pm_": "list_payment_methods",
-}
 CURSORS = frozenset({"starting_after", "ending_before"})
 JSON_EXAMPLES = {
     "items": '[{"price": "price_…", "quantity": 1}]',
@@ -106,7 +92,8 @@ request_log.on_write(_clear_choices)
 
 
 def existing_ids(prefix: str, target: Target) -> list[tuple[str, str]]:
-    list_action = PICKER_LISTS.get(prefix)
+    kind = ids.by_prefix(prefix)  # which list action fills the picker: core.ids, the one id table
+    list_action = kind.list_action if kind is not None else None
     if list_action is None or not target.secret:
         return []
     return _choices(list_action, cache_key(target.secret, target.api_base), target)

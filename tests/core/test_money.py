@@ -9,6 +9,7 @@ from babel.numbers import format_currency as babel_format_currency
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core import money
 from core.findings import Finding, Severity
 from core.money import (
     CURRENCIES,
@@ -496,3 +497,38 @@ def test_check_and_preview_never_crash(amount: int | str, code: str, purpose: Pu
     p = preview(str(amount), code, purpose=purpose)
     if p.minor is not None:
         assert p.display is not None
+
+
+class TestParseMinor:
+    """``money.parse_minor`` is the one parser of typed amounts; its hints fit the currency's decimals."""
+
+    def test_whole_numbers_pass(self) -> None:
+        assert money.parse_minor("1000", "usd") == (1000, [])
+        assert money.parse_minor(" -5 ", None) == (-5, [])
+        assert money.parse_minor(250) == (250, [])
+
+    @pytest.mark.parametrize(
+        ("typed", "currency", "suggestion"),
+        [("10.00", "usd", "1000 ($10.00)"), ("1000.00", "jpy", "1000 (¥1,000)"), ("5.125", "kwd", "5125")],
+    )
+    def test_money_typed_as_money_gets_that_currencys_amount(
+        self, typed: str, currency: str, suggestion: str
+    ) -> None:
+        value, findings = money.parse_minor(typed, currency)
+        assert value is None
+        assert [f.code for f in findings] == ["amount.not_integer"]
+        assert suggestion in findings[0].fix
+
+    def test_without_a_currency_the_hint_does_not_pretend_everything_is_usd(self) -> None:
+        value, findings = money.parse_minor("10.00", None)
+        assert value is None
+        fix = findings[0].fix
+        assert "for JPY ¥1,000 is 1000" in fix
+        assert "for KWD 10.000 is 10000" in fix
+        assert "×100" not in fix
+
+    def test_garbage_says_digits_only(self) -> None:
+        value, findings = money.parse_minor("ten dollars", None)
+        assert value is None
+        assert findings[0].code == "amount.invalid"
+        assert findings[0].fix.startswith("Enter digits only, in the smallest currency unit")
