@@ -9,14 +9,9 @@ not WeWeb actions at all but are needed to walk a flow end to end, so they are h
 
 from __future__ import annotations
 
-from types import MappingProxyType
-
-from core.catalog import Action, Availability, Input, InputKind
+from core.catalog import Action, Input, InputKind, Resource
 
 K = InputKind
-EDITOR = Availability.IN_EDITOR
-BACKEND = Availability.BACKEND_ONLY
-API = "https://docs.stripe.com/api"
 
 
 def _id(prefix: str, label: str, *, help: str = "") -> Input:
@@ -96,43 +91,68 @@ def _paging(prefix: str) -> tuple[Input, ...]:
     )
 
 
-def _a(
-    id: str,
-    name: str,
-    group: str,
-    description: str,
-    method: str,
-    path: str,
-    sdk_call: str,
-    inputs: tuple[Input, ...],
-    stem: str,
-    kind: str,
-    availability: Availability,
-    doc: str,
-    *,
-    weweb: bool = True,
-    fixed: dict[str, object] | None = None,
-    one_of: tuple[tuple[str, ...], ...] = (),
-    notes: str = "",
-) -> Action:
-    return Action(
-        id=id,
-        name=name,
-        group=group,
-        description=description,
-        method=method,
-        path=path,
-        sdk_call=sdk_call,
-        inputs=inputs,
-        permission_stem=stem,
-        object_kind=kind,
-        availability=availability,
-        stripe_doc=f"{API}/{doc}",
-        in_weweb_reference=weweb,
-        fixed_params=MappingProxyType(fixed or {}),
-        one_of=one_of,
-        notes=notes,
-    )
+# Each resource's shared facts (catalog.Resource); its actions below state only what is their own.
+PRODUCT = Resource("Products", "product", "product", "products", in_editor=True, in_weweb_reference=True)
+PRICE = Resource("Prices", "price", "plan", "prices", in_editor=True, in_weweb_reference=True)
+CUSTOMER = Resource("Customers", "customer", "customer", "customers", in_editor=True, in_weweb_reference=True)
+INVOICE = Resource("Invoices", "invoice", "invoice", "invoices", in_editor=True, in_weweb_reference=True)
+INVOICE_ITEM = Resource(
+    "Invoice Items",
+    "invoiceitem",
+    "invoice_item",
+    "invoiceitems",
+    in_editor=False,
+    in_weweb_reference=False,
+    editor_limitation=True,
+)
+SUBSCRIPTION = Resource(
+    "Subscriptions", "subscription", "subscription", "subscriptions", in_editor=True, in_weweb_reference=True
+)
+PAYMENT_INTENT = Resource(
+    "Payment Intents",
+    "payment_intent",
+    "payment_intent",
+    "payment_intents",
+    in_editor=True,
+    in_weweb_reference=True,
+)
+REFUND = Resource("Refunds", "refund", "refund", "refunds", in_editor=True, in_weweb_reference=True)
+CHECKOUT_SESSION = Resource(
+    "Checkout Sessions",
+    "checkout.session",
+    "checkout_session",
+    "checkout/sessions",
+    in_editor=False,
+    in_weweb_reference=True,
+    editor_limitation=True,
+)
+SETUP_INTENT = Resource(
+    "Setup Intents",
+    "setup_intent",
+    "setup_intent",
+    "setup_intents",
+    in_editor=False,
+    in_weweb_reference=False,
+    editor_limitation=True,
+)
+CHARGE = Resource(
+    "Charges",
+    "charge",
+    "charge",
+    "charges",
+    in_editor=False,
+    in_weweb_reference=False,
+    editor_limitation=True,
+)
+PAYMENT_METHOD = Resource(
+    "Payment Methods",
+    "payment_method",
+    "payment_method",
+    "payment_methods",
+    in_editor=False,
+    in_weweb_reference=False,
+    editor_limitation=True,
+)
 
 
 _PRODUCT_FIELDS = (
@@ -143,13 +163,11 @@ _PRODUCT_FIELDS = (
 )
 
 PRODUCTS = (
-    _a(
+    PRODUCT.action(
         "list_products",
         "List Products",
-        "Products",
         "List products",
-        "GET",
-        "/v1/products",
+        "GET /v1/products",
         "v1.products.list",
         (
             _b("active", "Active", help="Only active (true) or inactive (false) products."),
@@ -158,33 +176,23 @@ PRODUCTS = (
             _s("url", "URL"),
             *_paging("prod_"),
         ),
-        "product",
-        "product",
-        EDITOR,
-        "products/list",
+        doc="list",
         notes="WeWeb's connection test: a list, even an empty one, proves the connection works.",
     ),
-    _a(
+    PRODUCT.action(
         "retrieve_product",
         "Retrieve Product",
-        "Products",
         "Retrieve a product by ID",
-        "GET",
-        "/v1/products/{id}",
+        "GET /v1/products/{id}",
         "v1.products.retrieve",
         (_id("prod_", "Product ID"),),
-        "product",
-        "product",
-        EDITOR,
-        "products/retrieve",
+        doc="retrieve",
     ),
-    _a(
+    PRODUCT.action(
         "create_product",
         "Create Product",
-        "Products",
         "Create a product",
-        "POST",
-        "/v1/products",
+        "POST /v1/products",
         "v1.products.create",
         (
             _s("name", "Name", required=True, help='What customers see, e.g. "Pro plan".'),
@@ -198,38 +206,25 @@ PRODUCTS = (
                 help="Optional: also creates a one-time default price.",
             ),
         ),
-        "product",
-        "product",
-        EDITOR,
-        "products/create",
+        doc="create",
     ),
-    _a(
+    PRODUCT.action(
         "update_product",
         "Update Product",
-        "Products",
         "Update a product",
-        "POST",
-        "/v1/products/{id}",
+        "POST /v1/products/{id}",
         "v1.products.update",
         (_id("prod_", "Product ID"), _s("name", "Name"), *_PRODUCT_FIELDS),
-        "product",
-        "product",
-        EDITOR,
-        "products/update",
+        doc="update",
     ),
-    _a(
+    PRODUCT.action(
         "delete_product",
         "Delete Product",
-        "Products",
         "Delete a product",
-        "DELETE",
-        "/v1/products/{id}",
+        "DELETE /v1/products/{id}",
         "v1.products.delete",
         (_id("prod_", "Product ID"),),
-        "product",
-        "product",
-        EDITOR,
-        "products/delete",
+        doc="delete",
         notes="Stripe refuses to delete a product that has prices: deactivate it (Update Product, active "
         "false) instead.",
     ),
@@ -238,13 +233,11 @@ PRODUCTS = (
 _RECURRING_INTERVALS = ("day", "week", "month", "year")
 
 PRICES = (
-    _a(
+    PRICE.action(
         "list_prices",
         "List Prices",
-        "Prices",
         "List prices",
-        "GET",
-        "/v1/prices",
+        "GET /v1/prices",
         "v1.prices.list",
         (
             _b("active", "Active"),
@@ -253,32 +246,22 @@ PRICES = (
             _e("type", "Type", ("one_time", "recurring")),
             *_paging("price_"),
         ),
-        "plan",
-        "price",
-        EDITOR,
-        "prices/list",
+        doc="list",
     ),
-    _a(
+    PRICE.action(
         "retrieve_price",
         "Retrieve Price",
-        "Prices",
         "Retrieve a price by ID",
-        "GET",
-        "/v1/prices/{id}",
+        "GET /v1/prices/{id}",
         "v1.prices.retrieve",
         (_id("price_", "Price ID"),),
-        "plan",
-        "price",
-        EDITOR,
-        "prices/retrieve",
+        doc="retrieve",
     ),
-    _a(
+    PRICE.action(
         "create_price",
         "Create Price",
-        "Prices",
         "Create a price",
-        "POST",
-        "/v1/prices",
+        "POST /v1/prices",
         "v1.prices.create",
         (
             _ref("product", "Product ID", "prod_", required=True),
@@ -296,19 +279,14 @@ PRICES = (
             _e("tax_behavior", "Tax behavior", ("exclusive", "inclusive", "unspecified")),
             _meta(),
         ),
-        "plan",
-        "price",
-        EDITOR,
-        "prices/create",
+        doc="create",
         notes="A subscription needs a recurring price. Note the price_… id for Checkout.",
     ),
-    _a(
+    PRICE.action(
         "update_price",
         "Update Price",
-        "Prices",
         "Update a price",
-        "POST",
-        "/v1/prices/{id}",
+        "POST /v1/prices/{id}",
         "v1.prices.update",
         (
             _id("price_", "Price ID"),
@@ -317,25 +295,17 @@ PRICES = (
             _s("lookup_key", "Lookup key"),
             _meta(),
         ),
-        "plan",
-        "price",
-        EDITOR,
-        "prices/update",
+        doc="update",
         notes="A price's amount can't change: create a new price and deactivate the old one.",
     ),
-    _a(
+    PRICE.action(
         "deactivate_price",
         "Deactivate Price",
-        "Prices",
         "Deactivate a price",
-        "POST",
-        "/v1/prices/{id}",
+        "POST /v1/prices/{id}",
         "v1.prices.update",
         (_id("price_", "Price ID"),),
-        "plan",
-        "price",
-        EDITOR,
-        "prices/update",
+        doc="update",
         fixed={"active": False},
         notes="Stripe has no delete for prices: deactivating (active=false) is how a price is retired.",
     ),
@@ -350,76 +320,51 @@ _CUSTOMER_FIELDS = (
 )
 
 CUSTOMERS = (
-    _a(
+    CUSTOMER.action(
         "list_customers",
         "List Customers",
-        "Customers",
         "List customers",
-        "GET",
-        "/v1/customers",
+        "GET /v1/customers",
         "v1.customers.list",
         (_s("email", "Email", help="Exact, case-sensitive match."), *_paging("cus_")),
-        "customer",
-        "customer",
-        EDITOR,
-        "customers/list",
+        doc="list",
     ),
-    _a(
+    CUSTOMER.action(
         "retrieve_customer",
         "Retrieve Customer",
-        "Customers",
         "Retrieve a customer by ID",
-        "GET",
-        "/v1/customers/{id}",
+        "GET /v1/customers/{id}",
         "v1.customers.retrieve",
         (_id("cus_", "Customer ID"),),
-        "customer",
-        "customer",
-        EDITOR,
-        "customers/retrieve",
+        doc="retrieve",
     ),
-    _a(
+    CUSTOMER.action(
         "create_customer",
         "Create Customer",
-        "Customers",
         "Create a customer",
-        "POST",
-        "/v1/customers",
+        "POST /v1/customers",
         "v1.customers.create",
         _CUSTOMER_FIELDS,
-        "customer",
-        "customer",
-        EDITOR,
-        "customers/create",
+        doc="create",
         notes="Create one per user on their first payment and save the cus_… id with the user.",
     ),
-    _a(
+    CUSTOMER.action(
         "update_customer",
         "Update Customer",
-        "Customers",
         "Update a customer",
-        "POST",
-        "/v1/customers/{id}",
+        "POST /v1/customers/{id}",
         "v1.customers.update",
         (_id("cus_", "Customer ID"), *_CUSTOMER_FIELDS),
-        "customer",
-        "customer",
-        EDITOR,
-        "customers/update",
+        doc="update",
     ),
-    _a(
+    CUSTOMER.action(
         "delete_customer",
         "Delete Customer",
-        "Customers",
         "Delete a customer",
-        "DELETE",
-        "/v1/customers/{id}",
+        "DELETE /v1/customers/{id}",
         "v1.customers.delete",
         (_id("cus_", "Customer ID"),),
-        "customer",
-        "customer",
-        EDITOR,
-        "customers/delete",
+        doc="delete",
         notes="Deleting a customer also cancels their active subscriptions.",
     ),
 )
@@ -428,13 +373,11 @@ _INVOICE_STATUSES = ("draft", "open", "paid", "uncollectible", "void")
 _COLLECTION = ("charge_automatically", "send_invoice")
 
 INVOICES = (
-    _a(
+    INVOICE.action(
         "list_invoices",
         "List Invoices",
-        "Invoices",
         "List invoices",
-        "GET",
-        "/v1/invoices",
+        "GET /v1/invoices",
         "v1.invoices.list",
         (
             _ref("customer", "Customer ID", "cus_"),
@@ -443,32 +386,22 @@ INVOICES = (
             _e("collection_method", "Collection method", _COLLECTION),
             *_paging("in_"),
         ),
-        "invoice",
-        "invoice",
-        EDITOR,
-        "invoices/list",
+        doc="list",
     ),
-    _a(
+    INVOICE.action(
         "retrieve_invoice",
         "Retrieve Invoice",
-        "Invoices",
         "Retrieve an invoice by ID",
-        "GET",
-        "/v1/invoices/{id}",
+        "GET /v1/invoices/{id}",
         "v1.invoices.retrieve",
         (_id("in_", "Invoice ID"),),
-        "invoice",
-        "invoice",
-        EDITOR,
-        "invoices/retrieve",
+        doc="retrieve",
     ),
-    _a(
+    INVOICE.action(
         "create_invoice",
         "Create Invoice",
-        "Invoices",
         "Create an invoice",
-        "POST",
-        "/v1/invoices",
+        "POST /v1/invoices",
         "v1.invoices.create",
         (
             _ref("customer", "Customer ID", "cus_", required=True),
@@ -484,19 +417,14 @@ INVOICES = (
             ),
             _meta(),
         ),
-        "invoice",
-        "invoice",
-        EDITOR,
-        "invoices/create",
+        doc="create",
         notes="Creates a draft; add lines with Create Invoice Item (invoice = this id), then finalize.",
     ),
-    _a(
+    INVOICE.action(
         "update_invoice",
         "Update Invoice",
-        "Invoices",
         "Update an invoice",
-        "POST",
-        "/v1/invoices/{id}",
+        "POST /v1/invoices/{id}",
         "v1.invoices.update",
         (
             _id("in_", "Invoice ID"),
@@ -506,85 +434,63 @@ INVOICES = (
             _e("collection_method", "Collection method", _COLLECTION),
             _meta(),
         ),
-        "invoice",
-        "invoice",
-        EDITOR,
-        "invoices/update",
+        doc="update",
     ),
-    _a(
+    INVOICE.action(
         "delete_invoice",
         "Delete Invoice",
-        "Invoices",
         "Delete a draft invoice",
-        "DELETE",
-        "/v1/invoices/{id}",
+        "DELETE /v1/invoices/{id}",
         "v1.invoices.delete",
         (_id("in_", "Invoice ID"),),
-        "invoice",
-        "invoice",
-        EDITOR,
-        "invoices/delete",
+        doc="delete",
         notes="Only drafts can be deleted; void a finalized invoice instead.",
     ),
-    _a(
+    INVOICE.action(
         "finalize_invoice",
         "Finalize Invoice",
-        "Invoices",
         "Finalize a draft invoice so it can be paid",
-        "POST",
-        "/v1/invoices/{id}/finalize",
+        "POST /v1/invoices/{id}/finalize",
         "v1.invoices.finalize_invoice",
         (_id("in_", "Invoice ID"), _b("auto_advance", "Auto advance")),
-        "invoice",
-        "invoice",
-        BACKEND,
-        "invoices/finalize",
+        doc="finalize",
+        in_editor=False,
         weweb=False,
     ),
-    _a(
+    INVOICE.action(
         "pay_invoice",
         "Pay Invoice",
-        "Invoices",
         "Pay an open invoice now",
-        "POST",
-        "/v1/invoices/{id}/pay",
+        "POST /v1/invoices/{id}/pay",
         "v1.invoices.pay",
         (
             _id("in_", "Invoice ID"),
             _ref("payment_method", "Payment method ID", "pm_", help="e.g. pm_card_visa in test mode."),
             _b("paid_out_of_band", "Paid out of band", help="Mark as paid outside Stripe (e.g. cash)."),
         ),
-        "invoice",
-        "invoice",
-        BACKEND,
-        "invoices/pay",
+        doc="pay",
+        in_editor=False,
         weweb=False,
     ),
-    _a(
+    INVOICE.action(
         "void_invoice",
         "Void Invoice",
-        "Invoices",
         "Void an open invoice",
-        "POST",
-        "/v1/invoices/{id}/void",
+        "POST /v1/invoices/{id}/void",
         "v1.invoices.void_invoice",
         (_id("in_", "Invoice ID"),),
-        "invoice",
-        "invoice",
-        BACKEND,
-        "invoices/void",
+        doc="void",
+        in_editor=False,
         weweb=False,
     ),
 )
 
 INVOICE_ITEMS = (
-    _a(
+    INVOICE_ITEM.action(
         "list_invoice_items",
         "List Invoice Items",
-        "Invoice Items",
         "List invoice items",
-        "GET",
-        "/v1/invoiceitems",
+        "GET /v1/invoiceitems",
         "v1.invoice_items.list",
         (
             _ref("customer", "Customer ID", "cus_"),
@@ -592,34 +498,22 @@ INVOICE_ITEMS = (
             _b("pending", "Pending only", help="Only items not yet on an invoice."),
             *_paging("ii_"),
         ),
-        "invoice_item",
-        "invoiceitem",
-        BACKEND,
-        "invoiceitems/list",
-        weweb=False,
+        doc="list",
     ),
-    _a(
+    INVOICE_ITEM.action(
         "retrieve_invoice_item",
         "Retrieve Invoice Item",
-        "Invoice Items",
         "Retrieve an invoice item by ID",
-        "GET",
-        "/v1/invoiceitems/{id}",
+        "GET /v1/invoiceitems/{id}",
         "v1.invoice_items.retrieve",
         (_id("ii_", "Invoice item ID"),),
-        "invoice_item",
-        "invoiceitem",
-        BACKEND,
-        "invoiceitems/retrieve",
-        weweb=False,
+        doc="retrieve",
     ),
-    _a(
+    INVOICE_ITEM.action(
         "create_invoice_item",
         "Create Invoice Item",
-        "Invoice Items",
         "Add a line item to a customer (or to a draft invoice)",
-        "POST",
-        "/v1/invoiceitems",
+        "POST /v1/invoiceitems",
         "v1.invoice_items.create",
         (
             _ref("customer", "Customer ID", "cus_", required=True),
@@ -638,18 +532,15 @@ INVOICE_ITEMS = (
             ),
             _meta(),
         ),
-        "invoice_item",
-        "invoiceitem",
-        EDITOR,
-        "invoiceitems/create",
+        doc="create",
+        in_editor=True,
+        weweb=True,
     ),
-    _a(
+    INVOICE_ITEM.action(
         "update_invoice_item",
         "Update Invoice Item",
-        "Invoice Items",
         "Update a pending invoice item",
-        "POST",
-        "/v1/invoiceitems/{id}",
+        "POST /v1/invoiceitems/{id}",
         "v1.invoice_items.update",
         (
             _id("ii_", "Invoice item ID"),
@@ -657,26 +548,16 @@ INVOICE_ITEMS = (
             _s("description", "Description"),
             _meta(),
         ),
-        "invoice_item",
-        "invoiceitem",
-        BACKEND,
-        "invoiceitems/update",
-        weweb=False,
+        doc="update",
     ),
-    _a(
+    INVOICE_ITEM.action(
         "delete_invoice_item",
         "Delete Invoice Item",
-        "Invoice Items",
         "Delete a pending invoice item",
-        "DELETE",
-        "/v1/invoiceitems/{id}",
+        "DELETE /v1/invoiceitems/{id}",
         "v1.invoice_items.delete",
         (_id("ii_", "Invoice item ID"),),
-        "invoice_item",
-        "invoiceitem",
-        BACKEND,
-        "invoiceitems/delete",
-        weweb=False,
+        doc="delete",
     ),
 )
 
@@ -695,13 +576,11 @@ _SUB_STATUSES = (
 _ITEMS_HELP = 'A JSON list, e.g. [{"price": "price_…", "quantity": 1}]. The price must be recurring.'
 
 SUBSCRIPTIONS = (
-    _a(
+    SUBSCRIPTION.action(
         "list_subscriptions",
         "List Subscriptions",
-        "Subscriptions",
         "List subscriptions",
-        "GET",
-        "/v1/subscriptions",
+        "GET /v1/subscriptions",
         "v1.subscriptions.list",
         (
             _ref("customer", "Customer ID", "cus_"),
@@ -709,32 +588,22 @@ SUBSCRIPTIONS = (
             _e("status", "Status", _SUB_STATUSES, help="Stripe lists all but canceled ones by default."),
             *_paging("sub_"),
         ),
-        "subscription",
-        "subscription",
-        EDITOR,
-        "subscriptions/list",
+        doc="list",
     ),
-    _a(
+    SUBSCRIPTION.action(
         "retrieve_subscription",
         "Retrieve Subscription",
-        "Subscriptions",
         "Retrieve a subscription by ID",
-        "GET",
-        "/v1/subscriptions/{id}",
+        "GET /v1/subscriptions/{id}",
         "v1.subscriptions.retrieve",
         (_id("sub_", "Subscription ID"),),
-        "subscription",
-        "subscription",
-        EDITOR,
-        "subscriptions/retrieve",
+        doc="retrieve",
     ),
-    _a(
+    SUBSCRIPTION.action(
         "create_subscription",
         "Create Subscription",
-        "Subscriptions",
         "Create a subscription",
-        "POST",
-        "/v1/subscriptions",
+        "POST /v1/subscriptions",
         "v1.subscriptions.create",
         (
             _ref("customer", "Customer ID", "cus_", required=True),
@@ -750,20 +619,15 @@ SUBSCRIPTIONS = (
             _i("days_until_due", "Days until due"),
             _meta(),
         ),
-        "subscription",
-        "subscription",
-        EDITOR,
-        "subscriptions/create",
+        doc="create",
         notes="Without a usable payment method the first invoice stays unpaid and the subscription is "
         "incomplete.",
     ),
-    _a(
+    SUBSCRIPTION.action(
         "update_subscription",
         "Update Subscription",
-        "Subscriptions",
         "Update a subscription",
-        "POST",
-        "/v1/subscriptions/{id}",
+        "POST /v1/subscriptions/{id}",
         "v1.subscriptions.update",
         (
             _id("sub_", "Subscription ID"),
@@ -773,28 +637,20 @@ SUBSCRIPTIONS = (
             _ref("default_payment_method", "Default payment method", "pm_"),
             _meta(),
         ),
-        "subscription",
-        "subscription",
-        EDITOR,
-        "subscriptions/update",
+        doc="update",
     ),
-    _a(
+    SUBSCRIPTION.action(
         "cancel_subscription",
         "Cancel Subscription",
-        "Subscriptions",
         "Cancel a subscription",
-        "DELETE",
-        "/v1/subscriptions/{id}",
+        "DELETE /v1/subscriptions/{id}",
         "v1.subscriptions.cancel",
         (
             _id("sub_", "Subscription ID"),
             _b("invoice_now", "Invoice now", help="Bill pending usage and prorations now."),
             _b("prorate", "Prorate"),
         ),
-        "subscription",
-        "subscription",
-        EDITOR,
-        "subscriptions/cancel",
+        doc="cancel",
         notes="Cancels immediately. To cancel at the end of the period use Update Subscription with "
         "cancel_at_period_end = true.",
     ),
@@ -803,41 +659,29 @@ SUBSCRIPTIONS = (
 _PI_CANCEL_REASONS = ("duplicate", "fraudulent", "requested_by_customer", "abandoned")
 
 PAYMENT_INTENTS = (
-    _a(
+    PAYMENT_INTENT.action(
         "list_payment_intents",
         "List Payment Intents",
-        "Payment Intents",
         "List payment intents",
-        "GET",
-        "/v1/payment_intents",
+        "GET /v1/payment_intents",
         "v1.payment_intents.list",
         (_ref("customer", "Customer ID", "cus_"), *_paging("pi_")),
-        "payment_intent",
-        "payment_intent",
-        EDITOR,
-        "payment_intents/list",
+        doc="list",
     ),
-    _a(
+    PAYMENT_INTENT.action(
         "retrieve_payment_intent",
         "Retrieve Payment Intent",
-        "Payment Intents",
         "Retrieve a payment intent by ID",
-        "GET",
-        "/v1/payment_intents/{id}",
+        "GET /v1/payment_intents/{id}",
         "v1.payment_intents.retrieve",
         (_id("pi_", "Payment Intent ID"),),
-        "payment_intent",
-        "payment_intent",
-        EDITOR,
-        "payment_intents/retrieve",
+        doc="retrieve",
     ),
-    _a(
+    PAYMENT_INTENT.action(
         "create_payment_intent",
         "Create Payment Intent",
-        "Payment Intents",
         "Create a payment intent",
-        "POST",
-        "/v1/payment_intents",
+        "POST /v1/payment_intents",
         "v1.payment_intents.create",
         (
             _amt("amount", "Amount", "payment", required=True),
@@ -857,19 +701,14 @@ PAYMENT_INTENTS = (
             _e("capture_method", "Capture method", ("automatic", "automatic_async", "manual")),
             _e("setup_future_usage", "Save for future use", ("off_session", "on_session")),
         ),
-        "payment_intent",
-        "payment_intent",
-        EDITOR,
-        "payment_intents/create",
+        doc="create",
         notes="Return only client_secret (and the id) to the page; the payment element confirms it.",
     ),
-    _a(
+    PAYMENT_INTENT.action(
         "update_payment_intent",
         "Update Payment Intent",
-        "Payment Intents",
         "Update a payment intent",
-        "POST",
-        "/v1/payment_intents/{id}",
+        "POST /v1/payment_intents/{id}",
         "v1.payment_intents.update",
         (
             _id("pi_", "Payment Intent ID"),
@@ -880,54 +719,40 @@ PAYMENT_INTENTS = (
             _s("receipt_email", "Receipt email"),
             _meta(),
         ),
-        "payment_intent",
-        "payment_intent",
-        EDITOR,
-        "payment_intents/update",
+        doc="update",
     ),
-    _a(
+    PAYMENT_INTENT.action(
         "cancel_payment_intent",
         "Cancel Payment Intent",
-        "Payment Intents",
         "Cancel a payment intent",
-        "POST",
-        "/v1/payment_intents/{id}/cancel",
+        "POST /v1/payment_intents/{id}/cancel",
         "v1.payment_intents.cancel",
         (_id("pi_", "Payment Intent ID"), _e("cancellation_reason", "Reason", _PI_CANCEL_REASONS)),
-        "payment_intent",
-        "payment_intent",
-        EDITOR,
-        "payment_intents/cancel",
+        doc="cancel",
         notes="Only possible while the status is requires_payment_method, requires_capture, "
         "requires_confirmation, requires_action or processing; a succeeded payment is refunded instead.",
     ),
-    _a(
+    PAYMENT_INTENT.action(
         "confirm_payment_intent",
         "Confirm Payment Intent",
-        "Payment Intents",
         "Confirm a payment intent from the server",
-        "POST",
-        "/v1/payment_intents/{id}/confirm",
+        "POST /v1/payment_intents/{id}/confirm",
         "v1.payment_intents.confirm",
         (
             _id("pi_", "Payment Intent ID"),
             _ref("payment_method", "Payment method ID", "pm_", help="e.g. pm_card_visa in test mode."),
             _s("return_url", "Return URL", help="Where 3D Secure sends the customer back."),
         ),
-        "payment_intent",
-        "payment_intent",
-        BACKEND,
-        "payment_intents/confirm",
+        doc="confirm",
+        in_editor=False,
         weweb=False,
         notes="In WeWeb the payment element confirms client-side; server-side confirm needs a custom API.",
     ),
-    _a(
+    PAYMENT_INTENT.action(
         "capture_payment_intent",
         "Capture Payment Intent",
-        "Payment Intents",
         "Capture an authorized payment intent (capture method manual)",
-        "POST",
-        "/v1/payment_intents/{id}/capture",
+        "POST /v1/payment_intents/{id}/capture",
         "v1.payment_intents.capture",
         (
             _id("pi_", "Payment Intent ID"),
@@ -939,22 +764,18 @@ PAYMENT_INTENTS = (
                 help="Empty captures the full authorized amount.",
             ),
         ),
-        "payment_intent",
-        "payment_intent",
-        BACKEND,
-        "payment_intents/capture",
+        doc="capture",
+        in_editor=False,
         weweb=False,
     ),
 )
 
 REFUNDS = (
-    _a(
+    REFUND.action(
         "refund_payment",
         "Refund Payment",
-        "Refunds",
         "Refund a charge or payment intent",
-        "POST",
-        "/v1/refunds",
+        "POST /v1/refunds",
         "v1.refunds.create",
         (
             _ref("payment_intent", "Payment Intent ID", "pi_"),
@@ -969,10 +790,7 @@ REFUNDS = (
             _e("reason", "Reason", ("duplicate", "fraudulent", "requested_by_customer")),
             _meta(),
         ),
-        "refund",
-        "refund",
-        EDITOR,
-        "refunds/create",
+        doc="create",
         one_of=(("payment_intent", "charge"),),
     ),
 )
@@ -980,13 +798,11 @@ REFUNDS = (
 _CS_STATUSES = ("open", "complete", "expired")
 
 CHECKOUT = (
-    _a(
+    CHECKOUT_SESSION.action(
         "list_checkout_sessions",
         "List Checkout Sessions",
-        "Checkout Sessions",
         "List checkout sessions",
-        "GET",
-        "/v1/checkout/sessions",
+        "GET /v1/checkout/sessions",
         "v1.checkout.sessions.list",
         (
             _ref("customer", "Customer ID", "cus_"),
@@ -995,33 +811,23 @@ CHECKOUT = (
             _e("status", "Status", _CS_STATUSES),
             *_paging("cs_"),
         ),
-        "checkout_session",
-        "checkout.session",
-        BACKEND,
-        "checkout/sessions/list",
+        doc="list",
     ),
-    _a(
+    CHECKOUT_SESSION.action(
         "retrieve_checkout_session",
         "Retrieve Checkout Session",
-        "Checkout Sessions",
         "Retrieve a checkout session by ID",
-        "GET",
-        "/v1/checkout/sessions/{id}",
+        "GET /v1/checkout/sessions/{id}",
         "v1.checkout.sessions.retrieve",
         (_id("cs_", "Checkout Session ID"),),
-        "checkout_session",
-        "checkout.session",
-        BACKEND,
-        "checkout/sessions/retrieve",
+        doc="retrieve",
         notes="On the success page, pass session_id from the URL ({CHECKOUT_SESSION_ID}).",
     ),
-    _a(
+    CHECKOUT_SESSION.action(
         "create_checkout_session",
         "Create Checkout Session",
-        "Checkout Sessions",
         "Create a Stripe Checkout session (hosted payment page)",
-        "POST",
-        "/v1/checkout/sessions",
+        "POST /v1/checkout/sessions",
         "v1.checkout.sessions.create",
         (
             _e("mode", "Mode", ("payment", "subscription", "setup"), required=True),
@@ -1048,53 +854,37 @@ CHECKOUT = (
             ),
             _meta(),
         ),
-        "checkout_session",
-        "checkout.session",
-        EDITOR,
-        "checkout/sessions/create",
+        doc="create",
+        in_editor=True,
         notes="Return the session url to the page and redirect to it.",
     ),
-    _a(
+    CHECKOUT_SESSION.action(
         "update_checkout_session",
         "Update Checkout Session",
-        "Checkout Sessions",
         "Update a checkout session",
-        "POST",
-        "/v1/checkout/sessions/{id}",
+        "POST /v1/checkout/sessions/{id}",
         "v1.checkout.sessions.update",
         (_id("cs_", "Checkout Session ID"), _meta()),
-        "checkout_session",
-        "checkout.session",
-        BACKEND,
-        "checkout/sessions/update",
+        doc="update",
     ),
-    _a(
+    CHECKOUT_SESSION.action(
         "list_checkout_session_line_items",
         "List Checkout Session Line Items",
-        "Checkout Sessions",
         "List line items for a checkout session",
-        "GET",
-        "/v1/checkout/sessions/{id}/line_items",
+        "GET /v1/checkout/sessions/{id}/line_items",
         "v1.checkout.sessions.line_items.list",
         (_id("cs_", "Checkout Session ID"), *_paging("li_")),
-        "checkout_session",
-        "item",
-        BACKEND,
-        "checkout/sessions/line_items",
+        doc="line_items",
+        object_kind="item",
     ),
-    _a(
+    CHECKOUT_SESSION.action(
         "expire_checkout_session",
         "Expire Checkout Session",
-        "Checkout Sessions",
         "Expire a checkout session",
-        "POST",
-        "/v1/checkout/sessions/{id}/expire",
+        "POST /v1/checkout/sessions/{id}/expire",
         "v1.checkout.sessions.expire",
         (_id("cs_", "Checkout Session ID"),),
-        "checkout_session",
-        "checkout.session",
-        BACKEND,
-        "checkout/sessions/expire",
+        doc="expire",
         notes="Only open sessions can be expired.",
     ),
 )
@@ -1102,47 +892,33 @@ CHECKOUT = (
 _SETI_CANCEL = ("abandoned", "duplicate", "requested_by_customer")
 
 SETUP_INTENTS = (
-    _a(
+    SETUP_INTENT.action(
         "list_setup_intents",
         "List Setup Intents",
-        "Setup Intents",
         "List setup intents",
-        "GET",
-        "/v1/setup_intents",
+        "GET /v1/setup_intents",
         "v1.setup_intents.list",
         (
             _ref("customer", "Customer ID", "cus_"),
             _ref("payment_method", "Payment method ID", "pm_"),
             *_paging("seti_"),
         ),
-        "setup_intent",
-        "setup_intent",
-        BACKEND,
-        "setup_intents/list",
-        weweb=False,
+        doc="list",
     ),
-    _a(
+    SETUP_INTENT.action(
         "retrieve_setup_intent",
         "Retrieve Setup Intent",
-        "Setup Intents",
         "Retrieve a setup intent by ID",
-        "GET",
-        "/v1/setup_intents/{id}",
+        "GET /v1/setup_intents/{id}",
         "v1.setup_intents.retrieve",
         (_id("seti_", "Setup Intent ID"),),
-        "setup_intent",
-        "setup_intent",
-        BACKEND,
-        "setup_intents/retrieve",
-        weweb=False,
+        doc="retrieve",
     ),
-    _a(
+    SETUP_INTENT.action(
         "create_setup_intent",
         "Create Setup Intent",
-        "Setup Intents",
         "Save a payment method for later without charging",
-        "POST",
-        "/v1/setup_intents",
+        "POST /v1/setup_intents",
         "v1.setup_intents.create",
         (
             _ref("customer", "Customer ID", "cus_"),
@@ -1153,108 +929,72 @@ SETUP_INTENTS = (
             _s("description", "Description"),
             _meta(),
         ),
-        "setup_intent",
-        "setup_intent",
-        BACKEND,
-        "setup_intents/create",
-        weweb=False,
+        doc="create",
     ),
-    _a(
+    SETUP_INTENT.action(
         "confirm_setup_intent",
         "Confirm Setup Intent",
-        "Setup Intents",
         "Confirm a setup intent",
-        "POST",
-        "/v1/setup_intents/{id}/confirm",
+        "POST /v1/setup_intents/{id}/confirm",
         "v1.setup_intents.confirm",
         (
             _id("seti_", "Setup Intent ID"),
             _ref("payment_method", "Payment method ID", "pm_"),
             _s("return_url", "Return URL"),
         ),
-        "setup_intent",
-        "setup_intent",
-        BACKEND,
-        "setup_intents/confirm",
-        weweb=False,
+        doc="confirm",
     ),
-    _a(
+    SETUP_INTENT.action(
         "cancel_setup_intent",
         "Cancel Setup Intent",
-        "Setup Intents",
         "Cancel a setup intent",
-        "POST",
-        "/v1/setup_intents/{id}/cancel",
+        "POST /v1/setup_intents/{id}/cancel",
         "v1.setup_intents.cancel",
         (_id("seti_", "Setup Intent ID"), _e("cancellation_reason", "Reason", _SETI_CANCEL)),
-        "setup_intent",
-        "setup_intent",
-        BACKEND,
-        "setup_intents/cancel",
-        weweb=False,
+        doc="cancel",
     ),
 )
 
 CHARGES = (
-    _a(
+    CHARGE.action(
         "list_charges",
         "List Charges",
-        "Charges",
         "List charges",
-        "GET",
-        "/v1/charges",
+        "GET /v1/charges",
         "v1.charges.list",
         (
             _ref("customer", "Customer ID", "cus_"),
             _ref("payment_intent", "Payment Intent ID", "pi_"),
             *_paging("ch_"),
         ),
-        "charge",
-        "charge",
-        BACKEND,
-        "charges/list",
-        weweb=False,
+        doc="list",
     ),
-    _a(
+    CHARGE.action(
         "retrieve_charge",
         "Retrieve Charge",
-        "Charges",
         "Retrieve a charge by ID",
-        "GET",
-        "/v1/charges/{id}",
+        "GET /v1/charges/{id}",
         "v1.charges.retrieve",
         (_id("ch_", "Charge ID"),),
-        "charge",
-        "charge",
-        BACKEND,
-        "charges/retrieve",
-        weweb=False,
+        doc="retrieve",
     ),
 )
 
 PAYMENT_METHODS = (
-    _a(
+    PAYMENT_METHOD.action(
         "list_payment_methods",
         "List Payment Methods",
-        "Payment Methods",
         "List a customer's payment methods",
-        "GET",
-        "/v1/payment_methods",
+        "GET /v1/payment_methods",
         "v1.payment_methods.list",
         (_ref("customer", "Customer ID", "cus_"), _e("type", "Type", ("card",)), *_paging("pm_")),
-        "payment_method",
-        "payment_method",
-        BACKEND,
-        "payment_methods/list",
-        weweb=False,
+        doc="list",
     ),
-    _a(
+    PAYMENT_METHOD.action(
         "create_payment_method",
         "Create Payment Method",
-        "Payment Methods",
         "Create a payment method from a test token",
-        "POST",
-        "/v1/payment_methods",
+        "POST /v1/payment_methods",
         "v1.payment_methods.create",
         (
             _e("type", "Type", ("card",), required=True),
@@ -1263,42 +1003,26 @@ PAYMENT_METHODS = (
             _s("billing_details.email", "Billing email"),
             _meta(),
         ),
-        "payment_method",
-        "payment_method",
-        BACKEND,
-        "payment_methods/create",
-        weweb=False,
+        doc="create",
         notes="Real card data belongs in Stripe's UI (Checkout or the payment element), never your backend.",
     ),
-    _a(
+    PAYMENT_METHOD.action(
         "attach_payment_method",
         "Attach Payment Method",
-        "Payment Methods",
         "Attach a payment method to a customer",
-        "POST",
-        "/v1/payment_methods/{id}/attach",
+        "POST /v1/payment_methods/{id}/attach",
         "v1.payment_methods.attach",
         (_id("pm_", "Payment method ID"), _ref("customer", "Customer ID", "cus_", required=True)),
-        "payment_method",
-        "payment_method",
-        BACKEND,
-        "payment_methods/attach",
-        weweb=False,
+        doc="attach",
     ),
-    _a(
+    PAYMENT_METHOD.action(
         "detach_payment_method",
         "Detach Payment Method",
-        "Payment Methods",
         "Detach a payment method from its customer",
-        "POST",
-        "/v1/payment_methods/{id}/detach",
+        "POST /v1/payment_methods/{id}/detach",
         "v1.payment_methods.detach",
         (_id("pm_", "Payment method ID"),),
-        "payment_method",
-        "payment_method",
-        BACKEND,
-        "payment_methods/detach",
-        weweb=False,
+        doc="detach",
     ),
 )
 

@@ -16,6 +16,7 @@ from typing import Final
 
 WEWEB_ACTIONS_DOC: Final = "https://docs.weweb.io/integrations/stripe/actions-reference.html"
 WEWEB_SETUP_DOC: Final = "https://docs.weweb.io/integrations/stripe/setup.html"
+STRIPE_API_DOC: Final = "https://docs.stripe.com/api"
 BACKEND_ONLY_EXPLANATION: Final = (
     "Not in WeWeb's workflow action picker: it is supported by the backend but needs a custom API in WeWeb "
     "(Data & API → APIs) that calls it."
@@ -72,6 +73,72 @@ class Input:
 
 
 @dataclass(frozen=True)
+class Resource:
+    """What every action of one Stripe resource shares, said once: the catalog builds actions from it.
+
+    ``in_editor`` and ``in_weweb_reference`` are the resource's rule (WeWeb's editor offers all Products
+    actions, none of the Setup Intents); an action states only where it is the exception (Create Checkout
+    Session is in the editor, the rest of Checkout is not). ``editor_limitation`` marks the resources WeWeb's
+    Setup page lists under "what's not in the editor": their table on the Pitfalls page is derived from the
+    actions below, never written out again.
+    """
+
+    group: str  # "Checkout Sessions": the catalog group and the Actions page's section
+    object_name: str  # "checkout.session": what its calls return
+    permission_stem: str  # restricted-key stem: "plan" for prices, "checkout_session", …
+    docs: str  # Stripe's API reference section: "checkout/sessions"
+    in_editor: bool
+    in_weweb_reference: bool
+    editor_limitation: bool = False
+
+    @property
+    def key(self) -> str:
+        """ "checkout_sessions": how the pitfalls and the permission matrix name the resource."""
+        return self.group.lower().replace(" ", "_")
+
+    def action(
+        self,
+        id: str,
+        name: str,
+        description: str,
+        endpoint: str,
+        sdk_call: str,
+        inputs: tuple[Input, ...],
+        *,
+        doc: str,
+        object_kind: str | None = None,
+        in_editor: bool | None = None,
+        weweb: bool | None = None,
+        fixed: Mapping[str, object] | None = None,
+        one_of: tuple[tuple[str, ...], ...] = (),
+        notes: str = "",
+    ) -> Action:
+        """One action of this resource. ``endpoint`` is ``"METHOD /v1/path"``; ``doc`` the reference page
+        within :attr:`docs` (``"list"``); the rest defaults to the resource's rule."""
+        method, path = endpoint.split(" ", 1)
+        editor = self.in_editor if in_editor is None else in_editor
+        return Action(
+            id=id,
+            name=name,
+            group=self.group,
+            description=description,
+            method=method,
+            path=path,
+            sdk_call=sdk_call,
+            inputs=inputs,
+            permission_stem=self.permission_stem,
+            object_kind=object_kind or self.object_name,
+            availability=Availability.IN_EDITOR if editor else Availability.BACKEND_ONLY,
+            stripe_doc=f"{STRIPE_API_DOC}/{self.docs}/{doc}",
+            in_weweb_reference=self.in_weweb_reference if weweb is None else weweb,
+            fixed_params=MappingProxyType(dict(fixed or {})),
+            one_of=one_of,
+            notes=notes,
+            resource=self,
+        )
+
+
+@dataclass(frozen=True)
 class Action:
     """One Stripe operation as WeWeb names it, with everything needed to run and explain it."""
 
@@ -91,6 +158,12 @@ class Action:
     fixed_params: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
     one_of: tuple[tuple[str, ...], ...] = ()  # groups of inputs of which exactly one must be given
     notes: str = ""
+    resource: Resource | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def operation(self) -> str:
+        """The SDK verb: "create", "list", "expire" (what WeWeb's editor availability is stated in)."""
+        return self.sdk_call.rsplit(".", 1)[-1]
 
     @property
     def is_write(self) -> bool:
@@ -143,6 +216,14 @@ def _load() -> tuple[Action, ...]:
 ACTIONS: Final[tuple[Action, ...]] = _load()
 _BY_ID: Final[Mapping[str, Action]] = MappingProxyType({a.id: a for a in ACTIONS})
 GROUPS: Final[tuple[str, ...]] = tuple(dict.fromkeys(a.group for a in ACTIONS))
+RESOURCES: Final[tuple[Resource, ...]] = tuple(dict.fromkeys(a.resource for a in ACTIONS if a.resource))
+
+
+def editor_operations(resource: Resource) -> frozenset[str]:
+    """The operations of ``resource`` that WeWeb's editor offers ("create", "list", …), from its actions."""
+    return frozenset(
+        a.operation for a in ACTIONS if a.resource is resource and a.availability is Availability.IN_EDITOR
+    )
 
 
 def get(action_id: str) -> Action:

@@ -16,7 +16,7 @@ from typing import Final
 
 import stripe
 
-from core import _docs
+from core import _docs, catalog
 from core._permissions_data import permission_label
 from core.findings import Finding, Severity
 from core.keys import Mode
@@ -485,34 +485,34 @@ def capture_not_allowed(status: str, intent_id: str | None = None) -> list[Findi
 
 
 # WeWeb's editor: which operations of these resources the Stripe action picker offers (setup guide).
-EDITOR_LIMITATIONS: Final[dict[str, tuple[str, str, frozenset[str]]]] = {
-    # resource: (pitfall id, label, operations available in the editor)
-    "setup_intents": ("editor_limitation_setup_intents", "Setup Intents", frozenset()),
-    "charges": ("editor_limitation_charges", "Charges", frozenset()),
-    "payment_methods": ("editor_limitation_payment_methods", "Payment Methods", frozenset()),
-    "checkout_sessions": ("editor_limitation_checkout_sessions", "Checkout Sessions", frozenset({"create"})),
-    "invoice_items": ("editor_limitation_invoice_items", "Invoice Items", frozenset({"create"})),
-}
+def _editor_limitations() -> dict[str, tuple[str, str, frozenset[str]]]:
+    """resource key: (pitfall id, label, operations available in the editor), read from the catalog."""
+    return {
+        r.key: (f"editor_limitation_{r.key}", r.group, catalog.editor_operations(r))
+        for r in catalog.RESOURCES
+        if r.editor_limitation
+    }
 
-_RESOURCE_ALIASES: Final = {
-    "setup_intent": "setup_intents",
-    "setupintent": "setup_intents",
-    "setupintents": "setup_intents",
-    "charge": "charges",
-    "payment_method": "payment_methods",
-    "paymentmethod": "payment_methods",
-    "paymentmethods": "payment_methods",
-    "checkout_session": "checkout_sessions",
-    "checkout_sessions": "checkout_sessions",
-    "checkout": "checkout_sessions",
-    "invoice_item": "invoice_items",
-    "invoiceitem": "invoice_items",
-    "invoiceitems": "invoice_items",
-}
+
+#: What WeWeb's Setup page lists as not (or only partly) in the editor, derived from ``core.catalog``.
+EDITOR_LIMITATIONS: Final = _editor_limitations()
 
 
 def _norm(text: str) -> str:
     return re.sub(r"[\s.\-/]+", "_", text.strip().lower()).strip("_")
+
+
+def _resource_names(resource: catalog.Resource) -> set[str]:
+    """Every way a person may name a resource: "setup_intents", "Setup Intent", "setupintent", "checkout"…"""
+    singular = resource.key.removesuffix("s")
+    obj = _norm(resource.object_name)
+    names = {resource.key, singular, obj, f"{obj}s", resource.docs.split("/")[0]}
+    return names | {n.replace("_", "") for n in names}
+
+
+_RESOURCE_ALIASES: Final = {
+    name: r.key for r in catalog.RESOURCES if r.editor_limitation for name in _resource_names(r)
+}
 
 
 def editor_limitation(resource: str, operation: str) -> list[Finding]:
@@ -521,8 +521,6 @@ def editor_limitation(resource: str, operation: str) -> list[Finding]:
     like "create", "list_line_items", "attach"."""
     key = _norm(resource)
     key = _RESOURCE_ALIASES.get(key, key)
-    if key.startswith("checkout_session"):
-        key = "checkout_sessions"
     entry = EDITOR_LIMITATIONS.get(key)
     op = _norm(operation)
     if entry is None:

@@ -161,3 +161,40 @@ def test_lookups() -> None:
         catalog.by_group("Coupons")
     with pytest.raises(KeyError, match="its inputs"):
         catalog.get("create_price").input("amount")
+
+
+def test_each_resource_states_its_shared_facts_once_and_its_actions_follow_them() -> None:
+    resources = catalog.RESOURCES
+    assert [r.group for r in resources] == list(catalog.GROUPS)
+    for action in catalog.ACTIONS:
+        resource = action.resource
+        assert resource is not None, action.id
+        assert (action.group, action.permission_stem) == (resource.group, resource.permission_stem)
+        assert action.stripe_doc.startswith(f"https://docs.stripe.com/api/{resource.docs}/")
+
+
+def test_the_editor_limitations_table_is_derived_from_the_catalog() -> None:
+    from core import pitfalls
+
+    limited = {r.key: r for r in catalog.RESOURCES if r.editor_limitation}
+    assert (
+        set(pitfalls.EDITOR_LIMITATIONS)
+        == set(limited)
+        == {
+            "setup_intents",
+            "charges",
+            "payment_methods",
+            "checkout_sessions",
+            "invoice_items",
+        }
+    )
+    for key, (pitfall_id, label, available) in pitfalls.EDITOR_LIMITATIONS.items():
+        pitfalls.get(pitfall_id)  # every derived row has its catalog entry
+        resource = limited[key]
+        assert label == resource.group
+        in_editor = {
+            a.operation for a in catalog.by_group(resource.group) if a.availability.value == "in_editor"
+        }
+        assert available == in_editor
+    assert pitfalls.EDITOR_LIMITATIONS["checkout_sessions"][2] == {"create"}
+    assert pitfalls.EDITOR_LIMITATIONS["setup_intents"][2] == frozenset()
