@@ -8,6 +8,7 @@ from setup_helpers import (
     account,
     errors,
     open_page,
+    plain,
     restricted_key,
     sandbox_client,
     sandbox_connection,
@@ -78,7 +79,7 @@ def test_environments_are_tested_side_by_side_with_their_own_checks() -> None:
     at = run_test(at.run())
     assert [h.value for h in at.main.subheader] == ["Editor", "Production"]
     assert texts(at).count(EMPTY_LIST_MESSAGE) == 2
-    mode_warnings = [w.value for w in at.warning if "Production uses" in w.value]
+    mode_warnings = [plain(w.value) for w in at.warning if "Production uses" in w.value]
     assert len(mode_warnings) == 1, mode_warnings  # one problem, one warning on the page
     assert "Production uses test keys (pk_test_…, sk_test_…)" in mode_warnings[0]
 
