@@ -16,6 +16,7 @@ from typing import Any, Final
 
 import stripe
 
+from core.keys import KeyField, KeyKind, inspect_key
 from core.secrets import Secret
 
 DEFAULT_TOLERANCE: Final = stripe.Webhook.DEFAULT_TOLERANCE  # 300 s, Stripe's default
@@ -122,7 +123,7 @@ def verify(
     """Check a webhook the way a backend must: raw body, Stripe-Signature header, the endpoint's secret."""
     raw_secret = secret.reveal() if isinstance(secret, Secret) else secret
     hints: list[str] = []
-    if raw_secret and not raw_secret.strip().startswith("whsec_"):
+    if raw_secret and inspect_key(raw_secret, KeyField.WEBHOOK_SECRET).kind is not KeyKind.WEBHOOK_SECRET:
         hints.append(
             "The secret does not start with whsec_: that is not a webhook signing secret (an API key sk_… "
             "or rk_… is a different thing). Copy the endpoint's Signing secret instead."
