@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core import pitfalls
 from core.client import Server
 from core.environments import Environment
-from core.runner import target_for
+from core.runner import environment_notices, target_for
 from ui import connections_step, key_input, sandbox, test_step
 from ui.progress import setup_steps
 
@@ -52,6 +53,10 @@ def _active_connection() -> None:
     # The Target the playground calls with: the badges cannot disagree with where calls go.
     target = target_for(connection, env)
     st.markdown(f"{key_input.mode_badge(target.mode)} {key_input.server_badge(target.server)}")
+    # The same environment x mode rule as every page (core.environments.key_mode_findings), said in a word.
+    for notice in environment_notices(target):
+        title = pitfalls.get(notice.pitfall).title if notice.pitfall else notice.message
+        st.caption(f":material/warning: {title}")
 
 
 def _environment_lines() -> list[str]:

@@ -9,7 +9,7 @@ covered in Chromium (tests/e2e/test_app_setup.py).
 
 from __future__ import annotations
 
-from setup_helpers import APP, LIVE_PK, LIVE_SK, plain
+from setup_helpers import APP, LIVE_PK, LIVE_SK, TEST_PK, TEST_SK, plain
 from streamlit.testing.v1 import AppTest
 
 from core.environments import Connection, Environment, EnvironmentConfig
@@ -53,3 +53,17 @@ def test_active_connection_and_environment_are_selectable_with_live_badge_on_str
     assert "Production: keys ✓ · not tested" in text
     assert "Editor: not set up" in text
     assert ":material/check_circle: 2. Create a connection per environment" in text
+
+
+def test_a_test_key_in_production_is_named_in_the_sidebar_by_the_same_rule() -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    production = EnvironmentConfig(Secret(TEST_PK), Secret(TEST_SK))
+    at.session_state[state.CONNECTIONS] = [
+        Connection("Stripe – Production", {Environment.PRODUCTION: production})
+    ]
+    at.session_state[connections_step.ACTIVE] = "Stripe – Production"
+    at.session_state[connections_step.ACTIVE_ENVIRONMENT] = "production"
+    at.run()
+    captions = [plain(c.value) for c in at.sidebar.caption]
+    assert ":material/warning: Test key in Production" in captions
+    assert not at.sidebar.warning  # a word in the sidebar; the page says it in full once
