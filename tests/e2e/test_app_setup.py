@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import stripe
+from playground_e2e import ready
 from playwright.sync_api import Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,9 +42,19 @@ def _paste(page: Page, widget_key: str, value: str) -> None:
 
 
 def _create_connection(page: Page, name: str) -> None:
+    """Create ``name`` and wait until its own editor is drawn.
+
+    The toast shows while the rerun that draws the new connection's editor is still running; a click made
+    then lands on the previous connection's widgets, which that rerun replaces, and is lost. That is why a
+    later "click Production, then fill its field" timed out in the full suite (where the machine is busy
+    and the rerun slower) but passed alone.
+    """
     page.locator(".st-key-connections_new_name input").fill(name)
     page.get_by_role("button", name="Create connection").click()
     expect(page.get_by_text(f"Created “{name}”")).to_be_visible()
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    expect(page.locator(f".st-key-connections_{slug}_server")).to_be_visible()
+    ready(page)
 
 
 def test_full_setup_path_on_the_sandbox(
@@ -68,6 +79,7 @@ def test_full_setup_path_on_the_sandbox(
     _create_connection(page, "Stripe – Production")
     environments = page.locator(".st-key-connections_environment")
     environments.get_by_text(re.compile("Production")).click()
+    expect(page.locator(".st-key-connections_stripe-production_production_publishable")).to_be_visible()
     _paste(page, "connections_stripe-production_production_publishable", publishable)
     _paste(page, "connections_stripe-production_production_secret", secret)
     expect(page.get_by_text("Production uses test keys (pk_test_…, sk_test_…)").first).to_be_visible()
