@@ -2,16 +2,15 @@
 
 import streamlit as st
 
-from ui import connections_step, connections_view, navigation
+from ui import connections_step, connections_view, navigation, setup_model
 
-navigation.page_header(
-    "connections",
-    "One connection per Stripe account you use, e.g. “Stripe – Editor” and “Stripe – Production”; "
-    "for each environment (Editor, Staging, Production) its own keys. Test keys in the Editor and Staging, "
-    "live keys only in Production.",
-)
+navigation.page_header("connections", setup_model.CAPTION)
+setup_model.explain(expanded=not connections_step.connections())
 connections_view.offers()
 connections_view.new_connection_form()
+if note := st.session_state.pop(connections_step.STEP_ONE_NOTE, None):
+    st.info(note, icon=":material/move_down:")
+connections_view.undo_removal()
 connection = connections_view.pick("connections")
 if connection is None:
     st.info("Create your first connection above.", icon=":material/arrow_upward:")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import connections_view, navigation, start
-from ui.progress import setup_steps
+from ui.progress import environments_in_use, next_step, setup_steps
 
 navigation.page_header(
     "home",
@@ -26,10 +26,19 @@ for step in steps:
         st.caption(step.note)
         st.page_link(step.page, label=f"Open step {step.number}", icon=":material/arrow_forward:")
 
-next_step = next((s for s in steps if not s.done), None)
+in_use = environments_in_use()
+if in_use:
+    st.subheader("Your connections")
+    by_connection: dict[str, list[str]] = {}
+    for slot in in_use:
+        by_connection.setdefault(slot.connection, []).append(slot.line)
+    for name, lines in by_connection.items():
+        st.markdown(f"**{name}**  \n" + "  \n".join(lines))
+
+upcoming = next_step(steps)
 st.subheader("Where to go next")
-if next_step is None:
+if upcoming is None:
     st.success("All three steps are done: your connection works.")
 else:
-    st.info(f"Next: step {next_step.number}, {next_step.title}.")
-    st.page_link(next_step.page, label=f"Go to step {next_step.number}", icon="➡️")
+    st.info(f"Next: step {upcoming.number}, {upcoming.title}.")
+    st.page_link(upcoming.page, label=f"Go to step {upcoming.number}", icon="➡️")

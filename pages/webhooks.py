@@ -27,7 +27,10 @@ settings_tab, live_tab, events_tab, verify_tab = st.tabs(
 with settings_tab:
     settings = webhook_session.connection_settings()
     if not settings:
-        st.info("No connection yet: set one up to see its webhook path and signing secret here.")
+        st.info(
+            "No environment with keys yet: fill a connection's Editor, Staging or Production slot in step 2 "
+            "to see its webhook path and signing secret here."
+        )
     for item in settings:
         with st.container(border=True):
             state = "Enabled" if item.enabled else "Disabled"

@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from core.client import Server
-from core.environments import Connection, Environment, render_env, save_env_file
+from core.environments import Connection, Environment, EnvironmentConfig, render_env, save_env_file
 from core.findings import worst
 from core.keys import KeyField, KeyReport
-from ui import connections_step, env_sources, key_input, keys_step, locality, sandbox
+from core.secrets import Secret
+from ui import connections_step, env_sources, key_input, keys_step, locality, sandbox, setup_model
 from ui import findings as findings_ui
 from ui.key_input import short
 
@@ -30,7 +31,7 @@ def new_connection_form() -> None:
     with st.form("connections_new", clear_on_submit=True, border=True):
         st.markdown("**New connection**")
         name, server = st.columns([1, 2])
-        name.text_input("Name", key="connections_new_name", placeholder="Stripe – Editor")
+        name.text_input("Name", key="connections_new_name", placeholder=setup_model.NAME_PLACEHOLDER)
         server.radio(
             "Server",
             list(connections_step.SERVER_LABELS),
@@ -168,8 +169,50 @@ def _use_offer(offer: env_sources.Offer) -> None:
     if env_sources.is_loopback_base(found.api_base):
         # A saved sandbox address: the port changes with every start, so point it at the running sandbox.
         found.api_base = sandbox.account().api_base
-    connections_step.remove(found.name)
-    connections_step.add(found)
+    if connections_step.find(found.name) is not None:
+        connections_step.replace(found)
+    else:
+        connections_step.add(found)
+
+
+def undo_removal() -> None:
+    """After a delete: what went, and a way back (until the next change)."""
+    removed = st.session_state.get(connections_step.REMOVED)
+    if removed is None:
+        return
+    name = findings_ui.escape_markdown(removed[1].name)
+    left, right = st.columns([3, 1], vertical_alignment="center")
+    left.info(f"Deleted “{name}”.", icon=":material/delete:")
+    right.button(
+        "Undo", key="connections_undo_delete", icon=":material/undo:", on_click=connections_step.undo_remove
+    )
+
+
+def _masked(secret: Secret | None) -> str:
+    return f"`{short(secret.masked)}`" if secret else "none"
+
+
+def changes(current: Connection, incoming: Connection) -> list[str]:
+    """What loading ``incoming`` over ``current`` would change, masked, one line per changed setting."""
+    lines = []
+    if current.server is not incoming.server:
+        lines.append(f"Server: {current.server.label} → {incoming.server.label}")
+    for env in Environment:
+        old, new = current[env], incoming[env]
+        for label, before, after in (
+            ("Publishable Key", old.publishable_key, new.publishable_key),
+            ("Secret Key", old.secret_key, new.secret_key),
+            ("Webhook secret", old.webhook.signing_secret, new.webhook.signing_secret),
+        ):
+            if (before.reveal() if before else "") != (after.reveal() if after else ""):
+                lines.append(f"{env.label} · {label}: {_masked(before)} → {_masked(after)}")
+        if (old.webhook.enabled, old.webhook.path) != (new.webhook.enabled, new.webhook.path):
+            lines.append(f"{env.label} · webhook: {_hook(old)} → {_hook(new)}")
+    return lines
+
+
+def _hook(config: EnvironmentConfig) -> str:
+    return f"{'on' if config.webhook.enabled else 'off'}, `{config.webhook.path}`"
 
 
 def _describe(connection: Connection) -> str:
@@ -195,10 +238,29 @@ def offers() -> None:
             st.markdown(
                 f"**Found in {offer.source}:** {findings_ui.escape_markdown(_describe(offer.connection))}"
             )
+            existing = connections_step.find(offer.connection.name)
+            if existing is None:
+                st.button(
+                    f"Use the connection from {offer.source}",
+                    key=f"offer_{i}_use",
+                    icon=":material/download_done:",
+                    on_click=_use_offer,
+                    args=(offer,),
+                )
+                continue
+            diff = changes(existing, offer.connection)
+            if not diff:
+                st.caption(f"“{existing.name}” already holds exactly this.")
+                continue
+            st.warning(
+                f"A connection named “{findings_ui.escape_markdown(existing.name)}” exists already. Loading "
+                f"{offer.source} would change:  \n" + "  \n".join(diff),
+                icon=":material/difference:",
+            )
             st.button(
-                f"Use the connection from {offer.source}",
-                key=f"offer_{i}_use",
-                icon=":material/download_done:",
+                f"Replace “{existing.name}” with the one from {offer.source}",
+                key=f"offer_{i}_replace",
+                icon=":material/sync_alt:",
                 on_click=_use_offer,
                 args=(offer,),
             )
@@ -263,23 +325,23 @@ def save_section(connection: Connection) -> None:
 
 
 def _follow_pick(widget_key: str) -> None:
-    connections_step.activate(st.session_state[widget_key])
+    connections_step.edit(st.session_state[widget_key])
 
 
 def pick(page: str, label: str = "Edit connection") -> Connection | None:
-    """Which connection this page works on: the active one (the sidebar's), changeable here."""
+    """Which connection this page works on: the one being edited (normally the sidebar's), changeable here."""
     names = [c.name for c in connections_step.connections()]
     if not names:
         return None
     widget_key = f"{page}_pick"
-    active = st.session_state.get(connections_step.ACTIVE)
-    st.session_state[widget_key] = active if active in names else names[-1]
+    current, _ = connections_step.editing()
+    st.session_state[widget_key] = current if current in names else names[-1]
     name = st.selectbox(label, names, key=widget_key, on_change=_follow_pick, args=(widget_key,))
     return connections_step.find(name)
 
 
 def _follow_environment(widget_key: str) -> None:
-    st.session_state[connections_step.ACTIVE_ENVIRONMENT] = st.session_state[widget_key]
+    connections_step.edit(env=st.session_state[widget_key])
 
 
 def _follow_server(connection: Connection, widget_key: str) -> None:
@@ -307,17 +369,21 @@ def editor(connection: Connection) -> None:
     The picker is the sidebar's active environment, so both always show the same one.
     """
     server_choice(connection)
-    st.button(
-        f"Delete “{connection.name}”",
-        key=f"connections_{connections_step.slug(connection.name)}_delete",
-        icon=":material/delete:",
-        type="tertiary",
-        on_click=connections_step.remove,
-        args=(connection.name,),
-        help="Removes the connection and its test results from this session (a saved .env is not touched).",
-    )
+    slug = connections_step.slug(connection.name)
+    with st.popover(f"Delete “{connection.name}”", icon=":material/delete:", type="tertiary"):
+        st.markdown(
+            f"Delete “{findings_ui.escape_markdown(connection.name)}” with the keys of all its environments "
+            "and its test results? You can undo it until your next change; a saved .env is not touched."
+        )
+        st.button(
+            "Yes, delete it",
+            key=f"connections_{slug}_delete",
+            icon=":material/delete_forever:",
+            on_click=connections_step.remove,
+            args=(connection.name,),
+        )
     widget_key = "connections_environment"
-    st.session_state[widget_key] = st.session_state.get(connections_step.ACTIVE_ENVIRONMENT, "editor")
+    st.session_state[widget_key] = connections_step.editing()[1].value
     chosen = st.segmented_control(
         "Environment",
         [env.value for env in Environment],

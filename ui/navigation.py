@@ -56,7 +56,7 @@ PAGES: tuple[PageSpec, ...] = (
         icon=":material/cable:",
         url_path="connections",
         section="Set up",
-        heading="Step 2 — A connection per environment",
+        heading="Step 2 — A connection: your Stripe account's keys, a slot per environment",
     ),
     PageSpec(
         path="pages/test_connection.py",

@@ -8,8 +8,8 @@ from core import pitfalls
 from core.client import Server
 from core.environments import Environment
 from core.runner import environment_notices, target_for
-from ui import connections_step, key_input, sandbox, test_step
-from ui.progress import setup_steps
+from ui import connections_step, key_input, sandbox
+from ui.progress import environments_in_use, setup_steps
 
 _CONNECTION = "sidebar_connection"
 _ENVIRONMENT = "sidebar_environment"
@@ -60,25 +60,39 @@ def _active_connection() -> None:
 
 
 def _environment_lines() -> list[str]:
-    """Per environment of the active connection: keys ready, test call passed."""
-    connection = connections_step.find(st.session_state.get(connections_step.ACTIVE))
-    if connection is None:
-        return []
+    """Every connection's slots in use: keys ready, test call passed (connections without keys say so)."""
+    in_use = environments_in_use()
     lines = []
-    for env in Environment:
-        if not connection[env].secret_key:
-            lines.append(f"{env.label}: not set up")
-            continue
-        ready = "keys ✓" if connections_step.env_ready(connection, env) else "keys ✗"
-        report = test_step.result(connection, env)
-        tested = "test ✓" if report is not None and report.ok else ("test ✗" if report else "not tested")
-        lines.append(f"{env.label}: {ready} · {tested}")
+    for connection in connections_step.connections():
+        mine = [slot.line for slot in in_use if slot.connection == connection.name]
+        lines.append(f"**{connection.name}**")
+        lines.extend(mine or ["no keys yet"])
     return lines
+
+
+def _live_question() -> None:
+    """The one place a switch to live keys is asked for (``connections_step.guard_live`` holds it back)."""
+    pending = st.session_state.get(connections_step.PENDING_LIVE)
+    if not pending:
+        return
+    name, env = pending
+    st.warning(
+        f"“{name}” · {Environment(env).label} has live keys: calls there act on real data (real charges, "
+        "real customers). Calls still go where they went before. Switch?",
+        icon=":material/bolt:",
+    )
+    left, right = st.columns(2)
+    left.button(
+        "Use it (LIVE)", key="sidebar_live_yes", on_click=connections_step.confirm_live, type="primary"
+    )
+    right.button("Not now", key="sidebar_live_no", on_click=connections_step.decline_live)
 
 
 def draw() -> None:
     """Active connection and environment, TEST/LIVE, sandbox or Stripe, and the three steps."""
+    connections_step.guard_live()
     with st.sidebar:
+        _live_question()
         _active_connection()
         mine = st.session_state.get(sandbox.ACCOUNT)
         if isinstance(mine, sandbox.SandboxAccount):

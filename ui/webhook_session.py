@@ -174,7 +174,9 @@ class Settings:
 
 
 def connection_settings() -> list[Settings]:
-    """Every environment of every connection, with the checks ``core.environments`` makes on its webhook."""
+    """Every environment in use (keys, or webhook settings) of every connection, with the checks
+    ``core.environments`` makes on its webhook. Slots nobody filled are left out: a project with one
+    connection and two environments sees two cards, not nine "Disabled" ones."""
     found: list[Settings] = []
     for connection in st.session_state.get(state.CONNECTIONS, []):
         if not isinstance(connection, Connection):
@@ -182,6 +184,8 @@ def connection_settings() -> list[Settings]:
         for env in Environment:
             config = connection[env]
             hook = config.webhook
+            if config.is_empty and not hook.signing_secret:
+                continue
             checks = [
                 f
                 for f in check_environment(env, config)

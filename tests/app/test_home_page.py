@@ -25,7 +25,11 @@ def next_hint(at: AppTest) -> str:
 def test_fresh_session_shows_three_open_steps_and_step_one_next() -> None:
     at = AppTest.from_file(APP, default_timeout=30).run()
     text = _markdown(at)
-    for title in ("Get your Stripe keys", "Create a connection per environment", "Test the connection"):
+    for title in (
+        "Get your Stripe keys",
+        "Create a connection and fill the environments you use",
+        "Test the connection",
+    ):
         assert title in text
     assert next_hint(at) == "Next: step 1, Get your Stripe keys."
     assert not at.success
@@ -36,7 +40,7 @@ def test_step_one_done_moves_next_to_step_two() -> None:
     at.session_state[keys_step.PUBLISHABLE] = Secret("pk_test_" + "51" + "A1b2C3d4E5" * 9 + "f6G7h8I")
     at.session_state[keys_step.SECRET] = Secret("sk_test_" + "51" + "Z9y8X7w6V5" * 9 + "u4T3s2R")
     at.run()
-    assert next_hint(at) == "Next: step 2, Create a connection per environment."
+    assert next_hint(at) == "Next: step 2, Create a connection and fill the environments you use."
 
 
 def test_after_the_three_steps_home_says_the_connection_works() -> None:

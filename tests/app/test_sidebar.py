@@ -40,6 +40,7 @@ def test_active_connection_and_environment_are_selectable_with_live_badge_on_str
     ]
     at.session_state[connections_step.ACTIVE] = "Stripe – Production"
     at.session_state[connections_step.ACTIVE_ENVIRONMENT] = "production"
+    at.session_state[connections_step.CONFIRMED_LIVE] = {("Stripe – Production", "production")}
     at.run()
     assert at.sidebar.selectbox(key="sidebar_connection").options == [
         "Stripe – Editor",
@@ -51,8 +52,9 @@ def test_active_connection_and_environment_are_selectable_with_live_badge_on_str
     assert ":red-badge[:material/bolt: LIVE]" in text
     assert ":blue-badge[Stripe]" in text
     assert "Production: keys ✓ · not tested" in text
-    assert "Editor: not set up" in text
-    assert ":material/check_circle: 2. Create a connection per environment" in text
+    assert "**Stripe – Editor**  \nno keys yet" in text  # every connection's progress, not the active one's
+    assert "**Stripe – Production**  \nProduction: keys ✓ · not tested" in text
+    assert ":material/check_circle: 2. Create a connection and fill the environments you use" in text
 
 
 def test_a_test_key_in_production_is_named_in_the_sidebar_by_the_same_rule() -> None:
@@ -67,3 +69,27 @@ def test_a_test_key_in_production_is_named_in_the_sidebar_by_the_same_rule() -> 
     captions = [plain(c.value) for c in at.sidebar.caption]
     assert ":material/warning: Test key in Production" in captions
     assert not at.sidebar.warning  # a word in the sidebar; the page says it in full once
+
+
+def test_live_keys_never_become_the_active_target_without_a_yes() -> None:
+    """Issue "setup model": a connection with live keys became the active one silently (it was created, or
+    its Production tab opened). Now calls stay where they went, and the sidebar asks."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    editor = EnvironmentConfig(Secret(TEST_PK), Secret(TEST_SK))
+    production = EnvironmentConfig(Secret(LIVE_PK), Secret(LIVE_SK))
+    at.session_state[state.CONNECTIONS] = [
+        Connection("Stripe", {Environment.EDITOR: editor, Environment.PRODUCTION: production})
+    ]
+    at.session_state[connections_step.ACTIVE] = "Stripe"
+    at.session_state[connections_step.ACTIVE_ENVIRONMENT] = "production"
+    at.run()
+    assert at.session_state[connections_step.ACTIVE_ENVIRONMENT] == "editor"
+    assert at.session_state[connections_step.PENDING_LIVE] == ("Stripe", "production")
+    question = [plain(w.value) for w in at.sidebar.warning]
+    assert any("“Stripe” · Production has live keys" in q for q in question), question
+    text = sidebar_text(at)
+    assert ":green-badge[:material/science: TEST]" in text
+    assert "LIVE]" not in text
+    at.sidebar.button(key="sidebar_live_yes").click().run()
+    assert at.session_state[connections_step.ACTIVE_ENVIRONMENT] == "production"
+    assert ("Stripe", "production") in at.session_state[connections_step.CONFIRMED_LIVE]

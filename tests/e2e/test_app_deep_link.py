@@ -15,7 +15,8 @@ def test_first_session_opening_a_page_url_gets_the_routed_app(page: Page, fresh_
     expect(page.locator("[data-testid='stApp'][data-test-script-state='notRunning']")).to_be_attached(
         timeout=60_000
     )
-    expect(page.get_by_role("heading", name="Step 2 — A connection per environment")).to_be_visible()
+    heading = "Step 2 — A connection: your Stripe account's keys, a slot per environment"
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
     sidebar = page.locator("[data-testid='stSidebar']")
     expect(sidebar.get_by_text("Setup progress")).to_be_visible()
     expect(sidebar.get_by_role("link", name="2 · Connections")).to_be_visible()
