@@ -15,12 +15,18 @@ _CONNECTION = "sidebar_connection"
 _ENVIRONMENT = "sidebar_environment"
 
 
-def _follow(widget_key: str, target: str) -> None:
-    st.session_state[target] = st.session_state[widget_key]
+def _follow_environment() -> None:
+    """The sidebar's choice is where calls go (a slot with live keys is asked for first) and what Step 2
+    shows."""
+    name, env = st.session_state.get(connections_step.ACTIVE), st.session_state[_ENVIRONMENT]
+    st.session_state[connections_step.EDITING] = name
+    st.session_state[connections_step.EDITING_ENVIRONMENT] = env
+    if name is not None:
+        connections_step.propose(name, env)
 
 
 def _follow_connection() -> None:
-    connections_step.activate(st.session_state[_CONNECTION])
+    connections_step.edit(st.session_state[_CONNECTION])
 
 
 def _active_connection() -> None:
@@ -43,8 +49,7 @@ def _active_connection() -> None:
             envs,
             format_func=lambda v: Environment(v).label,
             key=_ENVIRONMENT,
-            on_change=_follow,
-            args=(_ENVIRONMENT, connections_step.ACTIVE_ENVIRONMENT),
+            on_change=_follow_environment,
         )
     )
     connection = connections_step.find(name)

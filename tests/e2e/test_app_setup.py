@@ -18,6 +18,7 @@ from playwright.sync_api import Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 README_SCREENSHOT = ROOT / "docs" / "screenshot-setup.png"
+MODEL_SCREENSHOT = ROOT / "docs" / "screenshot-connection-model.png"
 
 
 def _sandbox_keys(page: Page) -> tuple[str, str, str]:
@@ -71,9 +72,18 @@ def test_full_setup_path_on_the_sandbox(
     page.screenshot(path=str(artifacts_dir / "setup-1-keys.png"), full_page=True)
 
     page.get_by_role("link", name="2 · Connections").click()
+    # Before the first connection, Step 2 opens with the model: said and drawn (the diagram is an SVG).
+    expect(page.get_by_text("A connection is one Stripe account's keys").first).to_be_visible()
+    expect(page.locator("[data-testid='stGraphVizChart'] svg")).to_be_visible()
+    model_shot = artifacts_dir / "setup-2-model.png"
+    page.screenshot(path=str(model_shot), full_page=True)
+    if os.environ.get("PLAYGROUND_UPDATE_SCREENSHOTS") == "1":
+        shutil.copyfile(model_shot, MODEL_SCREENSHOT)
     _create_connection(page, "Stripe – Editor")
-    _paste(page, "connections_stripe-editor_editor_publishable", publishable)
-    _paste(page, "connections_stripe-editor_editor_secret", secret)
+    # Step 1's keys went into the first connection's Editor slot: nothing to copy by hand.
+    expect(
+        page.get_by_text("Your keys from step 1 are in the Editor slot of “Stripe – Editor”")
+    ).to_be_visible()
     expect(page.get_by_text("Editor is ready")).to_be_visible()
 
     _create_connection(page, "Stripe – Production")
