@@ -233,9 +233,11 @@ WEBHOOK_GRACE = 72 * 3600  # ... or up to 72 hours later while invoice.created i
 # first attempt = 8 tries, the last on day 14).
 RETRY_DAYS = (1, 3, 5, 7, 9, 11, 14)
 RETRY_WINDOW = RETRY_DAYS[-1] * DAY
-# Declines Smart Retries never retry: the card cannot succeed later (docs: "hard declines").
-HARD_DECLINES = frozenset(
+# Declines that are never retried: the card cannot succeed later (docs: "hard declines"), or only once the
+# customer authenticates (authentication_required: Stripe asks the customer instead [U]).
+NEVER_RETRIED = frozenset(
     {
+        "authentication_required",
         "expired_card",
         "fraudulent",
         "incorrect_number",

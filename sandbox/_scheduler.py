@@ -135,12 +135,17 @@ class Scheduler:
         """The account's wall clock: real time plus the offset tests moved it by."""
         return time.time() + self._offsets.get(account, 0)
 
-    def shift(self, account: str, seconds: int) -> int:
-        """Move the account's wall clock forward by ``seconds`` and apply what fell due; returns its time."""
+    def shift(self, account: str, seconds: int, *, catch_up: bool = True) -> int:
+        """Move the account's wall clock forward by ``seconds`` and apply what fell due (else the next request
+        or the background thread does); returns the account's new time."""
         if seconds < 0:
             raise ValueError("the wall clock only moves forward")
         self._offsets[account] = self._offsets.get(account, 0) + int(seconds)
-        self.catch_up(account)
+        if catch_up:
+            self.catch_up(account)
+        else:
+            with self._wake:
+                self._wake.notify_all()
         return int(self.now(account))
 
     # --- running jobs -----------------------------------------------------------------------------------

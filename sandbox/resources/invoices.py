@@ -582,7 +582,7 @@ def _collect_job(ctx: Context, job: scheduler.Job) -> None:
 
 def _retriable(decline: Decline | None) -> bool:
     """Only a plain decline may succeed later; a hard decline or a card that needs the customer cannot."""
-    return decline is not None and not {decline.code, decline.decline_code} & billing.HARD_DECLINES
+    return decline is not None and not {decline.code, decline.decline_code} & billing.NEVER_RETRIED
 
 
 def collect(ctx: Context, invoice: JSONObject) -> None:

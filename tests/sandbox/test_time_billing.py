@@ -403,3 +403,35 @@ def test_the_time_control_refuses_going_back(sandbox: sandbox.SandboxHandle, acc
     reply = control(sandbox, account["secret_key"], "/_sandbox/time", {"advance_seconds": -5})
     assert reply.status_code == 400
     assert reply.json()["error"]["param"] == "advance_seconds"
+
+
+def _wall_subscription(client: stripe.StripeClient) -> Any:
+    cus = client.v1.customers.create(params={"email": "wall@example.com"})
+    pm = client.v1.payment_methods.attach("pm_card_visa", params={"customer": cus.id})
+    client.v1.customers.update(cus.id, params={"invoice_settings": {"default_payment_method": pm.id}})
+    return subscribe(client, cus.id)
+
+
+def test_each_request_first_catches_up_its_account(
+    stripe_client: stripe.StripeClient, sandbox: sandbox.SandboxHandle, account: dict[str, str]
+) -> None:
+    sub = _wall_subscription(stripe_client)
+    period_end = sub["items"].data[0].current_period_end
+    with sandbox.runtime.scheduler._wake:  # hold the background thread back: only the request may catch up
+        sandbox.runtime.scheduler.shift(account["id"], period_end - sub.created + 2 * HOUR, catch_up=False)
+        renewed = stripe_client.v1.subscriptions.retrieve(sub.id)
+    assert renewed["items"].data[0].current_period_start == period_end
+
+
+def test_the_background_thread_applies_what_falls_due_without_requests(
+    stripe_client: stripe.StripeClient, sandbox: sandbox.SandboxHandle, account: dict[str, str]
+) -> None:
+    sub = _wall_subscription(stripe_client)
+    period_end = sub["items"].data[0].current_period_end
+    scheduler = sandbox.runtime.scheduler
+    scheduler.shift(account["id"], period_end - sub.created + 2 * HOUR, catch_up=False)
+    assert scheduler.wait_idle()
+    due = sandbox.runtime.store.wall_due(account["id"])
+    assert due is not None
+    assert due > scheduler.now(account["id"])  # nothing left due: the renewal and its payment happened
+    assert invoices_of(stripe_client, sub.id)[-1].status == "paid"
