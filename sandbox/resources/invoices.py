@@ -299,21 +299,33 @@ def save(ctx: Context, invoice: JSONObject) -> JSONObject:
     return invoice
 
 
+def _event_view(invoice: Mapping[str, Any]) -> JSONObject:
+    """What an event carries: :func:`public` without the includable fields, as a shallow view (``ctx.emit``
+    copies it anyway, and invoices are emitted at every step of their lifecycle)."""
+    shown = {k: v for k, v in invoice.items() if k != "days_until_due" and k not in INCLUDABLE}
+    lines = invoice["lines"]["data"]
+    if len(lines) > EMBEDDED_LINES:
+        shown["lines"] = {**invoice["lines"], "data": lines[:EMBEDDED_LINES], "has_more": True}
+    return shown
+
+
 def emit(
     ctx: Context, type_: str, invoice: Mapping[str, Any], previous: Mapping[str, Any] | None = None
 ) -> None:
-    shown = {k: v for k, v in public(invoice).items() if k not in INCLUDABLE}
     before = None if previous is None else {k: v for k, v in previous.items() if k not in INCLUDABLE}
-    ctx.emit(type_, shown, before)
+    ctx.emit(type_, _event_view(invoice), before)
 
 
 # --- lifecycle -------------------------------------------------------------------------------------------
 
 
 def _next_number(ctx: Context, customer: JSONObject) -> str:
+    """The customer's ``next_invoice_sequence`` numbers the invoice and moves on (no event [U])."""
     prefix = customer.get("invoice_prefix") or billing.customer_invoice_prefix(customer["id"])
-    used = [inv for inv in ctx.query(KIND, {"customer": customer["id"]}) if inv.get("number")]
-    return billing.invoice_number(str(prefix), len(used) + 1)
+    sequence = int(customer.get("next_invoice_sequence") or 1)
+    customer["next_invoice_sequence"] = sequence + 1
+    ctx.save(customer)
+    return billing.invoice_number(str(prefix), sequence)
 
 
 def finalize(ctx: Context, invoice: JSONObject) -> JSONObject:

@@ -19,6 +19,17 @@ from sandbox._store import JSONObject
 KIND = "test_helpers.test_clock"
 PERMISSION = "test_clock"  # [U] restricted-key stem
 DELETES_AFTER = 30 * billing.DAY  # [U] the docs' example shows 7 days; the test-clocks guide says 30
+LATEST = 4_102_444_800  # [U] 2100-01-01: a frozen_time must lie between 1970 and 2100
+
+
+def _frozen_time(value: Any) -> int:
+    when = int(value)
+    if not 0 <= when <= LATEST:
+        raise errors.invalid_request(  # [U] wording
+            f"Invalid frozen_time: {when} must be a Unix timestamp between 0 (1970) and {LATEST} (2100).",
+            param="frozen_time",
+        )
+    return when
 
 
 def load_clock(ctx: Context, clock_id: Any, param: str | None, status: int) -> JSONObject:
@@ -53,7 +64,7 @@ def create_clock(ctx: Context) -> JSONObject:
         "object": KIND,
         "created": now,
         "deletes_after": now + DELETES_AFTER,
-        "frozen_time": int(p["frozen_time"]),
+        "frozen_time": _frozen_time(p["frozen_time"]),
         "livemode": False,
         "name": p.get("name") or None,
         "status": "ready",
@@ -107,7 +118,7 @@ def delete_clock(ctx: Context) -> JSONObject:
 @endpoint("POST", "/v1/test_helpers/test_clocks/{test_clock}/advance", permission=PERMISSION)
 def advance_clock(ctx: Context) -> JSONObject:
     clock = _load(ctx)
-    target = int(ctx.params["frozen_time"])
+    target = _frozen_time(ctx.params["frozen_time"])
     if clock["status"] == "advancing":
         raise errors.invalid_request(  # [U] wording
             f"The test clock {clock['id']} is already advancing. Wait until its status is `ready` before "

@@ -114,3 +114,10 @@ def test_deleting_a_clock_deletes_its_customers_and_their_subscriptions(
         "customer.deleted",
         "test_helpers.test_clock.deleted",
     ]
+
+
+@pytest.mark.parametrize("when", [-1, 4_102_444_801])
+def test_a_frozen_time_outside_1970_to_2100_is_refused(stripe_client: stripe.StripeClient, when: int) -> None:
+    with pytest.raises(stripe.InvalidRequestError) as info:
+        stripe_client.v1.test_helpers.test_clocks.create(params={"frozen_time": when})
+    assert (info.value.http_status, info.value.param) == (400, "frozen_time")
