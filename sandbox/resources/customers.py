@@ -155,7 +155,8 @@ def delete(ctx: Context) -> dict[str, Any]:
 @endpoint("GET", "/v1/customers", permission=KIND)
 def list_customers(ctx: Context) -> dict[str, Any]:
     # [U] Stripe matches the email filter case-sensitively; so does the sandbox.
-    return ctx.list_response(KIND, "/v1/customers", filters={"email": ctx.params.get("email")})
+    filters = {"email": ctx.params.get("email"), "test_clock": ctx.params.get("test_clock")}
+    return ctx.list_response(KIND, "/v1/customers", filters=filters)
 
 
 @endpoint("GET", "/v1/customers/search", permission=KIND)

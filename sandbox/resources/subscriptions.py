@@ -869,7 +869,7 @@ def cancel_subscription(ctx: Context) -> JSONObject:
 @endpoint("GET", "/v1/subscriptions", permission=PERMISSION)
 def list_subscriptions(ctx: Context) -> JSONObject:
     p = ctx.params
-    filters: dict[str, Any] = {k: p[k] for k in ("customer", "collection_method") if p.get(k)}
+    filters: dict[str, Any] = {k: p[k] for k in ("customer", "collection_method", "test_clock") if p.get(k)}
     statuses = billing.subscription_status_filter(p.get("status"))
     if statuses is not None:
         filters["status"] = list(statuses)

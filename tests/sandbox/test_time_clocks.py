@@ -121,3 +121,14 @@ def test_a_frozen_time_outside_1970_to_2100_is_refused(stripe_client: stripe.Str
     with pytest.raises(stripe.InvalidRequestError) as info:
         stripe_client.v1.test_helpers.test_clocks.create(params={"frozen_time": when})
     assert (info.value.http_status, info.value.param) == (400, "frozen_time")
+
+
+def test_customers_and_subscriptions_list_by_test_clock(stripe_client: stripe.StripeClient) -> None:
+    created = clock(stripe_client)
+    on_clock = customer_on(stripe_client, created.id)
+    stripe_client.v1.customers.create(params={"email": "elsewhere@example.com"})
+    sub = subscribe(stripe_client, on_clock.id)
+    listed = stripe_client.v1.customers.list(params={"test_clock": created.id})
+    assert [c.id for c in listed.data] == [on_clock.id]
+    subs = stripe_client.v1.subscriptions.list(params={"test_clock": created.id})
+    assert [s.id for s in subs.data] == [sub.id]
