@@ -3,6 +3,7 @@ automatic finalization and collection, failed payments and their retries, recove
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -317,10 +318,14 @@ def test_no_payment_method_means_no_retries(
 
 
 @pytest.fixture
-def receiver_url() -> Iterator[str]:
+def receiver() -> Iterator[tuple[str, list[str]]]:
+    """A webhook endpoint answering 200: its URL and the event types it got, in arrival order."""
+    received: list[str] = []
+
     class Ok(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            received.append(json.loads(body)["type"])
             self.send_response(200)
             self.end_headers()
 
@@ -330,7 +335,7 @@ def receiver_url() -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Ok)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/hook"
+    yield f"http://127.0.0.1:{server.server_address[1]}/hook", received
     server.shutdown()
     server.server_close()
 
@@ -345,14 +350,20 @@ def _closed_port_url() -> str:
 
 
 def test_a_delivered_invoice_created_lets_the_invoice_finalize_after_an_hour(
-    stripe_client: stripe.StripeClient, sandbox: sandbox.SandboxHandle, receiver_url: str
+    stripe_client: stripe.StripeClient, sandbox: sandbox.SandboxHandle, receiver: tuple[str, list[str]]
 ) -> None:
-    stripe_client.v1.webhook_endpoints.create(params={"url": receiver_url, "enabled_events": ["*"]})
+    url, received = receiver
+    stripe_client.v1.webhook_endpoints.create(params={"url": url, "enabled_events": ["*"]})
     _, _, _ = _trialing(stripe_client)
     created = stripe_client.v1.test_helpers.test_clocks.list().data[0]
     advance(stripe_client, sandbox, created.id, JAN15 + 2 * HOUR)
     latest = stripe_client.v1.invoices.list(params={"limit": 1}).data[0]
     assert (latest.status, latest.status_transitions.finalized_at) == ("paid", JAN15 + HOUR)
+    webhooks = sandbox.runtime.sinks
+    assert all(getattr(sink, "wait_idle", lambda: True)() for sink in webhooks)
+    for expected in ("customer.subscription.trial_will_end", "invoice.created", "invoice.paid"):
+        assert expected in received  # delivered to the endpoint as the advance happened
+    assert received.count("test_helpers.test_clock.ready") == 1
 
 
 def test_an_undelivered_invoice_created_delays_finalization_to_72_hours(
