@@ -30,6 +30,7 @@ PLAN: dict[str, tuple[str, list[str], list[str]]] = {
     "cold_start": ("bench.cold_start", [], ["--repetitions", "1"]),
     "memory": ("bench.memory", [], ["--objects", "1000"]),
     "concurrency": ("bench.concurrency", [], ["--sessions", "1", "4"]),
+    "time_travel": ("bench.time_travel", [], ["--clocks", "10", "--repetitions", "1"]),
 }
 TIMEOUT_S = 1800
 
@@ -116,6 +117,13 @@ def summarize() -> None:
         retrieves = high["retrieves_per_s"]["median"] / low["retrieves_per_s"]["median"]
         label = f"sandbox at {last} vs {first} objects"
         log(f"{label:38} creates {creates:.2f}x, retrieves {retrieves:.2f}x  goal flat (≥ 0.8x)")
+    travel = _load("time_travel")
+    if travel:
+        for name in ("year", "many"):
+            for baseline in ("vs_setup", "vs_invoices_via_api"):
+                _ratio_line(
+                    f"advance {name} {baseline}", travel[name][baseline]["ratio"], f"≤ {travel['goal']}x"
+                )
     sandbox = _load("sandbox")
     if sandbox:
         ratio = sandbox["sandbox"]["creates_per_s"] / sandbox["trivial"]["creates_per_s"]

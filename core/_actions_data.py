@@ -153,6 +153,14 @@ PAYMENT_METHOD = Resource(
     in_weweb_reference=False,
     editor_limitation=True,
 )
+TEST_CLOCK = Resource(
+    "Test Clocks",
+    "test_helpers.test_clock",
+    "test_clock",
+    "test_clocks",
+    in_editor=False,
+    in_weweb_reference=False,
+)
 
 
 _PRODUCT_FIELDS = (
@@ -344,7 +352,16 @@ CUSTOMERS = (
         "Create a customer",
         "POST /v1/customers",
         "v1.customers.create",
-        _CUSTOMER_FIELDS,
+        (
+            *_CUSTOMER_FIELDS,
+            _ref(
+                "test_clock",
+                "Test clock ID",
+                "clock_",
+                help="Test mode: the customer and its subscriptions live on this clock's time (Create Test "
+                "Clock). Not in WeWeb's form.",
+            ),
+        ),
         doc="create",
         notes="Create one per user on their first payment and save the cus_… id with the user.",
     ),
@@ -1026,6 +1043,63 @@ PAYMENT_METHODS = (
     ),
 )
 
+_FROZEN = "Unix seconds, e.g. 1767225600 for 1 January 2026 00:00 UTC."
+TEST_CLOCKS = (
+    TEST_CLOCK.action(
+        "list_test_clocks",
+        "List Test Clocks",
+        "List test clocks",
+        "GET /v1/test_helpers/test_clocks",
+        "v1.test_helpers.test_clocks.list",
+        _paging("clock_"),
+        doc="list",
+    ),
+    TEST_CLOCK.action(
+        "retrieve_test_clock",
+        "Retrieve Test Clock",
+        "Retrieve a test clock: its frozen time and status (advancing, ready)",
+        "GET /v1/test_helpers/test_clocks/{id}",
+        "v1.test_helpers.test_clocks.retrieve",
+        (_id("clock_", "Test clock ID"),),
+        doc="retrieve",
+    ),
+    TEST_CLOCK.action(
+        "create_test_clock",
+        "Create Test Clock",
+        "Create a test clock frozen at a time, for customers whose billing you want to move through time",
+        "POST /v1/test_helpers/test_clocks",
+        "v1.test_helpers.test_clocks.create",
+        (
+            Input("frozen_time", "Frozen time", K.INT, required=True, help=_FROZEN),
+            _s("name", "Name"),
+        ),
+        doc="create",
+        notes="Test mode only. Create customers with test_clock=clock_… so their subscriptions live on it.",
+    ),
+    TEST_CLOCK.action(
+        "advance_test_clock",
+        "Advance Test Clock",
+        "Move a test clock forward: trials end, subscriptions renew, invoices are charged",
+        "POST /v1/test_helpers/test_clocks/{id}/advance",
+        "v1.test_helpers.test_clocks.advance",
+        (
+            _id("clock_", "Test clock ID"),
+            Input("frozen_time", "New frozen time", K.INT, required=True, help=_FROZEN),
+        ),
+        doc="advance",
+        notes="Answers status advancing; retrieve it until ready. At most two billing intervals at a time.",
+    ),
+    TEST_CLOCK.action(
+        "delete_test_clock",
+        "Delete Test Clock",
+        "Delete a test clock with its customers and their subscriptions",
+        "DELETE /v1/test_helpers/test_clocks/{id}",
+        "v1.test_helpers.test_clocks.delete",
+        (_id("clock_", "Test clock ID"),),
+        doc="delete",
+    ),
+)
+
 ACTIONS: tuple[Action, ...] = (
     *PRODUCTS,
     *PRICES,
@@ -1039,4 +1113,5 @@ ACTIONS: tuple[Action, ...] = (
     *SETUP_INTENTS,
     *CHARGES,
     *PAYMENT_METHODS,
+    *TEST_CLOCKS,
 )

@@ -45,6 +45,7 @@ ID_KINDS: Final[tuple[IdKind, ...]] = (
     IdKind("sub_sched", "subscription_schedule", "Subscription schedule"),
     IdKind("cs", "checkout.session", "Checkout Session", "list_checkout_sessions"),
     IdKind("evt", "event", "Event"),
+    IdKind("clock", "test_helpers.test_clock", "Test clock", "list_test_clocks"),
     IdKind("we", "webhook_endpoint", "Webhook endpoint"),
     IdKind("txn", "balance_transaction", "Balance transaction"),
     IdKind("card", "card", "Card"),

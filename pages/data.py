@@ -1,4 +1,5 @@
-"""Data: Products, Prices, Customers, Invoices, Subscriptions and Payment Intents as tables (List, Search)."""
+"""Data: Products, Prices, Customers, Invoices, Subscriptions, Payment Intents and test clocks as tables
+(List, and Search where Stripe has it)."""
 
 import streamlit as st
 
@@ -16,6 +17,7 @@ limit = int(st.number_input("Limit", min_value=1, max_value=100, value=10, key="
 slug = name.split()[0].lower()
 
 kind = "list" if mode == "List" else "search"
+unsearchable = kind == "search" and data_views.RESOURCES[name].example_query is None
 filters: dict[str, object] = {}
 query = ""
 if kind == "list":
@@ -23,6 +25,8 @@ if kind == "list":
         filters = action_form.draw_inputs(
             data_views.list_action(name), target, prefix="data", skip=data_views.PAGING
         )
+elif unsearchable:
+    st.info(f"Stripe has no search for {name.lower()}: choose List.")
 else:
     example = data_views.RESOURCES[name].example_query
     query = st.text_input("Query", key=f"data_{slug}_query", placeholder=example) or ""
@@ -30,7 +34,9 @@ else:
 buttons = st.columns(4)
 view = data_views.shown(name, kind)
 moves = {
-    "first": buttons[0].button("Load", type="primary", key="data_load", icon=":material/table_view:"),
+    "first": buttons[0].button(
+        "Load", type="primary", key="data_load", icon=":material/table_view:", disabled=unsearchable
+    ),
     "previous": buttons[1].button(
         "Previous page", key="data_previous", disabled=data_views.page_number(name, kind) == 1
     ),

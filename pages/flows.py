@@ -1,4 +1,5 @@
-"""Guided flows: one-time payment, Checkout, subscription and invoice, step by step with state diagrams."""
+"""Guided flows: one-time payment, Checkout, subscription, invoice and time travel (test clocks), step by step
+with state diagrams."""
 
 import streamlit as st
 

@@ -74,6 +74,7 @@ class Registry:
     expanders: dict[tuple[str, str], Expander] = field(default_factory=dict)
     includable: dict[str, frozenset[str]] = field(default_factory=dict)
     sink_factories: list[Callable[[Any], EventSink]] = field(default_factory=list)
+    jobs: dict[str, Callable[[Context, Any], None]] = field(default_factory=dict)
 
 
 # Module-level on purpose: registration happens at import time and is the same for every app instance.
@@ -219,6 +220,7 @@ class Context:
         method: str = "GET",
         url_path: str = "",
         pending_webhooks: Callable[[Tx, str], int] | None = None,
+        time_source: Callable[[], float] = time.time,
     ) -> None:
         self.store = store
         self.account = account
@@ -232,14 +234,46 @@ class Context:
         self.method = method
         self.url_path = url_path
         self.events: list[JSONObject] = []
+        self.after_commit_hooks: list[Callable[[Any], None]] = []
         self._pending_webhooks = pending_webhooks
+        self._time_source = time_source
         self._now: int | None = None
+        self._clock: str | None = None
+        self._pinned = False
 
     def now(self) -> int:
-        """Unix seconds, fixed for the whole request so every timestamp of one request agrees."""
+        """Unix seconds, fixed for the whole request so every timestamp of one request agrees: the account's
+        wall clock, or the frozen time of the test clock the request works on (:meth:`enter_clock`), or the
+        due time of the scheduled job being applied (sandbox/_scheduler.py)."""
         if self._now is None:
-            self._now = int(time.time())
+            self._now = int(self._time_source())
         return self._now
+
+    @property
+    def clock(self) -> str | None:
+        """The test clock whose time this context lives on (``None``: the wall clock)."""
+        return self._clock
+
+    def enter_clock(self, clock_id: Any) -> None:
+        """From here on, live on the time of test clock ``clock_id`` (an object of a customer on a clock was
+        loaded). A job's context keeps the time it was pinned to."""
+        if not clock_id or self._clock == clock_id:
+            return
+        clock = self.store.get(str(clock_id))
+        if clock is None or clock.get("object") != "test_helpers.test_clock":
+            return
+        self._clock = str(clock_id)
+        if not self._pinned:
+            self._now = int(clock["frozen_time"])
+
+    def after_commit(self, hook: Callable[[Any], None]) -> None:
+        """Call ``hook(runtime)`` once this request's transaction has committed and its events are published
+        (e.g. to start advancing a test clock on the scheduler's thread)."""
+        self.after_commit_hooks.append(hook)
+
+    def pin_time(self, when: int, clock: str | None) -> None:
+        """The scheduler applies a job at its due time, on its timeline."""
+        self._now, self._clock, self._pinned = int(when), clock, True
 
     def new_id(self, prefix: str) -> str:
         return _ids.new_id(prefix, self.account)

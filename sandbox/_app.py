@@ -46,7 +46,9 @@ from sandbox._api import (
     drop_metadata,
     strip_includable,
 )
+from sandbox._billing import billing_settings, check_settings
 from sandbox._forms import decode
+from sandbox._scheduler import Scheduler
 from sandbox._store import IdempotencyRecord, JSONObject, KeyRecord, Store, Tx, dumps
 from sandbox._validation import spec_document, stripe_path_templates, validate_params
 from sandbox._webhooks import event_matches
@@ -119,6 +121,9 @@ class Runtime:
         # Handlers run here, off the event loop, so a slow request never stalls the others (and a concurrent
         # duplicate idempotent request is seen while the first is in flight).
         self.executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="sandbox-handler")
+        self.scheduler = Scheduler(
+            self
+        )  # before the sinks: the webhook dispatcher gives it its delivery gate
         for factory in REGISTRY.sink_factories:
             self.sinks.append(factory(self))
 
@@ -154,6 +159,7 @@ class Runtime:
         """Stop serving: finish running handlers, hand the queued events over, close every sink that has a
         ``close()`` (the webhook dispatcher's workers read the store, so sinks close before it does)."""
         self.executor.shutdown(wait=True)
+        self.scheduler.close()
         self._events.put(None)
         self._worker.join(timeout=5)
         for sink in list(self.sinks):
@@ -372,6 +378,7 @@ class Runtime:
         delay = self._latency.get(auth.account)
         if delay:
             time.sleep(delay)
+        self.scheduler.catch_up(auth.account)  # what fell due on the wall clock happens before this request
         ctx: Context | None = None
         status, payload = 200, b""
         kept: errors.StripeError | None = None
@@ -417,6 +424,7 @@ class Runtime:
             return Result(status, payload, out_headers)
         if ctx is not None:
             self.publish(auth.account, ctx.events)
+            self._run_hooks(ctx)
         if kept is not None:
             out_headers = {**out_headers, **kept.headers}
         return Result(status, payload, out_headers)
@@ -460,6 +468,7 @@ class Runtime:
             public_url=self.public_url,
             stripe_version=version,
             pending_webhooks=self.pending_webhooks,
+            time_source=functools.partial(self.scheduler.now, account),
         )
 
     @contextmanager
@@ -478,8 +487,16 @@ class Runtime:
                     raise
                 kept = error  # a declined attempt is kept, as in a /v1 request (see StripeError.commit)
         self.publish(account, ctx.events)
+        self._run_hooks(ctx)
         if kept is not None:
             raise kept
+
+    def _run_hooks(self, ctx: Context) -> None:
+        for hook in ctx.after_commit_hooks:
+            try:
+                hook(self)
+            except Exception:
+                log.exception("an after-commit hook failed")
 
 
 # --- expansion -------------------------------------------------------------------------------------------
@@ -730,6 +747,37 @@ def build_app(runtime: Runtime) -> SandboxApp:
         runtime.set_latency(auth.account, ms / 1000)
         return JSONResponse({"account": auth.account, "latency_ms": ms})
 
+    async def shift_time(request: Request) -> Response:
+        try:
+            auth = runtime.secret_auth(request.headers.get("authorization"))
+            payload = await _json_body(request)
+            seconds = payload.get("advance_seconds")
+            if (
+                not isinstance(seconds, int)
+                or isinstance(seconds, bool)
+                or not 0 <= seconds <= 5 * 365 * 86400
+            ):
+                raise errors.invalid_request(
+                    'Send {"advance_seconds": N} with 0 <= N <= 157680000 (five years): the account\'s wall '
+                    "clock moves forward by N seconds and everything that falls due happens.",
+                    param="advance_seconds",
+                )
+        except errors.StripeError as error:
+            return _error_response(error)
+        now = await run_in_threadpool(runtime.scheduler.shift, auth.account, seconds)
+        await run_in_threadpool(runtime.scheduler.wait_idle)
+        return JSONResponse({"account": auth.account, "now": now})
+
+    async def settings(request: Request) -> Response:
+        try:
+            auth = runtime.secret_auth(request.headers.get("authorization"))
+            payload = await _json_body(request)
+            changes = check_settings(payload)
+        except errors.StripeError as error:
+            return _error_response(error)
+        current = await run_in_threadpool(runtime.store.update_settings, auth.account, changes)
+        return JSONResponse({"account": auth.account, **billing_settings(current)})
+
     async def openapi(request: Request) -> Response:
         return JSONResponse(served_spec())
 
@@ -740,6 +788,8 @@ def build_app(runtime: Runtime) -> SandboxApp:
         Route("/_sandbox/reset", reset, methods=["POST"]),
         Route("/_sandbox/latency", latency, methods=["POST"]),
         Route("/_sandbox/openapi.json", openapi, methods=["GET"]),
+        Route("/_sandbox/time", shift_time, methods=["POST"]),
+        Route("/_sandbox/settings", settings, methods=["POST"]),
         *(Route(r.path, r.endpoint, methods=list(r.methods)) for r in REGISTRY.routes),
         Route("/{path:path}", v1, methods=["GET", "POST", "DELETE"]),
     ]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sandbox import _errors as errors
 from sandbox._currencies import format_money
 
 INVOICE_STATUSES = ("draft", "open", "paid", "uncollectible", "void")
@@ -219,3 +220,135 @@ Nothing can be paid here.</p>
 </table>
 </body></html>
 """
+
+
+# --- time: what happens next to a subscription, retries, test clock limits ------------------------------
+
+TRIAL_WILL_END_NOTICE = 3 * DAY  # Stripe sends customer.subscription.trial_will_end three days before the end
+INCOMPLETE_EXPIRES_AFTER = 23 * 3600  # an unpaid first invoice expires the subscription after 23 hours
+FINALIZE_AFTER = 3600  # an auto_advance draft is finalized about an hour after it was created
+WEBHOOK_GRACE = 72 * 3600  # ... or up to 72 hours later while invoice.created is not delivered
+# [U] Stripe's Smart Retries choose their own times; its recommended default is 8 tries within 2 weeks. The
+# sandbox retries a failed invoice payment this many days after the first failed attempt (7 retries + the
+# first attempt = 8 tries, the last on day 14).
+RETRY_DAYS = (1, 3, 5, 7, 9, 11, 14)
+RETRY_WINDOW = RETRY_DAYS[-1] * DAY
+# Declines that are never retried: the card cannot succeed later (docs: "hard declines"), or only once the
+# customer authenticates (authentication_required: Stripe asks the customer instead [U]).
+NEVER_RETRIED = frozenset(
+    {
+        "authentication_required",
+        "expired_card",
+        "fraudulent",
+        "incorrect_number",
+        "invalid_account",
+        "lost_card",
+        "pickup_card",
+        "restricted_card",
+        "stolen_card",
+    }
+)
+# What happens to a subscription when its invoice's last retry failed (Dashboard: "Manage failed payments").
+AFTER_FAILED_RETRIES = ("canceled", "unpaid", "past_due")
+ACCOUNT_SETTINGS: dict[str, tuple[str, tuple[str, ...]]] = {
+    # name: (default [U], allowed values)
+    "subscription_after_failed_retries": ("canceled", AFTER_FAILED_RETRIES),
+}
+
+
+def billing_settings(stored: Mapping[str, Any]) -> dict[str, str]:
+    """The account's billing settings: what the control API stored, else the documented defaults."""
+    return {name: str(stored.get(name) or default) for name, (default, _) in ACCOUNT_SETTINGS.items()}
+
+
+def check_settings(payload: Mapping[str, Any]) -> dict[str, str]:
+    """Validate a ``POST /_sandbox/settings`` body; raises the sandbox's 400 naming what to send."""
+    if not payload:
+        raise errors.invalid_request(
+            "Send at least one setting: " + ", ".join(f'"{n}"' for n in ACCOUNT_SETTINGS) + "."
+        )
+    changes: dict[str, str] = {}
+    for name, value in payload.items():
+        if name not in ACCOUNT_SETTINGS:
+            raise errors.invalid_request(
+                f"Unknown setting {name!r}. Known settings: {', '.join(ACCOUNT_SETTINGS)}.", param=name
+            )
+        allowed = ACCOUNT_SETTINGS[name][1]
+        if value not in allowed:
+            raise errors.invalid_request(
+                f"{name} must be one of {', '.join(allowed)} (got {value!r}).", param=name
+            )
+        changes[name] = str(value)
+    return changes
+
+
+def next_period_end(anchor: int, interval: str, count: int, after: int) -> int:
+    """The first billing date after ``after`` on the cycle anchored at ``anchor``.
+
+    Counting every date from the anchor (not from the previous date) keeps the anchor's day: a subscription
+    anchored on 31 January renews on 28/29 February and then on 31 March, not on the 28th forever."""
+    k = 1
+    while (end := add_interval(anchor, interval, count * k)) <= after:
+        k += 1
+    return end
+
+
+@dataclass(frozen=True)
+class Step:
+    """The next thing that happens to a subscription, and when."""
+
+    kind: str  # "trial_will_end" | "trial_end" | "renew" | "cancel" | "expire"
+    at: int
+
+
+def subscription_step(sub: Mapping[str, Any], now: int) -> Step | None:
+    """What happens next to ``sub`` on its own (no request), by status:
+
+    | status                 | next step                                                                    |
+    |------------------------|------------------------------------------------------------------------------|
+    | `incomplete`           | `expire` 23 h after creation (→ `incomplete_expired`, first invoice voided)  |
+    | `trialing`             | `trial_will_end` 3 days before `trial_end` (while that is still ahead), then |
+    |                        | `trial_end` (→ `active`, first paid period and its invoice)                  |
+    | `active`, `past_due`   | `renew` at the period end (a `subscription_cycle` invoice)                   |
+    | any of the two above   | `cancel` instead, at `cancel_at` when it comes first (or at the same time)   |
+    | `canceled`, `unpaid`,  | nothing: ended, or (`unpaid`) waiting for its open invoice to be paid [U]    |
+    | `incomplete_expired`,  |                                                                              |
+    | `paused`               |                                                                              |
+    """
+    status = sub.get("status")
+    cancel_at = sub.get("cancel_at")
+    if status == "incomplete":
+        return Step("expire", int(sub["created"]) + INCOMPLETE_EXPIRES_AFTER)
+    if status == "trialing" and sub.get("trial_end"):
+        end = int(sub["trial_end"])
+        if cancel_at is not None and int(cancel_at) <= end:
+            return Step("cancel", int(cancel_at))
+        notice = end - TRIAL_WILL_END_NOTICE
+        return Step("trial_will_end", notice) if now < notice else Step("trial_end", end)
+    if status in ("active", "past_due"):
+        items = (sub.get("items") or {}).get("data") or []
+        if not items:
+            return None
+        period_end = int(items[0]["current_period_end"])
+        if cancel_at is not None and int(cancel_at) <= period_end:
+            return Step("cancel", int(cancel_at))
+        return Step("renew", period_end)
+    return None
+
+
+def next_payment_attempt(first_failed_at: int, attempts: int, *, retriable: bool) -> int | None:
+    """When to retry an invoice whose payment failed ``attempts`` times, the first at ``first_failed_at``.
+
+    ``None``: no more retries: the schedule (:data:`RETRY_DAYS`) is used up, or the failure cannot succeed
+    on a retry (a hard decline, no payment method, a card that needs the customer to authenticate)."""
+    if not retriable or attempts < 1 or attempts > len(RETRY_DAYS):
+        return None
+    return first_failed_at + RETRY_DAYS[attempts - 1] * DAY
+
+
+def advance_limit(frozen_time: int, intervals: Sequence[tuple[str, int]]) -> int:
+    """The furthest a test clock may advance: two intervals of its shortest subscription, two years with none
+    (docs: "Advance a test clock", ``frozen_time``)."""
+    if not intervals:
+        return add_interval(frozen_time, "year", 2)
+    return min(add_interval(frozen_time, interval, 2 * count) for interval, count in intervals)

@@ -71,7 +71,19 @@ CREATE TABLE IF NOT EXISTS idempotency (
     PRIMARY KEY (account, key)
 );
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS jobs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    account TEXT NOT NULL,
+    timeline TEXT NOT NULL,
+    due INTEGER NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS jobs_by_due ON jobs (account, timeline, due, seq);
+CREATE INDEX IF NOT EXISTS jobs_by_target ON jobs (account, target);
 """
+WALL = ""  # the timeline of objects on no test clock: the wall clock (plus the account's test offset)
 
 
 def key_digest(key: str) -> str:
@@ -100,6 +112,18 @@ class IdempotencyRecord:
 
 
 @dataclass(frozen=True)
+class JobRow:
+    """Something due on one timeline of one account (see sandbox/_scheduler.py)."""
+
+    seq: int
+    timeline: str
+    due: int
+    action: str
+    target: str
+    data: JSONObject
+
+
+@dataclass(frozen=True)
 class Page:
     data: list[JSONObject]
     has_more: bool
@@ -125,6 +149,14 @@ class Store:
                 "SELECT DISTINCT account FROM objects WHERE kind = 'webhook_endpoint'"
             )
         }
+        # The earliest wall-clock job of each account, or an earlier time (a rolled-back schedule leaves one):
+        # "is anything due for this account?" is asked before every request and must not cost a query.
+        self._wall_due: dict[str, int] = {
+            row[0]: int(row[1])
+            for row in self._conn.execute(
+                "SELECT account, MIN(due) FROM jobs WHERE timeline = ? GROUP BY account", (WALL,)
+            )
+        }
 
     def close(self) -> None:
         with self.lock:
@@ -134,13 +166,30 @@ class Store:
         """The same cheap "no" as :meth:`Tx.may_have_webhook_endpoints`, without taking the store's lock."""
         return account in self._webhook_accounts
 
+    def wall_due(self, account: str) -> int | None:
+        """The earliest time a wall-clock job of ``account`` may be due (``None``: nothing scheduled)."""
+        return self._wall_due.get(account)
+
+    def accounts_with_wall_jobs(self) -> list[tuple[str, int]]:
+        return list(self._wall_due.items())
+
+    def refresh_wall_due(self, account: str) -> None:
+        with self.lock:
+            row = self._conn.execute(
+                "SELECT MIN(due) FROM jobs WHERE account = ? AND timeline = ?", (account, WALL)
+            ).fetchone()
+        if row is None or row[0] is None:
+            self._wall_due.pop(account, None)
+        else:
+            self._wall_due[account] = int(row[0])
+
     @contextmanager
     def transaction(self, account: str) -> Iterator[Tx]:
         """One request's transaction, bound to one account: a handler cannot reach another's rows."""
         with self.lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
-                yield Tx(self._conn, account, self._webhook_accounts)
+                yield Tx(self._conn, account, self._webhook_accounts, self._wall_due)
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
@@ -206,6 +255,14 @@ class Store:
             ).fetchone()
         return (row[0], json.loads(row[1])) if row else None
 
+    def update_settings(self, account: str, changes: Mapping[str, Any]) -> JSONObject:
+        """Merge ``changes`` into the account's settings (control API) and return them."""
+        with self.lock:
+            row = self._conn.execute("SELECT settings FROM accounts WHERE id = ?", (account,)).fetchone()
+            settings: JSONObject = {**(json.loads(row[0]) if row else {}), **changes}
+            self._conn.execute("UPDATE accounts SET settings = ? WHERE id = ?", (dumps(settings), account))
+        return settings
+
     def get_meta(self, name: str) -> str | None:
         with self.lock:
             row = self._conn.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
@@ -235,11 +292,16 @@ class Tx:
     """Object access inside one transaction, scoped to one account."""
 
     def __init__(
-        self, conn: sqlite3.Connection, account: str, webhook_accounts: set[str] | None = None
+        self,
+        conn: sqlite3.Connection,
+        account: str,
+        webhook_accounts: set[str] | None = None,
+        wall_due: dict[str, int] | None = None,
     ) -> None:
         self._conn = conn
         self.account = account
         self._webhook_accounts = webhook_accounts if webhook_accounts is not None else {account}
+        self._wall_due = wall_due if wall_due is not None else {}
 
     def account_record(self) -> tuple[int, JSONObject] | None:
         """The transaction's account: its creation time and settings (``GET /v1/account``)."""
@@ -289,6 +351,51 @@ class Tx:
     def reset(self) -> None:
         self._conn.execute("DELETE FROM objects WHERE account = ?", (self.account,))
         self._conn.execute("DELETE FROM idempotency WHERE account = ?", (self.account,))
+        self._conn.execute("DELETE FROM jobs WHERE account = ?", (self.account,))
+
+    # --- jobs: what falls due later (sandbox/_scheduler.py) ----------------------------------------------
+
+    def add_job(self, timeline: str, due: int, action: str, target: str, data: Mapping[str, Any]) -> None:
+        self._conn.execute(
+            "INSERT INTO jobs (account, timeline, due, action, target, data) VALUES (?, ?, ?, ?, ?, ?)",
+            (self.account, timeline, due, action, target, dumps(dict(data))),
+        )
+        if timeline == WALL and due < self._wall_due.get(self.account, due + 1):
+            self._wall_due[self.account] = due
+
+    def remove_jobs(self, target: str, action: str | None = None) -> None:
+        if action is None:
+            self._conn.execute("DELETE FROM jobs WHERE account = ? AND target = ?", (self.account, target))
+        else:
+            self._conn.execute(
+                "DELETE FROM jobs WHERE account = ? AND target = ? AND action = ?",
+                (self.account, target, action),
+            )
+
+    def remove_timeline(self, timeline: str) -> None:
+        self._conn.execute("DELETE FROM jobs WHERE account = ? AND timeline = ?", (self.account, timeline))
+
+    def next_job(self, timeline: str, until: int) -> JobRow | None:
+        """The earliest job of ``timeline`` due at or before ``until`` (ties: the one scheduled first)."""
+        row = self._conn.execute(
+            "SELECT seq, due, action, target, data FROM jobs WHERE account = ? AND timeline = ? AND due <= ? "
+            "ORDER BY due, seq LIMIT 1",
+            (self.account, timeline, until),
+        ).fetchone()
+        if row is None:
+            return None
+        return JobRow(int(row[0]), timeline, int(row[1]), row[2], row[3], json.loads(row[4]))
+
+    def pop_job(self, seq: int) -> None:
+        self._conn.execute("DELETE FROM jobs WHERE account = ? AND seq = ?", (self.account, seq))
+
+    def jobs_of(self, target: str) -> list[JobRow]:
+        rows = self._conn.execute(
+            "SELECT seq, timeline, due, action, target, data FROM jobs WHERE account = ? AND target = ? "
+            "ORDER BY due, seq",
+            (self.account, target),
+        ).fetchall()
+        return [JobRow(int(r[0]), r[1], int(r[2]), r[3], r[4], json.loads(r[5])) for r in rows]
 
     def save_idempotency(self, key: str, record: IdempotencyRecord) -> None:
         self._conn.execute(

@@ -305,6 +305,25 @@ class WebhookDispatcher:
                 self._lock.wait(left)
             return True
 
+    def wait_delivered(self, account: str, event_id: str, timeout: float) -> bool:
+        """Wait (at most ``timeout`` s) until the first attempt of every delivery of an event has finished;
+        True when each endpoint accepted it (or none wanted it). The scheduler's delivery gate: Stripe
+        finalizes a subscription's invoice only once ``invoice.created`` was delivered."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                mine = [
+                    d
+                    for d in self._deliveries.values()
+                    if d.account == account and d.event_id == event_id and d.redelivery_of is None
+                ]
+                if all(d.status != "pending" or d.attempts for d in mine):
+                    return all(d.status == "succeeded" for d in mine)
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._lock.wait(left)
+
     def close(self) -> None:
         with self._lock:
             self._closed = True

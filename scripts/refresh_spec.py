@@ -74,6 +74,9 @@ SERVED_PATHS = [
     "/v1/webhook_endpoints/{webhook_endpoint}",
     "/v1/balance",
     "/v1/account",
+    "/v1/test_helpers/test_clocks",
+    "/v1/test_helpers/test_clocks/{test_clock}",
+    "/v1/test_helpers/test_clocks/{test_clock}/advance",
 ]
 METHODS = ("get", "post", "delete")
 # Documentation-only keys: dropping them shrinks the file by more than half.

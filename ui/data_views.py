@@ -23,7 +23,7 @@ from ui import request_log, target_picker
 class Resource:
     list_action: str
     service: str  # attribute of client.v1
-    example_query: str
+    example_query: str | None  # None: Stripe has no search for this resource (List only)
 
 
 RESOURCES: dict[str, Resource] = {
@@ -33,6 +33,7 @@ RESOURCES: dict[str, Resource] = {
     "Invoices": Resource("list_invoices", "invoices", "status:'paid'"),
     "Subscriptions": Resource("list_subscriptions", "subscriptions", "status:'active'"),
     "Payments (Payment Intents)": Resource("list_payment_intents", "payment_intents", "status:'succeeded'"),
+    "Test clocks": Resource("list_test_clocks", "test_helpers.test_clocks", None),
 }
 PAGING = frozenset({"limit", "starting_after", "ending_before"})
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core import money
-from ui import action_form, flows, target_picker
+from ui import action_form, flows, target_picker, time_travel
 from ui.flows import ids, status
 
 
@@ -271,4 +271,10 @@ def invoice() -> None:
             )
 
 
-DRAW = {"payment": payment, "checkout": checkout, "subscription": subscription, "invoice": invoice}
+DRAW = {
+    "payment": payment,
+    "checkout": checkout,
+    "subscription": subscription,
+    "invoice": invoice,
+    "time": time_travel.draw,
+}

@@ -28,6 +28,7 @@ FLOWS = {
     "checkout": "Checkout (hosted payment page)",
     "subscription": "Subscription",
     "invoice": "Invoice",
+    "time": "Time travel (test clocks)",
 }
 PAYMENT_CARDS = {
     "pm_card_visa": "Visa 4242 — succeeds",

@@ -30,8 +30,13 @@ LIFECYCLES: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("trialing", "active", "trial ends"),
         ("active", "past_due", "renewal fails"),
         ("past_due", "active", "paid"),
-        ("past_due", "canceled", ""),
+        ("past_due", "canceled", "retries used up"),
+        ("past_due", "unpaid", "retries used up"),
+        ("unpaid", "active", "paid"),
         ("active", "canceled", "cancel"),
+        ("trialing", "canceled", "cancel"),
+        ("trialing", "paused", "trial ends, no card"),
+        ("paused", "active", "resume"),
     ),
     "invoice": (
         ("draft", "open", "finalize"),
@@ -45,7 +50,9 @@ LIFECYCLES: dict[str, tuple[tuple[str, str, str], ...]] = {
 CURRENT_FILL = "#635bff"  # Stripe's blurple
 VISITED_FILL = "#e3e1ff"
 TALL = frozenset({"payment_intent", "subscription"})  # many states: top to bottom fits a narrow column
-BAD_STATES = frozenset({"canceled", "expired", "void", "uncollectible", "incomplete_expired", "past_due"})
+BAD_STATES = frozenset(
+    {"canceled", "expired", "void", "uncollectible", "incomplete_expired", "past_due", "unpaid"}
+)
 
 
 def states(lifecycle: str) -> list[str]:

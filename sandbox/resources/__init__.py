@@ -18,5 +18,6 @@ from sandbox.resources import (  # noqa: F401
     refunds,
     setup_intents,
     subscriptions,
+    test_clocks,
     webhook_endpoints,
 )

@@ -10,6 +10,7 @@ from typing import Any
 
 from sandbox import _errors as errors
 from sandbox._api import Context, apply_metadata, changed_fields, check_email, deleted, endpoint, expander
+from sandbox.resources import test_clocks
 
 KIND = "customer"
 SEARCH_FIELDS = {
@@ -67,6 +68,10 @@ def _invoice_prefix(customer_id: str) -> str:
 
 @endpoint("POST", "/v1/customers", permission=KIND, extra_params={"validate": {"type": "boolean"}})
 def create(ctx: Context) -> dict[str, Any]:
+    clock_id = ctx.params.get("test_clock") or None
+    if clock_id:
+        test_clocks.load_clock(ctx, clock_id, "test_clock", 400)
+        ctx.enter_clock(clock_id)  # the customer and everything it owns live on the clock's time
     customer_id = ctx.new_id("cus")
     customer: dict[str, Any] = {
         "id": customer_id,
@@ -95,7 +100,7 @@ def create(ctx: Context) -> dict[str, Any]:
         "preferred_locales": [],
         "shipping": None,
         "tax_exempt": "none",
-        "test_clock": None,
+        "test_clock": clock_id,
     }
     _set_fields(customer, ctx)
     if ctx.params.get("payment_method"):
@@ -115,7 +120,9 @@ def create(ctx: Context) -> dict[str, Any]:
 
 
 def _load_live(ctx: Context) -> dict[str, Any]:
-    return ctx.load(KIND, ctx.path["customer"], param="customer")
+    customer = ctx.load(KIND, ctx.path["customer"], param="customer")
+    ctx.enter_clock(customer.get("test_clock"))
+    return customer
 
 
 @endpoint("GET", "/v1/customers/{customer}", permission=KIND)
@@ -148,7 +155,8 @@ def delete(ctx: Context) -> dict[str, Any]:
 @endpoint("GET", "/v1/customers", permission=KIND)
 def list_customers(ctx: Context) -> dict[str, Any]:
     # [U] Stripe matches the email filter case-sensitively; so does the sandbox.
-    return ctx.list_response(KIND, "/v1/customers", filters={"email": ctx.params.get("email")})
+    filters = {"email": ctx.params.get("email"), "test_clock": ctx.params.get("test_clock")}
+    return ctx.list_response(KIND, "/v1/customers", filters=filters)
 
 
 @endpoint("GET", "/v1/customers/search", permission=KIND)

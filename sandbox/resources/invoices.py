@@ -2,9 +2,13 @@
 
 A draft collects lines (invoice items, or a subscription's items); finalizing numbers it, opens it and, for
 ``charge_automatically``, prepares the PaymentIntent that will pay it; paying charges a card through the
-PaymentIntents module, so declines, 3D Secure and test cards behave exactly as on a PaymentIntent. Nothing is
-ever advanced automatically: the sandbox has no clock running in the background, so ``auto_advance`` is
-recorded but collection only happens through ``finalize`` and ``pay`` [U].
+PaymentIntents module, so declines, 3D Secure and test cards behave exactly as on a PaymentIntent.
+
+Automatic collection runs on the scheduler (sandbox/_scheduler.py), on the wall clock or the customer's test
+clock: a draft with ``auto_advance`` is finalized an hour after it was created (once ``invoice.created`` was
+delivered to the webhook endpoints, else after 72 hours), then charged to the default payment method; a failed
+charge is retried on the fixed schedule of :data:`sandbox._billing.RETRY_DAYS`, and when the retries are used
+up the subscription ends as the account's setting says (:func:`sandbox._billing.billing_settings`).
 
 The functions without ``@endpoint`` (:func:`new_draft`, :func:`finalize`, :func:`attempt_payment`, …) are
 shared with invoice items and subscriptions.
@@ -14,7 +18,7 @@ from __future__ import annotations
 
 import copy
 import operator
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from starlette.requests import Request
@@ -22,6 +26,7 @@ from starlette.responses import HTMLResponse, Response
 
 from sandbox import _billing as billing
 from sandbox import _errors as errors
+from sandbox import _scheduler as scheduler
 from sandbox._api import (
     Context,
     apply_metadata,
@@ -37,6 +42,7 @@ from sandbox._currencies import MINIMUMS
 from sandbox._errors import StripeError
 from sandbox._ids import random_chars
 from sandbox._store import JSONObject
+from sandbox._test_cards import Decline
 from sandbox.resources import payment_intents, payment_methods
 
 KIND = "invoice"
@@ -87,6 +93,7 @@ def load_customer(ctx: Context, customer_id: Any, param: str = "customer") -> JS
     customer = ctx.load("customer", str(customer_id), param=param, status=400)
     if customer.get("deleted"):
         raise errors.resource_missing("customer", str(customer_id), param, 400)
+    ctx.enter_clock(customer.get("test_clock"))  # its invoices and subscriptions live on the clock's time
     return customer
 
 
@@ -140,7 +147,7 @@ def new_draft(
             "provider": None,
             "status": None,
         },
-        "automatically_finalizes_at": now + 3600 if auto_advance else None,
+        "automatically_finalizes_at": now + billing.FINALIZE_AFTER if auto_advance else None,
         "billing_reason": billing_reason,
         "collection_method": collection_method,
         "confirmation_secret": None,
@@ -202,7 +209,7 @@ def new_draft(
             "paid_at": None,
             "voided_at": None,
         },
-        "test_clock": None,
+        "test_clock": customer.get("test_clock"),
         "total_discount_amounts": [],
         "total_pretax_credit_amounts": [],
         "total_taxes": [],
@@ -292,21 +299,33 @@ def save(ctx: Context, invoice: JSONObject) -> JSONObject:
     return invoice
 
 
+def _event_view(invoice: Mapping[str, Any]) -> JSONObject:
+    """What an event carries: :func:`public` without the includable fields, as a shallow view (``ctx.emit``
+    copies it anyway, and invoices are emitted at every step of their lifecycle)."""
+    shown = {k: v for k, v in invoice.items() if k != "days_until_due" and k not in INCLUDABLE}
+    lines = invoice["lines"]["data"]
+    if len(lines) > EMBEDDED_LINES:
+        shown["lines"] = {**invoice["lines"], "data": lines[:EMBEDDED_LINES], "has_more": True}
+    return shown
+
+
 def emit(
     ctx: Context, type_: str, invoice: Mapping[str, Any], previous: Mapping[str, Any] | None = None
 ) -> None:
-    shown = {k: v for k, v in public(invoice).items() if k not in INCLUDABLE}
     before = None if previous is None else {k: v for k, v in previous.items() if k not in INCLUDABLE}
-    ctx.emit(type_, shown, before)
+    ctx.emit(type_, _event_view(invoice), before)
 
 
 # --- lifecycle -------------------------------------------------------------------------------------------
 
 
 def _next_number(ctx: Context, customer: JSONObject) -> str:
+    """The customer's ``next_invoice_sequence`` numbers the invoice and moves on (no event [U])."""
     prefix = customer.get("invoice_prefix") or billing.customer_invoice_prefix(customer["id"])
-    used = [inv for inv in ctx.query(KIND, {"customer": customer["id"]}) if inv.get("number")]
-    return billing.invoice_number(str(prefix), len(used) + 1)
+    sequence = int(customer.get("next_invoice_sequence") or 1)
+    customer["next_invoice_sequence"] = sequence + 1
+    ctx.save(customer)
+    return billing.invoice_number(str(prefix), sequence)
 
 
 def finalize(ctx: Context, invoice: JSONObject) -> JSONObject:
@@ -341,7 +360,9 @@ def finalize(ctx: Context, invoice: JSONObject) -> JSONObject:
     if invoice["collection_method"] == "send_invoice" and not invoice.get("due_date"):
         invoice["due_date"] = now + int(invoice["days_until_due"]) * billing.DAY
     if invoice["collection_method"] == "charge_automatically" and invoice["auto_advance"]:
-        invoice["next_payment_attempt"] = now + 3600
+        invoice["next_payment_attempt"] = now + billing.FINALIZE_AFTER
+        if invoice["amount_due"] > 0:
+            scheduler.schedule(ctx, COLLECT, at=invoice["next_payment_attempt"], target=invoice["id"])
     if invoice["amount_due"] > 0:
         _new_payment_intent(ctx, invoice)
     save(ctx, invoice)
@@ -447,14 +468,20 @@ def choose_payment_method(ctx: Context, invoice: Mapping[str, Any], explicit: st
 
 
 def attempt_payment(
-    ctx: Context, invoice: JSONObject, payment_method: str, *, off_session: bool
+    ctx: Context,
+    invoice: JSONObject,
+    payment_method: str,
+    *,
+    off_session: bool,
+    on_failure: Callable[[JSONObject, Decline | None], None] | None = None,
 ) -> tuple[JSONObject, StripeError | None]:
     """Charge an open invoice with ``payment_method`` through its PaymentIntent.
 
     Returns the invoice and, when the charge did not succeed, the error the request answers with (a 402
     card_error for a decline; the invoice stays open with ``attempt_count`` up by one and
     ``invoice.payment_failed`` emitted). 3D Secure leaves the invoice open and the PaymentIntent in
-    ``requires_action``, as Stripe does for on-session payments.
+    ``requires_action``, as Stripe does for on-session payments. ``on_failure(invoice, decline)`` may still
+    change the invoice (``next_payment_attempt``) before the failure is saved and its events are emitted.
     """
     payment = _default_payment(invoice)
     pi = ctx.get(str(payment["payment"]["payment_intent"])) if payment else None
@@ -471,6 +498,8 @@ def attempt_payment(
             payment.update(status="paid", amount_paid=pi["amount"])
             payment["status_transitions"]["paid_at"] = ctx.now()
         return mark_paid(ctx, invoice, attempted=True), None
+    if on_failure is not None:
+        on_failure(invoice, decline)
     save(ctx, invoice)
     if decline is not None:
         emit(ctx, "invoice.payment_failed", invoice)
@@ -504,6 +533,120 @@ def on_payment_intent_succeeded(ctx: Context, pi: Mapping[str, Any]) -> JSONObje
     return mark_paid(ctx, invoice, attempted=True)
 
 
+# --- automatic collection (the scheduler's jobs) ---------------------------------------------------------
+
+ADVANCE, COLLECT, RETRIES_EXHAUSTED = "invoice.advance", "invoice.collect", "invoice.retries_exhausted"
+
+
+def schedule_finalization(ctx: Context, invoice: Mapping[str, Any]) -> None:
+    """Finalize (and charge) an ``auto_advance`` draft an hour after its creation, once ``invoice.created``
+    reached the webhook endpoints (the scheduler waits for the delivery; see :func:`_auto_advance`)."""
+    created_event = next(
+        (
+            e["id"]
+            for e in reversed(ctx.events)
+            if e["type"] == "invoice.created" and e["data"]["object"].get("id") == invoice["id"]
+        ),
+        None,
+    )
+    scheduler.schedule(
+        ctx,
+        ADVANCE,
+        at=int(invoice["created"]) + billing.FINALIZE_AFTER,
+        target=str(invoice["id"]),
+        await_event=created_event,
+    )
+
+
+@scheduler.handler(ADVANCE)
+def _auto_advance(ctx: Context, job: scheduler.Job) -> None:
+    """Stripe's automatic advancement: an hour after creation the draft is finalized and charged, unless
+    ``invoice.created`` could not be delivered to every webhook endpoint: then it waits until 72 hours after
+    creation (docs: "Automatic advancement", webhooks and finalization)."""
+    invoice = ctx.get(job.target)
+    if invoice is None or invoice.get("object") != KIND or invoice["status"] != "draft":
+        return
+    if not invoice.get("auto_advance"):
+        return
+    later = int(invoice["created"]) + billing.WEBHOOK_GRACE
+    if job.delivered is False and not job.data.get("waited") and later > ctx.now():
+        invoice["automatically_finalizes_at"] = later
+        save(ctx, invoice)
+        scheduler.schedule(ctx, ADVANCE, at=later, target=job.target, data={"waited": True})
+        return
+    finalize(ctx, invoice)
+    if invoice["status"] == "open" and invoice["collection_method"] == "charge_automatically":
+        collect(ctx, invoice)
+
+
+@scheduler.handler(COLLECT)
+def _collect_job(ctx: Context, job: scheduler.Job) -> None:
+    invoice = ctx.get(job.target)
+    if invoice is None or invoice.get("object") != KIND or invoice["status"] != "open":
+        return
+    if (
+        invoice.get("next_payment_attempt") != job.due
+        or invoice["collection_method"] != "charge_automatically"
+    ):
+        return  # paid, voided, or rescheduled since
+    collect(ctx, invoice)
+
+
+def _retriable(decline: Decline | None) -> bool:
+    """Only a plain decline may succeed later; a hard decline or a card that needs the customer cannot."""
+    return decline is not None and not {decline.code, decline.decline_code} & billing.NEVER_RETRIED
+
+
+def collect(ctx: Context, invoice: JSONObject) -> None:
+    """One automatic payment attempt, off-session, with the default payment method as it is *now* (so a card
+    swapped in before a retry is the one charged). A failure schedules the next retry, or the end of the
+    retry window, and makes the subscription ``past_due``."""
+    if int(invoice["amount_due"]) <= 0:
+        mark_paid(ctx, invoice, attempted=False)
+        return
+    first = int(invoice["status_transitions"]["finalized_at"] or ctx.now())
+
+    def plan_retry(inv: JSONObject, decline: Decline | None) -> None:
+        inv["next_payment_attempt"] = billing.next_payment_attempt(
+            first, int(inv["attempt_count"]), retriable=_retriable(decline)
+        )
+
+    pm = choose_payment_method(ctx, invoice, None)
+    if pm is None:
+        invoice["attempted"] = True
+        invoice["attempt_count"] = int(invoice.get("attempt_count") or 0) + 1
+        invoice["next_payment_attempt"] = None
+        save(ctx, invoice)
+        emit(ctx, "invoice.payment_failed", invoice)  # [U] nothing to charge is a failed attempt
+    else:
+        invoice, failure = attempt_payment(ctx, invoice, pm, off_session=True, on_failure=plan_retry)
+        if failure is None:
+            return
+    retry_at = invoice.get("next_payment_attempt")
+    if retry_at:
+        scheduler.schedule(ctx, COLLECT, at=int(retry_at), target=str(invoice["id"]))
+    else:
+        ends = max(ctx.now(), first + billing.RETRY_WINDOW)
+        scheduler.schedule(ctx, RETRIES_EXHAUSTED, at=ends, target=str(invoice["id"]))
+    sub_id = subscription_of(invoice)
+    if sub_id:
+        from sandbox.resources import subscriptions  # subscriptions imports this module
+
+        subscriptions.after_payment_failed(ctx, sub_id)
+
+
+@scheduler.handler(RETRIES_EXHAUSTED)
+def _retries_exhausted(ctx: Context, job: scheduler.Job) -> None:
+    invoice = ctx.get(job.target)
+    if invoice is None or invoice.get("object") != KIND or invoice["status"] != "open":
+        return
+    sub_id = subscription_of(invoice)
+    if sub_id:
+        from sandbox.resources import subscriptions  # subscriptions imports this module
+
+        subscriptions.after_retries_exhausted(ctx, sub_id)
+
+
 class InvoicePaymentWatcher:
     """Settles invoices whose PaymentIntent succeeded outside ``/pay``. Stripe does this asynchronously as
     well: the invoice turns paid shortly after ``payment_intent.succeeded``, not inside the confirm call."""
@@ -527,7 +670,9 @@ event_sink_factory(InvoicePaymentWatcher)
 
 
 def load(ctx: Context) -> JSONObject:
-    return ctx.load(KIND, ctx.path["invoice"], param="invoice")
+    invoice = ctx.load(KIND, ctx.path["invoice"], param="invoice")
+    ctx.enter_clock(invoice.get("test_clock"))
+    return invoice
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -594,6 +739,8 @@ def create_invoice(ctx: Context) -> JSONObject:
     refresh(ctx, invoice)
     save(ctx, invoice)
     emit(ctx, "invoice.created", invoice)
+    if invoice["auto_advance"]:
+        schedule_finalization(ctx, invoice)
     return public(invoice)
 
 
@@ -617,8 +764,11 @@ def update_invoice(ctx: Context) -> JSONObject:
         invoice["auto_advance"] = bool(p["auto_advance"])
         if invoice["status"] == "draft":
             invoice["automatically_finalizes_at"] = (
-                invoice["created"] + 3600 if invoice["auto_advance"] else None
+                invoice["created"] + billing.FINALIZE_AFTER if invoice["auto_advance"] else None
             )
+            scheduler.unschedule(ctx, invoice["id"])
+            if invoice["auto_advance"]:
+                schedule_finalization(ctx, invoice)
     if "default_payment_method" in p:
         pm = p["default_payment_method"]
         if pm:
@@ -747,6 +897,11 @@ def void_invoice(ctx: Context) -> JSONObject:
         raise errors.invalid_request("Invoices with `paid` payments cannot be voided.")  # [O: emulator]
     if invoice["status"] not in ("open", "uncollectible"):
         raise errors.invalid_request(NOT_OPEN)
+    return public(void(ctx, invoice))
+
+
+def void(ctx: Context, invoice: JSONObject) -> JSONObject:
+    """Open or uncollectible → void; its PaymentIntent is canceled."""
     invoice["status"] = "void"
     invoice["next_payment_attempt"] = None
     invoice["status_transitions"]["voided_at"] = ctx.now()
@@ -761,7 +916,7 @@ def void_invoice(ctx: Context) -> JSONObject:
         payment["status_transitions"]["canceled_at"] = ctx.now()
     save(ctx, invoice)
     emit(ctx, "invoice.voided", invoice)
-    return public(invoice)
+    return invoice
 
 
 @endpoint("POST", "/v1/invoices/{invoice}/mark_uncollectible", permission=PERMISSION)

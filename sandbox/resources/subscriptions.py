@@ -5,8 +5,12 @@ API 2025-03-31.basil moved ``current_period_start``/``current_period_end`` from 
 subscription item, and links invoices to their subscription through ``invoice.parent.subscription_details``;
 the objects here have the shapes of the version stripe-python 16 pins (2026-10-28.endive).
 
-The sandbox has no running clock: periods are computed but never roll over, trials never end by themselves
-and ``cancel_at_period_end`` is recorded without the later cancellation [U].
+Over time (sandbox/_scheduler.py, on the wall clock or the customer's test clock) each subscription has one
+job, its next step (:func:`sandbox._billing.subscription_step`): ``trial_will_end`` three days before the
+trial ends, the trial's end, each renewal (a ``subscription_cycle`` invoice, finalized and charged an hour
+later by the invoices module), ``cancel_at``, and the expiry of an unpaid first invoice after 23 hours.
+Events of one step are emitted in this order [U]: ``invoice.created`` (renewals), then
+``customer.subscription.updated`` (or ``.deleted`` when it ends).
 
 :func:`create_from_checkout` is the entry point Checkout uses for a completed subscription-mode session.
 """
@@ -19,6 +23,7 @@ from typing import Any
 
 from sandbox import _billing as billing
 from sandbox import _errors as errors
+from sandbox import _scheduler as scheduler
 from sandbox._api import Context, apply_metadata, changed_fields, endpoint
 from sandbox._currencies import format_money
 from sandbox._store import JSONObject
@@ -46,6 +51,7 @@ UPDATABLE = (
     "collection_method",
     "days_until_due",
     "off_session",
+    "trial_end",
 )
 # Docs: "A subscription in this status can only have metadata and default_source updated."
 INCOMPLETE_UPDATABLE = ("metadata", "default_payment_method", "description", "cancellation_details")
@@ -318,7 +324,7 @@ def create(
         "schedule": None,
         "start_date": now,
         "status": "incomplete",
-        "test_clock": None,
+        "test_clock": customer.get("test_clock"),
         "transfer_data": None,
         "trial_end": int(trial_end) if trialing and trial_end is not None else None,
         "trial_settings": {"end_behavior": {"missing_payment_method": "create_invoice"}},
@@ -367,6 +373,9 @@ def create(
     sub["latest_invoice"] = invoice["id"]
     ctx.save(sub)
     ctx.emit("customer.subscription.created", sub)
+    if trialing and trial_end is not None and trial_end - billing.TRIAL_WILL_END_NOTICE <= now:
+        ctx.emit("customer.subscription.trial_will_end", sub)  # less than three days left: at once
+    reschedule(ctx, sub)
     return sub
 
 
@@ -437,13 +446,179 @@ def after_invoice_paid(ctx: Context, sub_id: str, invoice: Mapping[str, Any]) ->
     if previous:
         ctx.save(sub)
         ctx.emit("customer.subscription.updated", sub, previous)
+        reschedule(ctx, sub)
+
+
+# --- over time: the subscription's next step, on the scheduler --------------------------------------------
+
+TICK = "subscription.step"
+
+
+def reschedule(ctx: Context, sub: Mapping[str, Any]) -> None:
+    """Replace the subscription's pending step by the one its current state calls for."""
+    scheduler.unschedule(ctx, str(sub["id"]), TICK)
+    step = billing.subscription_step(sub, ctx.now())
+    if step is not None:
+        data = {"step": step.kind, "as_of": ctx.now()}
+        scheduler.schedule(ctx, TICK, at=max(step.at, ctx.now()), target=str(sub["id"]), data=data)
+
+
+@scheduler.handler(TICK)
+def _step(ctx: Context, job: scheduler.Job) -> None:
+    sub = ctx.get(job.target)
+    if sub is None or sub.get("object") != KIND:
+        return
+    step = billing.subscription_step(sub, int(job.data["as_of"]))
+    if step is None or step.kind != job.data["step"]:
+        reschedule(ctx, sub)  # the subscription changed since; do what it calls for now
+        return
+    before = copy.deepcopy(sub)
+    if step.kind == "trial_will_end":
+        ctx.emit("customer.subscription.trial_will_end", sub)
+    elif step.kind == "cancel":
+        end(ctx, sub, reason="cancellation_requested", keep_cancel_at=True)
+        return
+    elif step.kind == "expire":
+        _expire(ctx, sub)
+    else:  # "trial_end" or "renew": the next period begins with its invoice
+        if step.kind == "trial_end":
+            sub["status"] = "active"
+        start_period(ctx, sub, int(sub["items"]["data"][0]["current_period_end"]))
+    ctx.save(sub)
+    previous = changed_fields(before, sub)
+    if previous:
+        ctx.emit("customer.subscription.updated", sub, previous)
+    reschedule(ctx, sub)
+
+
+def start_period(ctx: Context, sub: JSONObject, start: int) -> JSONObject:
+    """A billing period begins at ``start``: the items' periods move on and the period's
+    ``subscription_cycle`` invoice is created as an ``auto_advance`` draft (with the customer's pending
+    invoice items), to be finalized and charged an hour later. Returns the draft."""
+    items: list[JSONObject] = sub["items"]["data"]
+    recurring = items[0]["price"]["recurring"]
+    previous_start = int(items[0]["current_period_start"])
+    end_at = billing.next_period_end(
+        int(sub["billing_cycle_anchor"]),
+        recurring["interval"],
+        int(recurring.get("interval_count") or 1),
+        start,
+    )
+    for item in items:
+        item["current_period_start"], item["current_period_end"] = start, end_at
+    customer = ctx.get(str(sub["customer"])) or {"id": sub["customer"]}
+    invoice = invoices.new_draft(
+        ctx,
+        customer,
+        currency=sub["currency"],
+        collection_method=sub["collection_method"],
+        days_until_due=sub.get("days_until_due"),
+        auto_advance=True,
+        billing_reason="subscription_cycle",
+        subscription=sub,
+        period=(previous_start, start),
+    )
+    invoice["lines"]["data"] = [
+        _line_for_item(ctx, invoice["id"], sub["id"], item, trial=False) for item in items
+    ]
+    for pending in ctx.query(invoices.ITEM_KIND, {"customer": sub["customer"]}):
+        if not pending.get("invoice") and pending.get("currency") == sub["currency"]:
+            pending["invoice"] = invoice["id"]  # pending invoice items go on the next subscription invoice
+            ctx.save(pending)
+    invoices.refresh(ctx, invoice)
+    invoices.save(ctx, invoice)
+    invoices.emit(ctx, "invoice.created", invoice)
+    invoices.schedule_finalization(ctx, invoice)
+    sub["latest_invoice"] = invoice["id"]
+    return invoice
+
+
+def end(ctx: Context, sub: JSONObject, *, reason: str, keep_cancel_at: bool = False) -> None:
+    """The subscription is canceled now (a request, its ``cancel_at``, or failed payments)."""
+    now = ctx.now()
+    sub.update(status="canceled", canceled_at=sub.get("canceled_at") or now, ended_at=now)
+    if not keep_cancel_at:
+        sub.update(cancel_at=None, canceled_at=now)
+    sub["cancellation_details"] = {**(sub.get("cancellation_details") or {}), "reason": reason}
+    ctx.save(sub)
+    scheduler.unschedule(ctx, str(sub["id"]), TICK)
+    ctx.emit("customer.subscription.deleted", sub)
+
+
+def _expire(ctx: Context, sub: JSONObject) -> None:
+    """23 hours without paying the first invoice: ``incomplete_expired`` and the invoice is voided."""
+    sub.update(status="incomplete_expired", ended_at=ctx.now())
+    invoice = ctx.get(str(sub.get("latest_invoice")))
+    if invoice is not None and invoice.get("status") == "open":
+        invoices.void(ctx, invoice)
+
+
+def after_payment_failed(ctx: Context, sub_id: str) -> None:
+    """An automatic payment of a later invoice failed: the subscription is ``past_due``."""
+    sub = ctx.get(sub_id)
+    if sub is None or sub.get("object") != KIND or sub["status"] not in ("active", "trialing"):
+        return
+    before = copy.deepcopy(sub)
+    sub["status"] = "past_due"
+    ctx.save(sub)
+    ctx.emit("customer.subscription.updated", sub, changed_fields(before, sub))
+
+
+def after_retries_exhausted(ctx: Context, sub_id: str) -> None:
+    """The last retry failed: the account's setting decides (``canceled`` by default [U])."""
+    sub = ctx.get(sub_id)
+    if sub is None or sub.get("object") != KIND or sub["status"] not in ("past_due", "active"):
+        return
+    record = ctx.store.account_record()
+    outcome = billing.billing_settings(record[1] if record else {})["subscription_after_failed_retries"]
+    if outcome == "canceled":
+        end(ctx, sub, reason="payment_failed")
+    elif outcome == "unpaid":
+        before = copy.deepcopy(sub)
+        sub["status"] = "unpaid"
+        ctx.save(sub)
+        ctx.emit("customer.subscription.updated", sub, changed_fields(before, sub))
+        reschedule(ctx, sub)
+
+
+def _change_trial_end(ctx: Context, sub: JSONObject, value: Any) -> None:
+    """``trial_end`` on update: ``now`` ends the trial at once (its first paid period is invoiced and charged
+    in the same request [U]); a future timestamp moves the end of the trial."""
+    if sub["status"] != "trialing":
+        # [U] The sandbox's own limitation, said plainly.
+        raise errors.invalid_request(
+            "The local sandbox only changes trial_end of a trialing subscription (adding a trial to an "
+            "active one is not emulated).",
+            param="trial_end",
+        )
+    now = ctx.now()
+    if value == "now":
+        sub.update(status="active", trial_end=now, billing_cycle_anchor=now)
+        invoice = start_period(ctx, sub, now)
+        ctx.save(sub)  # the invoice's payment may look the subscription up
+        invoices.finalize(ctx, invoice)
+        if invoice["status"] == "open" and invoice["collection_method"] == "charge_automatically":
+            invoices.collect(ctx, invoice)
+        fresh = ctx.get(sub["id"]) or sub
+        sub["status"] = fresh["status"]
+        return
+    when = _int(value)
+    if when is None or when <= now:
+        raise errors.invalid_request(  # [U] wording
+            f"Invalid timestamp: must be in the future (trial_end={value}).", param="trial_end"
+        )
+    sub.update(trial_end=when, billing_cycle_anchor=when)
+    for item in sub["items"]["data"]:
+        item["current_period_end"] = when
 
 
 # --- endpoints -------------------------------------------------------------------------------------------
 
 
 def _load(ctx: Context) -> JSONObject:
-    return ctx.load(KIND, ctx.path["subscription_exposed_id"], param="subscription_exposed_id")
+    sub = ctx.load(KIND, ctx.path["subscription_exposed_id"], param="subscription_exposed_id")
+    ctx.enter_clock(sub.get("test_clock"))
+    return sub
 
 
 def _int(value: Any) -> int | None:
@@ -665,10 +840,13 @@ def update_subscription(ctx: Context) -> JSONObject:
         else:
             sub["cancel_at"] = int(at)
         sub["cancellation_details"]["reason"] = "cancellation_requested" if sub["cancel_at"] else None
+    if "trial_end" in p:
+        _change_trial_end(ctx, sub, p["trial_end"])
     ctx.save(sub)
     previous = changed_fields(before, sub)
     if previous:
         ctx.emit("customer.subscription.updated", sub, previous)
+    reschedule(ctx, sub)
     return sub
 
 
@@ -680,22 +858,18 @@ def cancel_subscription(ctx: Context) -> JSONObject:
         # although the canceled subscription can still be retrieved.
         raise errors.resource_missing("subscription", sub["id"], "subscription_exposed_id", 404)
     details = ctx.params.get("cancellation_details") or {}
-    now = ctx.now()
-    sub.update(status="canceled", canceled_at=now, ended_at=now, cancel_at=None)
     sub["cancellation_details"] = {
         "comment": details.get("comment") or None,
         "feedback": details.get("feedback") or None,
-        "reason": "cancellation_requested",
     }
-    ctx.save(sub)
-    ctx.emit("customer.subscription.deleted", sub)
+    end(ctx, sub, reason="cancellation_requested")
     return sub
 
 
 @endpoint("GET", "/v1/subscriptions", permission=PERMISSION)
 def list_subscriptions(ctx: Context) -> JSONObject:
     p = ctx.params
-    filters: dict[str, Any] = {k: p[k] for k in ("customer", "collection_method") if p.get(k)}
+    filters: dict[str, Any] = {k: p[k] for k in ("customer", "collection_method", "test_clock") if p.get(k)}
     statuses = billing.subscription_status_filter(p.get("status"))
     if statuses is not None:
         filters["status"] = list(statuses)
@@ -722,4 +896,13 @@ def search_subscriptions(ctx: Context) -> JSONObject:
     return ctx.search_response(KIND, "/v1/subscriptions/search", SEARCH_FIELDS)
 
 
-__all__ = ["after_invoice_paid", "create", "create_from_checkout"]
+__all__ = [
+    "after_invoice_paid",
+    "after_payment_failed",
+    "after_retries_exhausted",
+    "create",
+    "create_from_checkout",
+    "end",
+    "reschedule",
+    "start_period",
+]

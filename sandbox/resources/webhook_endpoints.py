@@ -200,7 +200,11 @@ def make_dispatcher(runtime: Any) -> WebhookDispatcher:
                 event["pending_webhooks"] -= 1
                 tx.put(event)
 
-    return WebhookDispatcher(endpoints_for, on_delivered=delivered)
+    dispatcher = WebhookDispatcher(endpoints_for, on_delivered=delivered)
+    scheduler = getattr(runtime, "scheduler", None)
+    if scheduler is not None:
+        scheduler.delivery_gate = dispatcher.wait_delivered
+    return dispatcher
 
 
 def configure(

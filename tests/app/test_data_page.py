@@ -88,3 +88,11 @@ def test_search_without_a_key_explains_instead_of_crashing() -> None:
     at.button(key="data_load").click().run()
     no_exception(at)
     assert any("No API key" in e for e in errors(at))
+
+
+def test_test_clocks_list_and_say_there_is_no_search() -> None:
+    at = open_page(PAGE)
+    at.selectbox(key="data_resource").select("Test clocks").run()
+    at.segmented_control(key="data_mode").set_value("Search").run()
+    assert any("Stripe has no search for test clocks" in i.value for i in at.info)
+    assert at.button(key="data_load").disabled

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from bench import __main__ as run_all
-from bench import core_overhead, page_rerun, sandbox_scaling
+from bench import core_overhead, page_rerun, sandbox_scaling, time_travel
 from bench._common import RESULTS_ENV_VAR, ROOT
 
 pytestmark = pytest.mark.slow
@@ -73,6 +73,16 @@ def test_sandbox_scaling(results_dir: Path) -> None:
         for server in ("sandbox", "trivial"):
             assert data[level][server]["creates_per_s"]["median"] > 0
     assert data["5"]["sandbox"]["objects_held_after"] >= 5
+
+
+def test_time_travel(results_dir: Path) -> None:
+    assert time_travel.main(["--clocks", "2", "--repetitions", "1"]) == 0
+    data = _result(results_dir, "time_travel")
+    assert data["year"]["renewals"] == 36  # 3 subscriptions × 12 months, every one of them happened
+    assert data["many"]["renewals"] == 4  # 2 clocks × 2 months
+    for scenario in ("year", "many"):
+        for baseline in ("vs_setup", "vs_invoices_via_api"):
+            _positive_pair(data[scenario][baseline])
 
 
 @pytest.mark.e2e

@@ -144,6 +144,13 @@ ACTION_TESTS = {
         "attach_payment_method",
         "detach_payment_method",
     ],
+    "test_test_clocks": [
+        "list_test_clocks",
+        "retrieve_test_clock",
+        "create_test_clock",
+        "advance_test_clock",
+        "delete_test_clock",
+    ],
 }
 
 
@@ -481,3 +488,23 @@ def test_payment_methods(target: Target) -> None:
     failure = fails(target, "attach_payment_method", 400, id="pm_card_visa", customer="cus_missing")
     assert failure.error is not None
     assert failure.error.message == "No such customer: 'cus_missing'"
+
+
+def test_test_clocks(target: Target, sandbox: Any) -> None:
+    start = 1_767_225_600  # 1 January 2026
+    clock = obj(target, "create_test_clock", frozen_time=start, name="Renewals")
+    assert (clock["status"], clock["frozen_time"]) == ("ready", start)
+    cus = obj(target, "create_customer", email="clock@example.com", test_clock=clock["id"])
+    assert (cus["test_clock"], cus["created"]) == (clock["id"], start)
+    assert ids(ok(target, "list_test_clocks")) == [clock["id"]]
+    advancing = obj(target, "advance_test_clock", id=clock["id"], frozen_time=start + 86_400)
+    assert advancing["status"] == "advancing"
+    assert sandbox.runtime.scheduler.wait_idle()
+    ready = obj(target, "retrieve_test_clock", id=clock["id"])
+    assert (ready["status"], ready["frozen_time"]) == ("ready", start + 86_400)
+    # Typical failure: a clock only moves forward.
+    failure = fails(target, "advance_test_clock", 400, id=clock["id"], frozen_time=start)
+    assert failure.error is not None
+    assert failure.error.param == "frozen_time"
+    deleted = obj(target, "delete_test_clock", id=clock["id"])
+    assert deleted["deleted"] is True
