@@ -560,14 +560,22 @@ def _coerce(amount: object, cur: Currency) -> tuple[int | None, list[Finding]]:
     if _INT_RE.match(text):
         return int(text), []
     if isinstance(amount, float) and amount.is_integer() and abs(amount) < 1e15:
+        # 25.00 in code is money written as money more often than a count of cents with ".0" on it: say both.
         whole = int(amount)
+        as_money = whole * cur.unit
+        meant = (
+            f"If you meant {_money(as_money, cur)}, send {as_money}; if you meant {_money(whole, cur)}, "
+            f"send {whole}."
+            if as_money != whole
+            else f"Send {whole} ({_money(whole, cur)})."
+        )
         return None, [
             _f(
                 "amount.not_integer",
                 Severity.ERROR,
                 f"{text} is a decimal number; Stripe answers 400 'Invalid integer: {text}'. Stripe amounts "
                 "are whole numbers in the smallest unit.",
-                f"Send {whole} ({_money(whole, cur)}).",
+                meant,
                 pitfall="amounts_in_cents",
             )
         ]

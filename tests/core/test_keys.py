@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from core import keys as keys_module
 from core.findings import Finding, Severity
 from core.keys import KeyField, KeyKind, KeyReport, Mode, check_key_pair, inspect_key, mask
 from core.secrets import Secret
@@ -384,6 +387,9 @@ def test_no_output_ever_contains_the_full_key(
     assert report.secret == Secret(key)
 
 
+_KEYS_SOURCE = Path(keys_module.__file__).read_text(encoding="utf-8")
+
+
 @settings(max_examples=300)
 @given(st.text(max_size=200), st.sampled_from([None, *KeyField]))
 def test_arbitrary_text_never_crashes_and_never_echoes_long_values(raw: str, field: KeyField | None) -> None:
@@ -391,6 +397,9 @@ def test_arbitrary_text_never_crashes_and_never_echoes_long_values(raw: str, fie
     assert isinstance(report.kind, KeyKind)
     assert len(report.masked) == len(report.secret.reveal()) if report.secret else report.masked == ""
     secret = report.secret.reveal() if report.secret else ""
+    # A value that is a piece of core.keys' own wording ("restricted ke") is found in a message without being
+    # echoed: Hypothesis drew exactly that once. Only a value foreign to the fixed texts can be echoed.
+    assume(secret not in _KEYS_SOURCE)
     if len(secret) > 12:
         assert secret not in all_text(report)
 

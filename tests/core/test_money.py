@@ -275,7 +275,7 @@ class TestCheckAmount:
     def test_not_integer_float(self) -> None:
         f = only(check_amount(1050.0, "usd"), "amount.not_integer")
         assert "Invalid integer: 1050.0" in f.message
-        assert f.fix == "Send 1050 ($10.50)."
+        assert f.fix == "If you meant $1,050.00, send 105000; if you meant $10.50, send 1050."
         assert codes(check_amount(10.5, "usd")) == ["amount.not_integer"]
         assert codes(check_amount(Decimal("10.5"), "usd")) == ["amount.not_integer"]
 
