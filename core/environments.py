@@ -444,7 +444,7 @@ def connection_from_env(mapping: Mapping[str, str | None]) -> Connection | None:
     name = get(NAME_VAR)
     api_base = get(API_BASE_VAR)
     return Connection(
-        name=name if name else DEFAULT_CONNECTION_NAME,
+        name=name if name and name.strip() else DEFAULT_CONNECTION_NAME,
         environments=environments,
         api_base=(api_base.strip() or None) if api_base is not None else None,
     )

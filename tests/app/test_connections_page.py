@@ -33,9 +33,7 @@ def create(at: AppTest, name: str) -> AppTest:
 
 
 def paste(at: AppTest, connection: str, env: Environment, which: str, value: str) -> AppTest:
-    at.session_state[connections_step.EDITING_ENVIRONMENT] = env.value  # the environment tab Step 2 shows
-    at.session_state[connections_step.ACTIVE_ENVIRONMENT] = env.value
-    at.run()
+    at.button_group(key="connections_environment").set_value(env.value).run()  # open its tab
     return at.text_input(key=f"connections_{connection}_{env.value}_{which}").input(value).run()
 
 

@@ -59,8 +59,8 @@ def _paste(at: AppTest, key: str, value: str) -> AppTest:
 
 
 def _env(at: AppTest, env: Environment) -> AppTest:
-    at.session_state[connections_step.ACTIVE_ENVIRONMENT] = env.value
-    return at.run()
+    """Open the environment's tab in Step 2, as the person does."""
+    return at.button_group(key="connections_environment").set_value(env.value).run()
 
 
 def _click_all(at: AppTest, label_start: str) -> AppTest:
