@@ -45,12 +45,25 @@ def _example() -> None:
     st.session_state.pop(VERDICT, None)
 
 
-def _take_secret() -> None:
-    """on_change: keep the pasted secret as a Secret and empty the field, so the whsec leaves the page."""
+def _verify() -> None:
+    """Form submit: the verdict on exactly what the fields hold at the click.
+
+    The fields live in one form, so the click sends the payload, the header, the secret field and the
+    tolerance together. (When the secret field committed on its own, a click made while that rerun was
+    still running was lost, and the previous "Valid signature" stayed on the page for a different secret.)
+    A secret typed into the field replaces the stored one and leaves the page; an empty field means the
+    stored secret, which its placeholder shows masked.
+    """
     pasted = (st.session_state.get(SECRET) or "").strip()
     if pasted:
         st.session_state[STORED] = Secret(pasted)
     st.session_state[SECRET] = ""
+    st.session_state[VERDICT] = webhooks.verify(
+        st.session_state.get(PAYLOAD) or "",
+        st.session_state.get(HEADER) or None,
+        st.session_state.get(STORED),
+        tolerance=int(st.session_state.get(TOLERANCE) or 0) or None,
+    )
 
 
 def draw() -> None:
@@ -60,30 +73,26 @@ def draw() -> None:
         on_click=_example,
         icon=":material/edit_note:",
     )
-    st.text_area("Payload (the raw request body, exactly as received)", key=PAYLOAD, height=160)
-    st.text_input("Stripe-Signature header", key=HEADER, placeholder="t=1700000000,v1=5257a8…")
-    stored = st.session_state.get(STORED)
-    st.text_input(
-        "Signing secret",
-        key=SECRET,
-        type="password",
-        placeholder=f"Stored: {stored.masked}. Paste another to replace it." if stored else "whsec_…",
-        autocomplete="off",
-        on_change=_take_secret,
-    )
-    st.number_input(
-        "Tolerance (seconds; 0 turns the age check off)",
-        min_value=0,
-        value=webhooks.DEFAULT_TOLERANCE,
-        step=60,
-        key=TOLERANCE,
-    )
-    if st.button("Verify", type="primary", key="webhooks_verify_run", icon=":material/verified:"):
-        st.session_state[VERDICT] = webhooks.verify(
-            st.session_state.get(PAYLOAD) or "",
-            st.session_state.get(HEADER) or None,
-            st.session_state.get(STORED),
-            tolerance=int(st.session_state.get(TOLERANCE) or 0) or None,
+    with st.form("webhooks_verify_form", border=False, enter_to_submit=False):
+        st.text_area("Payload (the raw request body, exactly as received)", key=PAYLOAD, height=160)
+        st.text_input("Stripe-Signature header", key=HEADER, placeholder="t=1700000000,v1=5257a8…")
+        stored = st.session_state.get(STORED)
+        st.text_input(
+            "Signing secret",
+            key=SECRET,
+            type="password",
+            placeholder=f"Stored: {stored.masked}. Paste another to replace it." if stored else "whsec_…",
+            autocomplete="off",
+        )
+        st.number_input(
+            "Tolerance (seconds; 0 turns the age check off)",
+            min_value=0,
+            value=webhooks.DEFAULT_TOLERANCE,
+            step=60,
+            key=TOLERANCE,
+        )
+        st.form_submit_button(
+            "Verify", type="primary", key="webhooks_verify_run", icon=":material/verified:", on_click=_verify
         )
     verdict = st.session_state.get(VERDICT)
     if isinstance(verdict, webhooks.Verdict):

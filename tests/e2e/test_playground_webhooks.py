@@ -43,3 +43,22 @@ def test_verifier_valid_then_tampered(open_app: Callable[[str], Page], artifacts
     see(page, "Rejected (no_match)")
     ready(page)
     page.screenshot(path=str(artifacts_dir / "playground-webhook-verifier.png"), full_page=True)
+
+
+def test_verifier_judges_the_secret_the_field_holds_at_the_click(open_app: Callable[[str], Page]) -> None:
+    """Issue "tells the truth", item 1: another whsec_ typed, Tab pressed, Verify clicked said "Valid
+    signature" (Enter instead of Tab said "Rejected"): the verdict must come from what the fields hold."""
+    page = open_page(open_app, "webhooks")
+    page.get_by_role("tab", name="Verify a signature").click()
+    click(page, "webhooks_verify_example")
+    expect(page.locator(".st-key-webhooks_verify_payload textarea")).to_have_value(
+        re.compile("checkout.session.completed"), timeout=30_000
+    )
+    click(page, "webhooks_verify_run")
+    see(page, "Valid signature: checkout.session.completed evt_example")
+    secret = page.locator(".st-key-webhooks_verify_secret input")
+    secret.fill("whsec_" + "Q" * 32)  # another endpoint's secret
+    secret.press("Tab")
+    click(page, "webhooks_verify_run")
+    see(page, "Rejected (no_match)")
+    expect(page.get_by_text("Valid signature")).to_have_count(0)
