@@ -120,6 +120,18 @@ class KeyReport:
         return _public_prefix(self.kind, self.mode)
 
     @property
+    def account_part(self) -> str | None:
+        """The account part of a current (``…_51…``) API key: the 16 characters after the "5", the same in
+        every key of one account (it is the account id without ``acct_``). Not documented by Stripe, but true
+        of every pair seen; older 24-character keys have none."""
+        if not self.kind.is_api_key or self.secret is None or self.mode is None:
+            return None
+        body = self.secret.reveal().split("_", 2)[-1]
+        if len(body) != _NEW_STYLE_BODY or not body.startswith("51"):
+            return None
+        return body[1:17]
+
+    @property
     def description(self) -> str:
         """E.g. "secret key (test mode)", "Price ID", "webhook signing secret"."""
         if self.kind is KeyKind.OBJECT_ID and self.object_label:
@@ -885,6 +897,21 @@ def check_key_pair(publishable: KeyReport, secret: KeyReport) -> list[Finding]:
                 doc_url=_docs.WEWEB_SETUP,
                 field=KeyField.SECRET.value,
                 pitfall="key_mode_mismatch",
+            )
+        )
+    elif (ours := publishable.account_part) and (theirs := secret.account_part) and ours != theirs:
+        findings.append(
+            Finding(
+                code="keys.account_mismatch",
+                severity=Severity.WARNING,
+                message="The two keys look like keys of two different Stripe accounts: all keys of one "
+                "account share the characters after the mode, which here name acct_"
+                f"{ours[:5]}… (publishable) and acct_{theirs[:5]}… (secret). What the backend creates with "
+                "the secret key would not exist for the payment element ('No such payment_intent').",
+                fix="In the Stripe Dashboard, pick the account you mean (the account switcher at the top "
+                "left), open Developers → API keys, and copy both keys from that one page.",
+                doc_url=_docs.STRIPE_KEYS,
+                field=KeyField.SECRET.value,
             )
         )
     return findings

@@ -35,9 +35,11 @@ with right:
         get=keys_step.secret_store()[0],
         put=keys_step.secret_store()[1],
     )
-findings.render(keys_step.pair_findings(publishable, secret))
+pair = keys_step.pair_findings(publishable, secret)
+findings.render(pair)
 if keys_step.done():
-    st.success("Step 1 is done: both keys are usable and belong together.", icon=":material/task_alt:")
+    together = "" if pair else " and belong together"  # not said over a warning that they may not
+    st.success(f"Step 1 is done: both keys are usable{together}.", icon=":material/task_alt:")
     if secret is not None and secret.mode is Mode.LIVE:
         # Step 1 cannot know the environment yet, so "Looks right." alone let live keys pass unremarked.
         st.info(

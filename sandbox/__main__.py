@@ -49,7 +49,7 @@ def print_keys(store: Store) -> None:
             keys = runtime.create_account()
             store.set_meta("default_account", keys["id"])
         else:
-            secret = new_api_key("sk")
+            secret = new_api_key("sk", account)
             store.add_key(account, secret, "secret")
             keys = {"id": account, "publishable_key": row[0], "secret_key": secret}
         print(f"account:         {keys['id']}")

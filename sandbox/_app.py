@@ -176,7 +176,7 @@ class Runtime:
     def create_account(self, email: str | None = None, business_name: str | None = None) -> dict[str, str]:
         """A new account and its keys. ``email`` and ``business_name`` show in ``GET /v1/account``."""
         account = _ids.new_account_id()
-        secret, publishable = _ids.new_api_key("sk"), _ids.new_api_key("pk")
+        secret, publishable = _ids.new_api_key("sk", account), _ids.new_api_key("pk", account)
         settings = {"email": email, "business_name": business_name}
         self.store.create_account(account, secret, publishable, settings)
         return {"id": account, "publishable_key": publishable, "secret_key": secret}
@@ -716,7 +716,7 @@ def build_app(runtime: Runtime) -> SandboxApp:
                     f"rak_<resource>_read and rak_<resource>_write for: {', '.join(resources)}.",
                     param="permissions",
                 )
-            key = _ids.new_api_key("rk")
+            key = _ids.new_api_key("rk", auth.account)
             runtime.store.add_key(auth.account, key, "restricted", permissions)
             return JSONResponse({"key": key, "permissions": sorted(set(permissions))})
         except errors.StripeError as error:

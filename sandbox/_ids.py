@@ -48,6 +48,11 @@ def new_account_id() -> str:
     return "acct_1" + random_chars(15)
 
 
-def new_api_key(kind: str) -> str:
-    """``sk_test_`` / ``pk_test_`` / ``rk_test_`` + 99 characters, the length of current Stripe keys."""
-    return f"{kind}_test_51" + secret_chars(97)
+def new_api_key(kind: str, account: str) -> str:
+    """``sk_test_`` / ``pk_test_`` / ``rk_test_`` + 99 characters, the length of current Stripe keys.
+
+    Like Stripe's, every key of one account carries the account's id after the "5" (``sk_test_5`` +
+    ``1AbC…`` for ``acct_1AbC…``), so the keys of one account start alike and a pair from two accounts can
+    be told apart.
+    """
+    return f"{kind}_test_5" + account.removeprefix("acct_") + secret_chars(98 - len(account) + len("acct_"))

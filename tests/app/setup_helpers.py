@@ -15,10 +15,13 @@ from ui import connections_step, sandbox, state
 from ui.navigation import ROOT
 
 APP = str(ROOT / "app.py")
-TEST_PK = "pk_test_51" + "A1b2C3d4E5" * 9 + "f6G7h8I"
-TEST_SK = "sk_test_51" + "Z9y8X7w6V5" * 9 + "u4T3s2R"
-LIVE_PK = "pk_live_51" + "P1o2I3u4Y5" * 9 + "t6R7e8W"
-LIVE_SK = "sk_live_51" + "Q1w2E3r4T5" * 9 + "y6U7i8O"
+# Keys of one made-up account: every key of an account shares its id after the "5" (core.keys).
+ACCOUNT = "1PlaygroundAcct0"
+
+TEST_PK = "pk_test_5" + ACCOUNT + "A1b2C3d4E5" * 8 + "f6"
+TEST_SK = "sk_test_5" + ACCOUNT + "Z9y8X7w6V5" * 8 + "u4"
+LIVE_PK = "pk_live_5" + ACCOUNT + "P1o2I3u4Y5" * 8 + "t6"
+LIVE_SK = "sk_live_5" + ACCOUNT + "Q1w2E3r4T5" * 8 + "y6"
 
 
 def plain(markdown: str) -> str:

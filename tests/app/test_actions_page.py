@@ -13,7 +13,10 @@ from core.secrets import Secret
 from ui import action_picker, connections_step, sandbox, state
 
 PAGE = "pages/actions.py"
-LIVE_SK = "sk_live_" + "51" + "Q1w2E3r4T5" * 9 + "y6U7i8O"
+# Keys of one made-up account: every key of an account shares its id after the "5" (core.keys).
+ACCOUNT = "1PlaygroundAcct0"
+
+LIVE_SK = "sk_live_5" + ACCOUNT + "Q1w2E3r4T5" * 8 + "y6"
 
 
 def pick(action_id: str, *, optional: bool = False) -> AppTest:

@@ -11,9 +11,12 @@ from ui import keys_step, sandbox
 from ui.navigation import ROOT
 
 APP = str(ROOT / "app.py")
-TEST_PK = "pk_test_" + "51" + "A1b2C3d4E5" * 9 + "f6G7h8I"  # 107 characters, like a current key
-TEST_SK = "sk_test_" + "51" + "Z9y8X7w6V5" * 9 + "u4T3s2R"
-LIVE_SK = "sk_live_" + "51" + "Q1w2E3r4T5" * 9 + "y6U7i8O"
+# Keys of one made-up account: every key of an account shares its id after the "5" (core.keys).
+ACCOUNT = "1PlaygroundAcct0"
+
+TEST_PK = "pk_test_5" + ACCOUNT + "A1b2C3d4E5" * 8 + "f6"  # 107 characters, like a current key
+TEST_SK = "sk_test_5" + ACCOUNT + "Z9y8X7w6V5" * 8 + "u4"
+LIVE_SK = "sk_live_5" + ACCOUNT + "Q1w2E3r4T5" * 8 + "y6"
 
 
 def keys_page() -> AppTest:
@@ -102,3 +105,18 @@ def test_clear_forgets_the_stored_key() -> None:
     at = paste(keys_page(), "keys_secret", TEST_SK)
     at.button(key="keys_secret_clear").click().run()
     assert keys_step.SECRET not in at.session_state
+
+
+def test_keys_of_two_accounts_are_warned_about_and_not_called_a_pair() -> None:
+    """Issue "tells the truth", item 2: pk_test_51AAAA… with sk_test_51BBBB… said "belong together"."""
+    at = keys_page()
+    at = paste(at, "keys_publishable", TEST_PK)
+    at = paste(at, "keys_secret", "sk_test_5" + "1OtherAccount000" + "Z9y8X7w6V5" * 8 + "u4")
+    warned = [plain(w.value) for w in at.warning if "two different Stripe accounts" in w.value]
+    assert len(warned) == 1
+    assert "Developers → API keys" in warned[0]
+    assert "Step 1 is done: both keys are usable." in texts(at)
+    assert "belong together" not in texts(at)
+    at = paste(at, "keys_secret", TEST_SK)  # the same account's secret key
+    assert not any("two different Stripe accounts" in w.value for w in at.warning)
+    assert "Step 1 is done: both keys are usable and belong together." in texts(at)

@@ -412,3 +412,31 @@ def test_pair_findings_never_contain_keys(a: str, b: str) -> None:
     assert pk not in text
     assert sk not in text
     assert [f.code for f in findings] == ["keys.mode_mismatch"]
+
+
+class TestAccountPart:
+    """Keys of one account share the 16 characters after ``_5`` (issue "tells the truth", item 2)."""
+
+    ONE = "1AAAAbbbbCCCCdddd"[:16]
+    TWO = "1BBBBccccDDDDeeee"[:16]
+
+    def key(self, kind: str, account: str, tail: str = "x") -> str:
+        return f"{kind}_test_5{account}" + tail * 82
+
+    def test_two_accounts_are_a_warning_that_says_how_to_check(self) -> None:
+        pk = inspect_key(self.key("pk", self.ONE), KeyField.PUBLISHABLE)
+        sk = inspect_key(self.key("sk", self.TWO), KeyField.SECRET)
+        assert pk.account_part == self.ONE
+        found = check_key_pair(pk, sk)
+        assert [(f.code, f.severity) for f in found] == [("keys.account_mismatch", Severity.WARNING)]
+        assert "acct_1AAAA… (publishable) and acct_1BBBB… (secret)" in found[0].message
+        assert "Developers → API keys" in found[0].fix
+        assert self.key("sk", self.TWO) not in found[0].message
+
+    def test_one_account_and_older_keys_say_nothing(self) -> None:
+        pk = inspect_key(self.key("pk", self.ONE, "p"), KeyField.PUBLISHABLE)
+        sk = inspect_key(self.key("sk", self.ONE, "s"), KeyField.SECRET)
+        assert check_key_pair(pk, sk) == []
+        old = inspect_key("sk_test_tR3PYbcVNZZ796tH88S4VQ2u", KeyField.SECRET)
+        assert old.account_part is None
+        assert check_key_pair(pk, old) == []

@@ -7,8 +7,11 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-SECRET = "sk_test_51" + "Z9y8X7w6V5" * 9 + "u4T3s2R"
-PUBLISHABLE = "pk_test_51" + "A1b2C3d4E5" * 9 + "f6G7h8I"
+# Keys of one made-up account: every key of an account shares its id after the "5" (core.keys).
+ACCOUNT = "1PlaygroundAcct0"
+
+SECRET = "sk_test_5" + ACCOUNT + "Z9y8X7w6V5" * 8 + "u4"
+PUBLISHABLE = "pk_test_5" + ACCOUNT + "A1b2C3d4E5" * 8 + "f6"
 
 
 def test_pasted_keys_get_a_verdict_and_the_raw_secret_leaves_the_page(

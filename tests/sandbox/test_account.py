@@ -56,3 +56,26 @@ def test_keys_that_may_not_read_it(
     assert "'rak_accounts_kyc_id_numbers_read' permission" in str(refused.value.user_message)
     allowed = restricted_key(sandbox, account, "rak_accounts_kyc_id_numbers_read")
     assert make_client(allowed).v1.accounts.retrieve_current().id == account["id"]
+
+
+def test_an_accounts_keys_share_its_id_after_the_mode_as_stripes_do(sandbox: Any) -> None:
+    """So the app's "two different accounts" check never fires on the sandbox's own pairs, and does on keys
+    of two sandbox accounts."""
+    from core.keys import KeyField, check_key_pair, inspect_key
+
+    one, two = sandbox.create_account(), sandbox.create_account()
+    for keys in (one, two):
+        body = keys["id"].removeprefix("acct_")
+        assert keys["secret_key"].startswith(f"sk_test_5{body}")
+        assert keys["publishable_key"].startswith(f"pk_test_5{body}")
+        assert len(keys["secret_key"]) == len(keys["publishable_key"]) == 107
+    pair = check_key_pair(
+        inspect_key(one["publishable_key"], KeyField.PUBLISHABLE),
+        inspect_key(one["secret_key"], KeyField.SECRET),
+    )
+    assert pair == []
+    mixed = check_key_pair(
+        inspect_key(one["publishable_key"], KeyField.PUBLISHABLE),
+        inspect_key(two["secret_key"], KeyField.SECRET),
+    )
+    assert [f.code for f in mixed] == ["keys.account_mismatch"]
