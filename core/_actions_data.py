@@ -637,8 +637,9 @@ SUBSCRIPTIONS = (
             _meta(),
         ),
         doc="create",
-        notes="Without a usable payment method the first invoice stays unpaid and the subscription is "
-        "incomplete.",
+        notes="Without a payment method Stripe refuses the subscription (400, 'no attached payment source') "
+        "unless payment_behavior is default_incomplete: then it is created incomplete and its first invoice "
+        "waits for a card.",
     ),
     SUBSCRIPTION.action(
         "update_subscription",

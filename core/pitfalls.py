@@ -324,6 +324,18 @@ CATALOG: tuple[Pitfall, ...] = (
         _docs.STRIPE_AUTOMATIC_PAYMENT_METHODS,
     ),
     _P(
+        "customer_without_payment_method",
+        "Nothing to charge the customer with",
+        Severity.ERROR,
+        "Stripe wanted to charge the customer (a subscription's first invoice, an invoice paid now) but the "
+        "customer has no default payment method or source. Stripe says so with code resource_missing, "
+        "which is about the missing card, not about a wrong ID.",
+        "Attach a payment method to the customer (in test mode pm_card_visa) and set it as "
+        "invoice_settings.default_payment_method, or pass default_payment_method on the subscription. To "
+        "create the subscription first and collect the card after, use payment_behavior=default_incomplete.",
+        _docs.STRIPE_SUBSCRIPTION_PAYMENT_METHODS,
+    ),
+    _P(
         "card_declined",
         "Card declined",
         Severity.ERROR,
@@ -846,9 +858,20 @@ def _from_402(
     )
 
 
+_NO_PAYMENT_SOURCE: Final = "has no attached payment source or default payment method"
+
+
 def _from_invalid_request(
     status: int | None, code: str | None, param: str | None, message: str, said: str, doc_url: str | None
 ) -> Finding:
+    if _NO_PAYMENT_SOURCE in message:
+        # Stripe's code here is resource_missing, so the code alone pointed at "a wrong ID": read the words.
+        return _finding(
+            "stripe.customer_without_payment_method",
+            "customer_without_payment_method",
+            "The customer has no default payment method or source, so Stripe had nothing to charge." + said,
+            field=param,
+        )
     if code == "resource_missing" or message.startswith("No such "):
         other_mode = _OTHER_MODE_RE.search(message)
         missing = _NO_SUCH_RE.search(message)

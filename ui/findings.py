@@ -19,7 +19,9 @@ ICONS = {
 }
 
 
-_CODE_SPAN = re.compile(r"(`[^`\n]+`)")
+# Kept as they are: code spans (Markdown shows them literally) and URLs (an escaped "#" or "_" breaks the
+# link and shows a stray backslash, as in Stripe's "…payment-methods-setting#payment-method-priority").
+_CODE_SPAN = re.compile(r"(`[^`\n]+`|https?://[^\s<>()\[\]]+)")
 _SPECIAL = ("\\", "$", "*", "_", "`", "[", "]", "<", ">", "#", "~", "|")
 
 

@@ -7,7 +7,7 @@ import socket
 
 import pytest
 from playground_helpers import no_exception, open_page, pick_action, texts
-from setup_helpers import LIVE_PK, LIVE_SK, TEST_PK, TEST_SK, account, sandbox_connection
+from setup_helpers import LIVE_PK, LIVE_SK, TEST_PK, TEST_SK, account, sandbox_client, sandbox_connection
 from setup_helpers import open_page as setup_open_page
 from setup_helpers import texts as setup_texts
 from streamlit.testing.v1 import AppTest
@@ -249,3 +249,22 @@ def test_create_product_has_one_currency_picker_for_its_default_price() -> None:
     assert "Choose “Default price: currency” above to see this amount as money." in texts(at)
     at.selectbox(key="actions_create_product_default_price_data__currency").select("usd").run()
     assert "1000 usd → $10.00" in texts(at)
+
+
+def test_a_subscription_without_a_card_gets_the_card_guidance_with_its_link_intact() -> None:
+    """Issue "tells the truth", item 3: Stripe's "no attached payment source" (code resource_missing) was
+    explained as a wrong ID, and the link in its message showed a stray backslash before the "#"."""
+    at = open_page("pages/actions.py")
+    client = sandbox_client(at)
+    customer = client.v1.customers.create(params={"email": "no-card@example.com"})
+    plan = {"currency": "usd", "unit_amount": 900, "recurring": {"interval": "month"}}
+    price = client.v1.prices.create(params={**plan, "product_data": {"name": "Plan"}})
+    at = pick_action(at, "create_subscription")
+    at.selectbox(key="actions_create_subscription_customer").set_value(customer.id).run()
+    at.text_area(key="actions_create_subscription_items").input(f'[{{"price": "{price.id}"}}]').run()
+    at.button(key="actions_create_subscription_run").click().run()
+    no_exception(at)
+    shown = texts(at)
+    assert "The customer has no default payment method or source" in shown
+    assert "wrong or truncated" not in shown
+    assert "payment-methods-setting\\#" not in "\n".join(e.value for e in at.error)

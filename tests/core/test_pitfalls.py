@@ -290,6 +290,26 @@ class TestFromStripeError:
         assert f.field == "line_items[0][price]"
         assert "'price_1Abc'" in f.message
 
+    def test_no_payment_source_is_about_the_card_not_a_wrong_id(self) -> None:
+        """Stripe says this with code resource_missing: guidance keyed on the code alone blamed the ID."""
+        message = (
+            "This customer has no attached payment source or default payment method. Please consider adding "
+            "a default payment method. For more information, visit "
+            "https://stripe.com/docs/billing/subscriptions/payment-methods-setting#payment-method-priority."
+        )
+        error = stripe.InvalidRequestError(
+            message,
+            None,
+            code="resource_missing",
+            http_status=400,
+            json_body=error_body(code="resource_missing"),
+        )
+        f = one(from_stripe_error(error))
+        assert f.code == "stripe.customer_without_payment_method"
+        assert "wrong or truncated" not in f.message
+        assert "pm_card_visa" in f.fix
+        assert "default_incomplete" in f.fix
+
     def test_livemode_mismatch(self) -> None:
         message = (
             "No such customer: 'cus_Q1'; a similar object exists in live mode, but a test mode key was "
