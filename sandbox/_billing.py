@@ -37,20 +37,29 @@ DAY = 86_400
 # --- invoice arithmetic ------------------------------------------------------------------------------------
 
 
-def invoice_amounts(line_amounts: Sequence[int], *, amount_paid: int = 0) -> dict[str, int]:
-    """Totals of an invoice from its lines (no discounts, taxes or customer balance in the sandbox).
+def invoice_amounts(
+    line_amounts: Sequence[int],
+    *,
+    amount_paid: int = 0,
+    discount: int = 0,
+    exclusive_tax: int = 0,
+    inclusive_tax: int = 0,
+    credited: int = 0,
+) -> dict[str, int]:
+    """Totals of an invoice from its lines, its discounts and taxes (computed by ``sandbox._discount_tax``)
+    and its pre-payment credit notes (``credited``: they lower what is due, not the total).
 
     A negative total (credits larger than charges) is due as 0: Stripe moves the excess to the customer's
     credit balance, which the sandbox does not model [U].
     """
     subtotal = sum(line_amounts)
-    total = subtotal
-    amount_due = max(total, 0)
+    total = subtotal - discount + exclusive_tax
+    amount_due = max(total - credited, 0)
     return {
         "subtotal": subtotal,
-        "subtotal_excluding_tax": subtotal,
+        "subtotal_excluding_tax": subtotal - inclusive_tax,
         "total": total,
-        "total_excluding_tax": total,
+        "total_excluding_tax": total - exclusive_tax - inclusive_tax,
         "amount_due": amount_due,
         "amount_paid": amount_paid,
         "amount_remaining": max(amount_due - amount_paid, 0),
