@@ -1,0 +1,140 @@
+"""Discounts and tax rates on invoices and invoice items through the SDK."""
+
+from __future__ import annotations
+
+import pytest
+import stripe
+from billing_setup import customer, paying_customer
+
+
+def _rates(client: stripe.StripeClient) -> tuple[stripe.TaxRate, stripe.TaxRate]:
+    sales = client.v1.tax_rates.create(params={"display_name": "Sales", "percentage": 10, "inclusive": False})
+    vat = client.v1.tax_rates.create(params={"display_name": "VAT", "percentage": 20, "inclusive": True})
+    return sales, vat
+
+
+def test_worked_example_on_an_invoice(stripe_client: stripe.StripeClient) -> None:
+    """15 % coupon; $100.00 at 10 % exclusive, $50.00 at 20 % inclusive, $30.00 untaxed (written out in
+    test_discount_tax_rules): total $161.50, of which $8.50 + $7.08 tax."""
+    sales, vat = _rates(stripe_client)
+    coupon = stripe_client.v1.coupons.create(params={"percent_off": 15})
+    cus = paying_customer(stripe_client)
+    invoice = stripe_client.v1.invoices.create(
+        params={"customer": cus.id, "discounts": [{"coupon": coupon.id}]}
+    )
+    for amount, rates in ((10000, [sales.id]), (5000, [vat.id]), (3000, [])):
+        stripe_client.v1.invoice_items.create(
+            params={"customer": cus.id, "invoice": invoice.id, "amount": amount, "currency": "usd",
+                    "tax_rates": rates}
+        )  # fmt: skip
+    draft = stripe_client.v1.invoices.retrieve(invoice.id, params={"expand": ["discounts"]})
+    (discount,) = draft.discounts
+    assert isinstance(discount, stripe.Discount)
+    assert discount.id.startswith("di_")
+    assert (discount.source.coupon, discount.invoice, discount.customer) == (coupon.id, invoice.id, cus.id)
+    assert (draft.subtotal, draft.total, draft.total_excluding_tax) == (18000, 16150, 14592)
+    assert draft.subtotal_excluding_tax == 17292
+    assert draft.amount_due == 16150
+    assert [(d.amount, d.discount) for d in draft.total_discount_amounts] == [(2700, discount.id)]
+    assert [
+        (t.amount, t.tax_behavior, t.taxable_amount, t.tax_rate_details.tax_rate) for t in draft.total_taxes
+    ] == [
+        (850, "exclusive", 8500, sales.id),
+        (708, "inclusive", 3542, vat.id),
+    ]
+    lines = draft.lines.data
+    assert [line.amount for line in lines] == [10000, 5000, 3000]
+    assert [[d.amount for d in line.discount_amounts] for line in lines] == [[1500], [750], [450]]
+    assert [line.discounts for line in lines] == [[discount.id]] * 3
+    assert [[t.amount for t in line.taxes] for line in lines] == [[850], [708], []]
+    paid = stripe_client.v1.invoices.pay(invoice.id)
+    assert (paid.status, paid.amount_paid) == ("paid", 16150)
+    assert stripe_client.v1.coupons.retrieve(coupon.id).times_redeemed == 1
+
+
+def test_default_tax_rates_and_an_items_own_discount(stripe_client: stripe.StripeClient) -> None:
+    sales, _ = _rates(stripe_client)
+    five_off = stripe_client.v1.coupons.create(params={"amount_off": 500, "currency": "usd"})
+    cus = customer(stripe_client)
+    invoice = stripe_client.v1.invoices.create(params={"customer": cus.id, "default_tax_rates": [sales.id]})
+    assert [r.id for r in invoice.default_tax_rates] == [sales.id]
+    item = stripe_client.v1.invoice_items.create(
+        params={"customer": cus.id, "invoice": invoice.id, "amount": 2000, "currency": "usd",
+                "discounts": [{"coupon": five_off.id}]}
+    )  # fmt: skip
+    assert len(item.discounts) == 1
+    draft = stripe_client.v1.invoices.retrieve(invoice.id)
+    # $20.00 − $5.00 = $15.00, + 10 % = $1.50: $16.50.
+    assert (draft.subtotal, draft.total) == (2000, 1650)
+    assert [t.amount for t in draft.total_taxes] == [150]
+    updated = stripe_client.v1.invoices.update(invoice.id, params={"default_tax_rates": ""})
+    assert (updated.total, updated.total_taxes) == (1500, [])
+
+
+def test_promotion_code_on_an_invoice_and_its_errors(stripe_client: stripe.StripeClient) -> None:
+    coupon = stripe_client.v1.coupons.create(params={"percent_off": 10})
+    cus, other = customer(stripe_client), customer(stripe_client)
+    promo = stripe_client.v1.promotion_codes.create(
+        params={
+            "promotion": {"type": "coupon", "coupon": coupon.id},
+            "customer": cus.id,
+            "max_redemptions": 1,
+        }
+    )
+    with pytest.raises(stripe.InvalidRequestError) as restricted:
+        stripe_client.v1.invoices.create(
+            params={"customer": other.id, "discounts": [{"promotion_code": promo.id}]}
+        )
+    assert restricted.value.param == "discounts[0][promotion_code]"
+    assert "restricted to another customer" in str(restricted.value.error.message)
+    invoice = stripe_client.v1.invoices.create(
+        params={"customer": cus.id, "discounts": [{"promotion_code": promo.id}]}
+    )
+    assert len(invoice.discounts) == 1
+    assert stripe_client.v1.promotion_codes.retrieve(promo.id).times_redeemed == 1
+    with pytest.raises(stripe.InvalidRequestError) as used_up:
+        stripe_client.v1.invoices.create(
+            params={"customer": cus.id, "discounts": [{"promotion_code": promo.id}]}
+        )
+    assert "maximum number of redemptions" in str(used_up.value.error.message)
+    stripe_client.v1.promotion_codes.update(promo.id, params={"active": False})
+    with pytest.raises(stripe.InvalidRequestError) as inactive:
+        stripe_client.v1.invoices.create(
+            params={"customer": cus.id, "discounts": [{"promotion_code": promo.id}]}
+        )
+    assert "is inactive" in str(inactive.value.error.message)
+
+
+def test_amount_coupon_in_another_currency_and_archived_rates(stripe_client: stripe.StripeClient) -> None:
+    eur_off = stripe_client.v1.coupons.create(params={"amount_off": 100, "currency": "eur"})
+    cus = customer(stripe_client)
+    with pytest.raises(stripe.InvalidRequestError) as info:
+        stripe_client.v1.invoices.create(
+            params={"customer": cus.id, "currency": "usd", "discounts": [{"coupon": eur_off.id}]}
+        )
+    assert info.value.param == "discounts[0][coupon]"
+    assert "currency_options" in str(info.value.error.message)
+    rate = stripe_client.v1.tax_rates.create(
+        params={"display_name": "Old", "percentage": 5, "inclusive": False}
+    )
+    stripe_client.v1.tax_rates.update(rate.id, params={"active": False})
+    with pytest.raises(stripe.InvalidRequestError) as archived:
+        stripe_client.v1.invoice_items.create(
+            params={"customer": cus.id, "amount": 100, "currency": "usd", "tax_rates": [rate.id]}
+        )
+    assert archived.value.param == "tax_rates[0]"
+
+
+def test_finalized_invoice_discounts_cannot_change(stripe_client: stripe.StripeClient) -> None:
+    coupon = stripe_client.v1.coupons.create(params={"percent_off": 10})
+    cus = customer(stripe_client)
+    invoice = stripe_client.v1.invoices.create(
+        params={"customer": cus.id, "collection_method": "send_invoice", "days_until_due": 7}
+    )
+    stripe_client.v1.invoice_items.create(
+        params={"customer": cus.id, "invoice": invoice.id, "amount": 1000, "currency": "usd"}
+    )
+    stripe_client.v1.invoices.finalize_invoice(invoice.id)
+    with pytest.raises(stripe.InvalidRequestError) as info:
+        stripe_client.v1.invoices.update(invoice.id, params={"discounts": [{"coupon": coupon.id}]})
+    assert info.value.param == "discounts"
