@@ -80,9 +80,16 @@ def promotion_code_problem(
 
 
 def resolve(
-    ctx: Context, raw: Any, param: str, where: Redemption, *, limit: int | None = None
+    ctx: Context,
+    raw: Any,
+    param: str,
+    where: Redemption,
+    *,
+    limit: int | None = None,
+    redeem: bool = True,
 ) -> list[JSONObject]:
-    """Make (and save) the discount objects a ``discounts`` parameter asks for; ``""`` means none."""
+    """Make (and save) the discount objects a ``discounts`` parameter asks for; ``""`` means none.
+    ``redeem=False`` (Checkout) leaves the counting to :func:`redeem` at completion."""
     if raw in (None, ""):
         return []
     entries = list(raw)
@@ -119,15 +126,17 @@ def resolve(
             coupon_id = str(entry["coupon"])
         coupon = coupons.load(ctx, coupon_id, param=f"{name}[coupon]", status=400)
         check_coupon(ctx, coupon, where.currency, f"{name}[{given[0]}]")
-        made.append(create(ctx, coupon, promo, where))
+        made.append(create(ctx, coupon, promo, where, redeem=redeem))
     if len({d["source"]["coupon"] for d in made}) != len(made):
         # [U] wording.
         raise errors.invalid_request("The same coupon was passed twice.", param=param)
     return made
 
 
-def create(ctx: Context, coupon: JSONObject, promo: JSONObject | None, where: Redemption) -> JSONObject:
-    """A discount object, saved, with its coupon (and promotion code) redeemed once more."""
+def create(
+    ctx: Context, coupon: JSONObject, promo: JSONObject | None, where: Redemption, *, redeem: bool = True
+) -> JSONObject:
+    """A discount object, saved; ``redeem``: count it on its coupon (and promotion code) now."""
     discount: JSONObject = {
         "id": ctx.new_id("di"),
         "object": KIND,
@@ -144,13 +153,28 @@ def create(ctx: Context, coupon: JSONObject, promo: JSONObject | None, where: Re
         "subscription_item": None,
     }
     ctx.save(discount)
+    if redeem:
+        _count(ctx, coupon, promo)
+    return discount
+
+
+def redeem(ctx: Context, discount: JSONObject) -> None:
+    """Count a discount made earlier without counting (a Checkout Session's, once it completes)."""
+    if not discount:
+        return
+    coupon = coupons.stored(ctx, str(discount["source"]["coupon"]))
+    promo = ctx.get(str(discount["promotion_code"])) if discount.get("promotion_code") else None
+    if coupon is not None:
+        _count(ctx, coupon, promo)
+
+
+def _count(ctx: Context, coupon: JSONObject, promo: JSONObject | None) -> None:
     for redeemed in (coupon, promo):
         if redeemed is not None:
             redeemed["times_redeemed"] = int(redeemed.get("times_redeemed") or 0) + 1
             if redeemed is coupon:
                 coupon["valid"] = coupons.is_valid(coupon, ctx.now())  # as stored, for expansions
             ctx.save(redeemed)
-    return discount
 
 
 def as_math(ctx: Context, discount_ids: Sequence[Any], currency: str) -> tuple[math.Discount, ...]:

@@ -684,6 +684,8 @@ def create_invoice(ctx: Context) -> JSONObject:
     if not p.get("customer"):
         raise errors.parameter_missing("customer")
     customer = load_customer(ctx, p["customer"])
+    if (p.get("automatic_tax") or {}).get("enabled"):
+        raise tax_rates.automatic_tax_not_activated()
     collection = str(p.get("collection_method") or "charge_automatically")
     days = _int_or_none(p.get("days_until_due"))
     due_date = _int_or_none(p.get("due_date"))

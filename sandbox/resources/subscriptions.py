@@ -236,8 +236,12 @@ def create(
     description: str | None = None,
     metadata: Mapping[str, str] | None = None,
     save_default_payment_method: str = "off",
+    discounts: Sequence[str] = (),
 ) -> JSONObject:
     """Create a subscription and its first invoice, pay it per ``payment_behavior`` and return it.
+
+    ``discounts``: ids of discount objects already made (a Checkout Session's); they apply to the first
+    invoice through ``sandbox.resources.discounts`` [U: not yet to renewals].
 
     Raises (so the request's transaction rolls back and nothing is created) when Stripe would refuse: no
     payment method to charge, or a failed charge with ``error_if_incomplete``.
@@ -342,6 +346,8 @@ def create(
     )
     lines = [_line_for_item(ctx, invoice["id"], sub_id, item, trial=trialing) for item in sub_items]
     invoice["lines"]["data"] = lines
+    sub["discounts"] = list(discounts)
+    invoice["discounts"] = list(discounts)
     invoices.refresh(ctx, invoice)
     invoices.save(ctx, invoice)
     invoices.emit(ctx, "invoice.created", invoice)
@@ -387,6 +393,7 @@ def create_from_checkout(
     payment_method: str | None,
     trial_period_days: int | None = None,
     metadata: Mapping[str, str] | None = None,
+    discounts: Sequence[str] = (),
 ) -> JSONObject:
     """Create the subscription of a completed subscription-mode Checkout Session; returns it (a dict).
 
@@ -414,6 +421,7 @@ def create_from_checkout(
         trial_period_days=trial_period_days,
         default_payment_method=pm_id,
         metadata=metadata,
+        discounts=discounts,
     )
 
 

@@ -136,3 +136,15 @@ def load_many(ctx: Context, ids: Any, param: str, *, new: bool = True) -> list[J
 
 def as_rates(rates: Sequence[JSONObject]) -> tuple[TaxRate, ...]:
     return tuple(TaxRate(r["id"], Decimal(str(r["percentage"])), bool(r["inclusive"])) for r in rates)
+
+
+def automatic_tax_not_activated() -> errors.StripeError:
+    """Stripe's answer to ``automatic_tax[enabled]=true`` on an account where Stripe Tax is not set up,
+    which is every sandbox account. [O] text quoted by integrations (open-saas#78, echoCTF.RED#1070);
+    [U] the param."""
+    return errors.StripeError(
+        400,
+        "Stripe Tax has not been activated on your account. Please visit https://stripe.com/docs/tax/set-up "
+        "to get started.",
+        param="automatic_tax[enabled]",
+    )
