@@ -7,6 +7,7 @@ from sandbox.resources import (  # noqa: F401
     checkout_page,
     checkout_sessions,
     coupons,
+    credit_notes,
     customers,
     events,
     invoice_items,
