@@ -27,7 +27,8 @@ from sandbox import _scheduler as scheduler
 from sandbox._api import Context, apply_metadata, changed_fields, endpoint
 from sandbox._currencies import format_money
 from sandbox._store import JSONObject
-from sandbox.resources import invoices, payment_methods
+from sandbox.resources import discounts as discounts_module
+from sandbox.resources import invoices, payment_methods, tax_rates
 
 KIND = "subscription"
 ITEM_KIND = "subscription_item"
@@ -237,10 +238,11 @@ def create(
     metadata: Mapping[str, str] | None = None,
     save_default_payment_method: str = "off",
     discounts: Sequence[str] = (),
+    default_tax_rates: Sequence[JSONObject] = (),
 ) -> JSONObject:
     """Create a subscription and its first invoice, pay it per ``payment_behavior`` and return it.
 
-    ``discounts``: ids of discount objects already made (a Checkout Session's); they apply to the first
+    ``discounts``: ids of discount objects already made; with ``default_tax_rates`` they apply to the first
     invoice through ``sandbox.resources.discounts`` [U: not yet to renewals].
 
     Raises (so the request's transaction rolls back and nothing is created) when Stripe would refuse: no
@@ -348,6 +350,13 @@ def create(
     invoice["lines"]["data"] = lines
     sub["discounts"] = list(discounts)
     invoice["discounts"] = list(discounts)
+    for discount_id in discounts:
+        discount = ctx.get(discount_id)
+        if discount is not None and discount.get("subscription") is None:
+            discount["subscription"] = sub_id
+            ctx.save(discount)
+    sub["default_tax_rates"] = copy.deepcopy(list(default_tax_rates))
+    invoice["default_tax_rates"] = copy.deepcopy(list(default_tax_rates))
     invoices.refresh(ctx, invoice)
     invoices.save(ctx, invoice)
     invoices.emit(ctx, "invoice.created", invoice)
@@ -650,6 +659,9 @@ CREATE_PARAMS = (
     "payment_settings",
     "proration_behavior",
     "currency",
+    "discounts",
+    "default_tax_rates",
+    "automatic_tax",
 )
 
 
@@ -672,6 +684,13 @@ def create_subscription(ctx: Context) -> JSONObject:
     if not items:
         raise errors.parameter_missing("items")
     for i, item in enumerate(items):
+        if item.get("tax_rates"):
+            # [U] The sandbox's own limitation, said plainly.
+            raise errors.invalid_request(
+                "The local sandbox does not emulate items[].tax_rates yet: pass default_tax_rates for the "
+                "whole subscription.",
+                param=f"items[{i}][tax_rates]",
+            )
         if item.get("price_data"):
             # [U] The sandbox's own limitation, said plainly.
             raise errors.invalid_request(
@@ -697,10 +716,18 @@ def create_subscription(ctx: Context) -> JSONObject:
         raise errors.invalid_request(
             f"Invalid timestamp: must be in the future (trial_end={trial_end}).", param="trial_end"
         )
+    if (p.get("automatic_tax") or {}).get("enabled"):
+        raise tax_rates.automatic_tax_not_activated()
+    where = discounts_module.Redemption(
+        customer=customer["id"], currency=str(_item_price(ctx, items[0], 0)["currency"])
+    )
+    made = discounts_module.resolve(ctx, p.get("discounts"), "discounts", where)
     sub = create(
         ctx,
         customer=customer,
         items=items,
+        discounts=[d["id"] for d in made],
+        default_tax_rates=tax_rates.load_many(ctx, p.get("default_tax_rates"), "default_tax_rates"),
         payment_behavior=str(p.get("payment_behavior") or "allow_incomplete"),
         collection_method=collection,
         days_until_due=days,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import stripe
-from billing_setup import customer, paying_customer
+from billing_setup import customer, monthly_price, paying_customer
 
 
 def _rates(client: stripe.StripeClient) -> tuple[stripe.TaxRate, stripe.TaxRate]:
@@ -138,3 +138,50 @@ def test_finalized_invoice_discounts_cannot_change(stripe_client: stripe.StripeC
     with pytest.raises(stripe.InvalidRequestError) as info:
         stripe_client.v1.invoices.update(invoice.id, params={"discounts": [{"coupon": coupon.id}]})
     assert info.value.param == "discounts"
+
+
+def test_subscription_discount_and_default_tax_rates_reach_the_first_invoice(
+    stripe_client: stripe.StripeClient,
+) -> None:
+    sales, _ = _rates(stripe_client)
+    coupon = stripe_client.v1.coupons.create(
+        params={"percent_off": 20, "duration": "repeating", "duration_in_months": 3}
+    )
+    cus = paying_customer(stripe_client)
+    price = monthly_price(stripe_client, amount=1500)
+    sub = stripe_client.v1.subscriptions.create(
+        params={
+            "customer": cus.id,
+            "items": [{"price": price.id}],
+            "discounts": [{"coupon": coupon.id}],
+            "default_tax_rates": [sales.id],
+            "expand": ["latest_invoice", "discounts"],
+        }
+    )
+    assert sub.status == "active"
+    assert [r.id for r in sub.default_tax_rates] == [sales.id]
+    (discount,) = sub.discounts
+    assert (discount.subscription, discount.source.coupon) == (sub.id, coupon.id)
+    invoice = sub.latest_invoice
+    # $15.00 − 20 % = $12.00, + 10 % tax = $13.20.
+    assert (invoice.subtotal, invoice.total, invoice.amount_paid) == (1500, 1320, 1320)
+    with pytest.raises(stripe.InvalidRequestError) as info:
+        stripe_client.v1.subscriptions.create(
+            params={"customer": cus.id, "items": [{"price": price.id, "tax_rates": [sales.id]}]}
+        )
+    assert info.value.param == "items[0][tax_rates]"
+
+
+def test_automatic_tax_gets_stripes_answer(stripe_client: stripe.StripeClient) -> None:
+    cus = customer(stripe_client)
+    price = monthly_price(stripe_client)
+    with pytest.raises(stripe.InvalidRequestError) as on_invoice:
+        stripe_client.v1.invoices.create(params={"customer": cus.id, "automatic_tax": {"enabled": True}})
+    with pytest.raises(stripe.InvalidRequestError) as on_subscription:
+        stripe_client.v1.subscriptions.create(
+            params={"customer": cus.id, "items": [{"price": price.id}], "automatic_tax": {"enabled": True}}
+        )
+    for info in (on_invoice, on_subscription):
+        assert str(info.value.error.message).startswith(
+            "Stripe Tax has not been activated on your account. Please visit https://stripe.com/docs/tax/set-up"
+        )
