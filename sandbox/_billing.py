@@ -181,6 +181,18 @@ def _when(ts: int | None) -> str:
     return "—" if ts is None else datetime.fromtimestamp(ts, UTC).strftime("%d %b %Y")
 
 
+def _adjustment_rows(invoice: Mapping[str, Any], money: Any) -> str:
+    """Discount and tax rows: an inclusive tax is shown as "included", since it is already in the lines."""
+    rows = []
+    discount = sum(int(d["amount"]) for d in invoice.get("total_discount_amounts") or [])
+    if discount:
+        rows.append(f"<tr data-testid=discount><td>Discount</td><td class=n>−{money(discount)}</td></tr>")
+    for tax in invoice.get("total_taxes") or []:
+        label = "Tax (included)" if tax.get("tax_behavior") == "inclusive" else "Tax"
+        rows.append(f"<tr data-testid=tax><td>{label}</td><td class=n>{money(tax['amount'])}</td></tr>")
+    return "\n".join(rows)
+
+
 def render_invoice_page(invoice: Mapping[str, Any]) -> str:
     """A read-only HTML page of an invoice: its lines and totals written as money."""
     currency = str(invoice.get("currency") or "usd")
@@ -223,6 +235,7 @@ Nothing can be paid here.</p>
 </tbody></table>
 <table>
 <tr><td>Subtotal</td><td class=n>{money(invoice.get("subtotal"))}</td></tr>
+{_adjustment_rows(invoice, money)}
 <tr><td>Total</td><td class=n>{money(invoice.get("total"))}</td></tr>
 <tr><td>Amount paid</td><td class=n>{money(invoice.get("amount_paid"))}</td></tr>
 <tr><th>Amount remaining</th><th class=n>{money(invoice.get("amount_remaining"))}</th></tr>

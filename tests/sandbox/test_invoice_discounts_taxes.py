@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import requests
 import stripe
 from billing_setup import customer, monthly_price, paying_customer
 
@@ -185,3 +186,30 @@ def test_automatic_tax_gets_stripes_answer(stripe_client: stripe.StripeClient) -
         assert str(info.value.error.message).startswith(
             "Stripe Tax has not been activated on your account. Please visit https://stripe.com/docs/tax/set-up"
         )
+
+
+def test_hosted_invoice_page_shows_discount_and_taxes(stripe_client: stripe.StripeClient) -> None:
+    sales, vat = _rates(stripe_client)
+    coupon = stripe_client.v1.coupons.create(params={"amount_off": 250, "currency": "usd"})
+    cus = customer(stripe_client)
+    invoice = stripe_client.v1.invoices.create(
+        params={"customer": cus.id, "collection_method": "send_invoice", "days_until_due": 7,
+                "discounts": [{"coupon": coupon.id}]}
+    )  # fmt: skip
+    for rates in ([sales.id], [vat.id]):
+        stripe_client.v1.invoice_items.create(
+            params={
+                "customer": cus.id,
+                "invoice": invoice.id,
+                "amount": 1000,
+                "currency": "usd",
+                "tax_rates": rates,
+            }
+        )
+    opened = stripe_client.v1.invoices.finalize_invoice(invoice.id)
+    page = requests.get(str(opened.hosted_invoice_url), timeout=10).text
+    # $2.50 off split $1.25 / $1.25; 10 % of $8.75 = $0.88 (half up); $8.75 × 20/120 = $1.46 included.
+    assert "−$2.50" in page
+    assert "Tax</td><td class=n>$0.88" in page
+    assert "Tax (included)</td><td class=n>$1.46" in page
+    assert opened.total == 2000 - 250 + 88
