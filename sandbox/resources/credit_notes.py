@@ -346,11 +346,7 @@ def preview_credit_note_lines(ctx: Context) -> JSONObject:
 
 
 def _load(ctx: Context, name: str) -> JSONObject:
-    note_id = ctx.path[name]
-    found = ctx.get(note_id)
-    if found is None or found.get("object") != KIND:
-        raise errors.resource_missing("credit note", note_id, name, 404)  # [U] the words
-    return found
+    return ctx.load(KIND, ctx.path[name], param=name, noun="credit note")  # [U] the words
 
 
 @endpoint("GET", "/v1/credit_notes/{id}", permission=PERMISSION)

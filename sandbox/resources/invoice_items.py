@@ -240,11 +240,7 @@ def create_invoice_item(ctx: Context) -> JSONObject:
 
 def _load(ctx: Context) -> JSONObject:
     """Stripe names the object in words: "No such invoice item: 'ii_…'" [U: the style of its messages]."""
-    item_id = ctx.path["invoiceitem"]
-    item = ctx.get(item_id)
-    if item is None or item.get("object") != KIND:
-        raise errors.resource_missing("invoice item", item_id, "invoiceitem", 404)
-    return item
+    return ctx.load(KIND, ctx.path["invoiceitem"], param="invoiceitem", noun="invoice item")
 
 
 def _check_editable(ctx: Context, item: JSONObject) -> None:

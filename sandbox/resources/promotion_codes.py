@@ -129,11 +129,8 @@ def _active_with_code(ctx: Context, code: str, customer: Any, *, other_than: str
 
 
 def _load(ctx: Context) -> JSONObject:
-    promo_id = ctx.path["promotion_code"]
-    found = ctx.get(promo_id)
-    if found is None or found.get("object") != KIND:
-        raise errors.resource_missing("promotion code", promo_id, "promotion_code", 404)  # [U] the words
-    return found
+    # [U] the words of the message
+    return ctx.load(KIND, ctx.path["promotion_code"], param="promotion_code", noun="promotion code")
 
 
 @endpoint("GET", "/v1/promotion_codes/{promotion_code}", permission=PERMISSION)

@@ -64,11 +64,7 @@ def create_tax_rate(ctx: Context) -> JSONObject:
 
 
 def _load(ctx: Context) -> JSONObject:
-    rate_id = ctx.path["tax_rate"]
-    found = ctx.get(rate_id)
-    if found is None or found.get("object") != KIND:
-        raise errors.resource_missing("tax rate", rate_id, "tax_rate", 404)  # [U] the words
-    return found
+    return ctx.load(KIND, ctx.path["tax_rate"], param="tax_rate", noun="tax rate")  # [U] the words
 
 
 @endpoint("GET", "/v1/tax_rates/{tax_rate}", permission=PERMISSION)
