@@ -58,6 +58,7 @@ class Purpose(StrEnum):
     PRICE = "price"  # a Price's unit_amount: 0 is a free price; below the charge minimum only warns
     INVOICE_ITEM = "invoice_item"  # negative is a credit, 0 allowed
     PAYOUT = "payout"  # HUF/TWD payouts must be whole units
+    DISCOUNT = "discount"  # a coupon's amount_off, a promotion code's minimum: at least 1, no minimum charge
 
 
 @dataclass(frozen=True)
@@ -692,6 +693,7 @@ def check_amount(
       one-unit Checkout or invoice for it would be refused.
     * invoice_item: negative is a credit (INFO), 0 allowed.
     * payout: at least 1; HUF/TWD amounts must be whole units (divisible by 100).
+    * discount (a coupon's ``amount_off``, a promotion code's minimum): at least 1; no minimum charge.
 
     Always: the currency must be known (and lower case), the amount an integer, a multiple of the currency's
     step (three-decimal currencies end in 0; ISK/UGX end in 00), and within the maximum.
