@@ -1166,7 +1166,11 @@ COUPONS = (
         "v1.coupons.create",
         (
             Input(
-                "percent_off", "Percent off", K.STRING, help="e.g. 15 or 25.5 (greater than 0, at most 100)."
+                "percent_off",
+                "Percent off",
+                K.PERCENT,
+                percent_purpose="discount",
+                help="e.g. 15 or 25.5 (greater than 0, at most 100).",
             ),
             _amt("amount_off", "Amount off", "discount", help="A fixed amount off, with its currency."),
             _cur(),
@@ -1298,7 +1302,14 @@ TAX_RATES = (
         "v1.tax_rates.create",
         (
             _s("display_name", "Display name", required=True, help="e.g. VAT or Sales tax."),
-            Input("percentage", "Percentage", K.STRING, required=True, help="e.g. 20 or 8.25."),
+            Input(
+                "percentage",
+                "Percentage",
+                K.PERCENT,
+                required=True,
+                percent_purpose="tax",
+                help="e.g. 20 or 8.25.",
+            ),
             Input(
                 "inclusive",
                 "Inclusive",

@@ -456,8 +456,8 @@ def amount_findings(
 
 
 def coupon_findings(values: Mapping[str, object]) -> list[Finding]:
-    """What Stripe would refuse about a new coupon's inputs: a percentage with a currency, a percentage out
-    of (0, 100], ``repeating`` without ``duration_in_months``."""
+    """What Stripe would refuse about a new coupon's inputs: a percentage with a currency, ``repeating``
+    without ``duration_in_months`` (the percentage's own range is checked with the input)."""
     found: list[Finding] = []
     percent = values.get("percent_off")
     if percent is not None and values.get("currency"):
@@ -469,21 +469,6 @@ def coupon_findings(values: Mapping[str, object]) -> list[Finding]:
                 field="currency",
             )
         )
-    if percent is not None:
-        try:
-            number = float(str(percent))
-        except ValueError:
-            number = -1.0
-        if not 0 < number <= 100:
-            found.append(
-                Finding(
-                    "input.percent_off",
-                    Severity.ERROR,
-                    f"Percent off must be a number above 0 and at most 100; {percent!r} was given.",
-                    "Enter e.g. 15 for 15 % off (not 0.15).",
-                    field="percent_off",
-                )
-            )
     if values.get("duration") == "repeating" and values.get("duration_in_months") is None:
         found.append(
             Finding(

@@ -31,3 +31,19 @@ def test_percent_coupon_with_a_currency_is_caught_before_sending() -> None:
     at.button(key="actions_create_coupon_run").click().run()
     no_exception(at)
     assert any("takes no currency" in e for e in errors(at))
+
+
+def test_tax_rate_form_shows_inclusive_and_exclusive_totals_side_by_side() -> None:
+    at = pick_action(open_page("pages/actions.py"), "create_tax_rate")
+    at.text_input(key="actions_create_tax_rate_display_name").input("VAT").run()
+    at.text_input(key="actions_create_tax_rate_percentage").input("20").run()
+    assert (
+        "exclusive adds $20.00 (the customer pays $120.00); inclusive means $100.00 contains $16.67"
+        in texts(at)
+    )
+    at.selectbox(key="actions_create_tax_rate_inclusive").select("true").run()
+    at.button(key="actions_create_tax_rate_run").click().run()
+    no_exception(at)
+    assert not at.error
+    at.text_input(key="actions_create_tax_rate_percentage").input("0.2").run()
+    assert "Did you mean 20?" in texts(at)
