@@ -230,3 +230,15 @@ def _sum_taxes(taxes: Iterable[Tax]) -> tuple[Tax, ...]:
             )
         )
     return tuple(merged.values())
+
+
+def applies_to_renewal(duration: str, end: int | None, period_start: int) -> bool:
+    """Whether a subscription's discount still applies to the invoice of a period starting at
+    ``period_start`` (Stripe's coupon ``duration``): ``once`` only ever reaches the first invoice,
+    ``forever`` every one, ``repeating`` those of periods that start before the discount's ``end``
+    (its start + ``duration_in_months``)."""
+    if duration == "forever":
+        return True
+    if duration == "repeating":
+        return end is not None and period_start < end
+    return False

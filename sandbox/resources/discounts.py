@@ -177,6 +177,37 @@ def _count(ctx: Context, coupon: JSONObject, promo: JSONObject | None) -> None:
             ctx.save(redeemed)
 
 
+def attach_to_subscription(ctx: Context, discount_ids: Sequence[str], sub_id: str, start: int) -> None:
+    """The subscription's discounts name it, and a ``repeating`` coupon's discount gets its ``end``
+    (``start`` + ``duration_in_months``), as Stripe sets it."""
+    for discount_id in discount_ids:
+        discount = ctx.get(discount_id)
+        if discount is None:
+            continue
+        discount["subscription"] = discount.get("subscription") or sub_id
+        coupon = coupons.stored(ctx, str(discount["source"]["coupon"])) or {}
+        if coupon.get("duration") == "repeating" and discount.get("end") is None:
+            discount["end"] = billing.add_interval(start, "month", int(coupon["duration_in_months"]))
+        ctx.save(discount)
+
+
+def for_renewal(ctx: Context, sub: JSONObject, period_start: int) -> list[str]:
+    """The subscription's discounts that still apply to a renewal starting at ``period_start``
+    (:func:`sandbox._discount_tax.applies_to_renewal`); the ones that ended leave ``sub["discounts"]`` [U:
+    Stripe removes an ended discount from the subscription; the sandbox emits no event of its own for it]."""
+    kept = []
+    for discount_id in sub.get("discounts") or []:
+        discount = ctx.get(str(discount_id))
+        coupon = coupons.stored(ctx, str(discount["source"]["coupon"])) if discount else None
+        if discount is None or coupon is None:
+            continue
+        end = discount.get("end")
+        if math.applies_to_renewal(str(coupon.get("duration")), int(end) if end else None, period_start):
+            kept.append(str(discount_id))
+    sub["discounts"] = kept
+    return kept
+
+
 def as_math(ctx: Context, discount_ids: Sequence[Any], currency: str) -> tuple[math.Discount, ...]:
     """The arithmetic's view of stored discounts: what each coupon takes off in ``currency``."""
     found = []

@@ -243,7 +243,7 @@ def create(
     """Create a subscription and its first invoice, pay it per ``payment_behavior`` and return it.
 
     ``discounts``: ids of discount objects already made; with ``default_tax_rates`` they apply to the first
-    invoice through ``sandbox.resources.discounts`` [U: not yet to renewals].
+    invoice through ``sandbox.resources.discounts``, and to renewals while the coupon's duration lasts.
 
     Raises (so the request's transaction rolls back and nothing is created) when Stripe would refuse: no
     payment method to charge, or a failed charge with ``error_if_incomplete``.
@@ -350,11 +350,7 @@ def create(
     invoice["lines"]["data"] = lines
     sub["discounts"] = list(discounts)
     invoice["discounts"] = list(discounts)
-    for discount_id in discounts:
-        discount = ctx.get(discount_id)
-        if discount is not None and discount.get("subscription") is None:
-            discount["subscription"] = sub_id
-            ctx.save(discount)
+    discounts_module.attach_to_subscription(ctx, discounts, sub_id, now)
     sub["default_tax_rates"] = copy.deepcopy(list(default_tax_rates))
     invoice["default_tax_rates"] = copy.deepcopy(list(default_tax_rates))
     invoices.refresh(ctx, invoice)
@@ -538,6 +534,8 @@ def start_period(ctx: Context, sub: JSONObject, start: int) -> JSONObject:
     invoice["lines"]["data"] = [
         _line_for_item(ctx, invoice["id"], sub["id"], item, trial=False) for item in items
     ]
+    invoice["discounts"] = discounts_module.for_renewal(ctx, sub, start)
+    invoice["default_tax_rates"] = copy.deepcopy(sub.get("default_tax_rates") or [])
     for pending in ctx.query(invoices.ITEM_KIND, {"customer": sub["customer"]}):
         if not pending.get("invoice") and pending.get("currency") == sub["currency"]:
             pending["invoice"] = invoice["id"]  # pending invoice items go on the next subscription invoice

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import requests
 import stripe
 from billing_setup import customer, monthly_price, paying_customer
+from time_setup import advance, at, clock, customer_on, invoices_of, subscribe
 
 
 def _rates(client: stripe.StripeClient) -> tuple[stripe.TaxRate, stripe.TaxRate]:
@@ -213,3 +216,45 @@ def test_hosted_invoice_page_shows_discount_and_taxes(stripe_client: stripe.Stri
     assert "Tax</td><td class=n>$0.88" in page
     assert "Tax (included)</td><td class=n>$1.46" in page
     assert opened.total == 2000 - 250 + 88
+
+
+@pytest.mark.parametrize(
+    ("coupon", "totals"),
+    [
+        # 20 % off $10.00 = $8.00 for 2 months (January, February), then $10.00 from March.
+        ({"percent_off": 20, "duration": "repeating", "duration_in_months": 2}, [800, 800, 1000]),
+        ({"percent_off": 20, "duration": "once"}, [800, 1000, 1000]),
+        ({"percent_off": 20, "duration": "forever"}, [800, 800, 800]),
+    ],
+)
+def test_a_coupons_duration_decides_which_renewals_it_reaches(
+    stripe_client: stripe.StripeClient, sandbox: Any, coupon: dict[str, Any], totals: list[int]
+) -> None:
+    made = stripe_client.v1.coupons.create(params=coupon)
+    created = clock(stripe_client)
+    sub = subscribe(
+        stripe_client,
+        customer_on(stripe_client, created.id).id,
+        amount=1000,
+        discounts=[{"coupon": made.id}],
+        expand=["discounts"],
+    )
+    (discount,) = sub.discounts
+    assert discount.end == (at(2026, 3, 1) if coupon["duration"] == "repeating" else None)
+    advance(stripe_client, sandbox, created.id, at(2026, 2, 1, 2))  # each renewal is charged an hour later
+    advance(stripe_client, sandbox, created.id, at(2026, 3, 1, 2))
+    assert [i.total for i in invoices_of(stripe_client, sub.id)] == totals
+    left = stripe_client.v1.subscriptions.retrieve(sub.id).discounts
+    assert len(left) == (1 if coupon["duration"] == "forever" else 0)
+
+
+def test_default_tax_rates_reach_every_renewal(stripe_client: stripe.StripeClient, sandbox: Any) -> None:
+    sales, _ = _rates(stripe_client)
+    created = clock(stripe_client)
+    sub = subscribe(
+        stripe_client, customer_on(stripe_client, created.id).id, amount=1000, default_tax_rates=[sales.id]
+    )
+    advance(stripe_client, sandbox, created.id, at(2026, 2, 1, 2))
+    renewal = invoices_of(stripe_client, sub.id)[-1]
+    assert (renewal.billing_reason, renewal.status, renewal.total) == ("subscription_cycle", "paid", 1100)
+    assert [t.amount for t in renewal.total_taxes] == [100]
