@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sandbox._discount_tax import Discount, Line, TaxRate, compute, spread
+from sandbox._discount_tax import Discount, Line, TaxRate, applies_to_renewal, compute, spread
 
 VAT_INCL = TaxRate("txr_vat", Decimal(20), inclusive=True)
 SALES_EXCL = TaxRate("txr_sales", Decimal(10), inclusive=False)
@@ -97,3 +97,11 @@ def test_inclusive_rate_is_taken_out_of_the_price() -> None:
     assert [(t.amount, t.taxable_amount) for t in totals.taxes] == [(130, 870)]
     assert totals.total == 1000
     assert totals.total_excluding_tax == 870
+
+
+def test_which_renewals_a_coupon_reaches() -> None:
+    march = 1772323200  # 2026-03-01: a 2-month repeating discount started on 1 January ends here
+    assert applies_to_renewal("forever", None, march)
+    assert not applies_to_renewal("once", None, 1769904000)  # 1 February: once never reaches a renewal
+    assert applies_to_renewal("repeating", march, 1769904000)  # February's period starts before the end
+    assert not applies_to_renewal("repeating", march, march)  # March's starts at the end: full price
