@@ -870,6 +870,15 @@ CHECKOUT = (
                 K.JSON,
                 help='For mode subscription, e.g. {"trial_period_days": 14}.',
             ),
+            _b(
+                "allow_promotion_codes", "Allow promotion codes", help="Show a code box on the Checkout page."
+            ),
+            Input(
+                "discounts",
+                "Discounts",
+                K.JSON,
+                help='Apply one yourself instead, e.g. [{"promotion_code": "promo_…"}] or [{"coupon": "…"}].',
+            ),
             _meta(),
         ),
         doc="create",
@@ -1101,6 +1110,316 @@ TEST_CLOCKS = (
     ),
 )
 
+# --- Discounts, taxes and credit notes: backend-only (WeWeb's integration has no action for them) ----------
+
+COUPON = Resource("Coupons", "coupon", "coupon", "coupons", in_editor=False, in_weweb_reference=False)
+PROMOTION_CODE = Resource(
+    "Promotion Codes",
+    "promotion_code",
+    "promotion_code",
+    "promotion_codes",
+    in_editor=False,
+    in_weweb_reference=False,
+)
+TAX_RATE = Resource(
+    "Tax Rates", "tax_rate", "tax_rate", "tax_rates", in_editor=False, in_weweb_reference=False
+)
+CREDIT_NOTE = Resource(
+    "Credit Notes", "credit_note", "credit_note", "credit_notes", in_editor=False, in_weweb_reference=False
+)
+
+_COUPON_ID = Input(
+    "id", "Coupon ID", K.STRING, required=True, in_path=True, help="e.g. SUMMER25 or 8 characters."
+)
+_DURATIONS = ("once", "repeating", "forever")
+
+COUPONS = (
+    COUPON.action(
+        "list_coupons",
+        "List Coupons",
+        "List coupons",
+        "GET /v1/coupons",
+        "v1.coupons.list",
+        (
+            Input("limit", "Limit", K.INT, help="How many coupons, 1 to 100 (Stripe's default is 10)."),
+            _s(
+                "starting_after",
+                "Starting after",
+                help="Cursor: the id of the last coupon of the previous page.",
+            ),
+        ),
+        doc="list",
+    ),
+    COUPON.action(
+        "retrieve_coupon",
+        "Retrieve Coupon",
+        "Retrieve a coupon by ID",
+        "GET /v1/coupons/{id}",
+        "v1.coupons.retrieve",
+        (_COUPON_ID,),
+        doc="retrieve",
+    ),
+    COUPON.action(
+        "create_coupon",
+        "Create Coupon",
+        "Create a percentage or fixed-amount coupon",
+        "POST /v1/coupons",
+        "v1.coupons.create",
+        (
+            Input(
+                "percent_off",
+                "Percent off",
+                K.PERCENT,
+                percent_purpose="discount",
+                help="e.g. 15 or 25.5 (greater than 0, at most 100).",
+            ),
+            _amt("amount_off", "Amount off", "discount", help="A fixed amount off, with its currency."),
+            _cur(),
+            _e(
+                "duration",
+                "Duration",
+                _DURATIONS,
+                help="How long it applies on a subscription (default once).",
+            ),
+            _i("duration_in_months", "Duration in months", help="Required with duration repeating."),
+            _i("max_redemptions", "Max redemptions", help="How many times it can be redeemed in all."),
+            _i("redeem_by", "Redeem by", help="Unix timestamp after which it can no longer be redeemed."),
+            _s("id", "ID", help="Your own code-like id, e.g. SUMMER25; Stripe generates one if empty."),
+            _s("name", "Name", help="Shown to customers on invoices and receipts."),
+            _meta(),
+        ),
+        doc="create",
+        one_of=(("percent_off", "amount_off"),),
+        notes="Customers type promotion codes, not coupon ids: create a promotion code for this coupon.",
+    ),
+    COUPON.action(
+        "update_coupon",
+        "Update Coupon",
+        "Rename a coupon or change its metadata",
+        "POST /v1/coupons/{id}",
+        "v1.coupons.update",
+        (_COUPON_ID, _s("name", "Name"), _meta()),
+        doc="update",
+        notes="What a coupon takes off never changes: create a new coupon instead.",
+    ),
+    COUPON.action(
+        "delete_coupon",
+        "Delete Coupon",
+        "Delete a coupon (existing discounts keep it)",
+        "DELETE /v1/coupons/{id}",
+        "v1.coupons.delete",
+        (_COUPON_ID,),
+        doc="delete",
+    ),
+)
+
+PROMOTION_CODES = (
+    PROMOTION_CODE.action(
+        "list_promotion_codes",
+        "List Promotion Codes",
+        "List promotion codes, or find the one a customer typed",
+        "GET /v1/promotion_codes",
+        "v1.promotion_codes.list",
+        (
+            _s("code", "Code", help="The code as the customer typed it (case-insensitive)."),
+            _b("active", "Active"),
+            _s("coupon", "Coupon ID"),
+            _ref("customer", "Customer ID", "cus_"),
+            *_paging("promo_"),
+        ),
+        doc="list",
+    ),
+    PROMOTION_CODE.action(
+        "retrieve_promotion_code",
+        "Retrieve Promotion Code",
+        "Retrieve a promotion code by ID",
+        "GET /v1/promotion_codes/{id}",
+        "v1.promotion_codes.retrieve",
+        (_id("promo_", "Promotion code ID"),),
+        doc="retrieve",
+    ),
+    PROMOTION_CODE.action(
+        "create_promotion_code",
+        "Create Promotion Code",
+        "Create a code customers type for a coupon",
+        "POST /v1/promotion_codes",
+        "v1.promotion_codes.create",
+        (
+            _s("promotion.coupon", "Coupon ID", required=True),
+            _s("code", "Code", help="e.g. WELCOME10: letters, digits and dashes; generated if empty."),
+            _b("active", "Active"),
+            _i("max_redemptions", "Max redemptions"),
+            _i("expires_at", "Expires at", help="Unix timestamp."),
+            _ref("customer", "Only for customer", "cus_"),
+            _b("restrictions.first_time_transaction", "First-time customers only"),
+            _amt(
+                "restrictions.minimum_amount",
+                "Minimum amount",
+                "discount",
+                currency_input="restrictions.minimum_amount_currency",
+                help="The order must be at least this much.",
+            ),
+            _cur("restrictions.minimum_amount_currency", label="Minimum amount currency"),
+            _meta(),
+        ),
+        doc="create",
+        fixed={"promotion.type": "coupon"},
+    ),
+    PROMOTION_CODE.action(
+        "update_promotion_code",
+        "Update Promotion Code",
+        "Turn a promotion code on or off",
+        "POST /v1/promotion_codes/{id}",
+        "v1.promotion_codes.update",
+        (_id("promo_", "Promotion code ID"), _b("active", "Active"), _meta()),
+        doc="update",
+    ),
+)
+
+TAX_RATES = (
+    TAX_RATE.action(
+        "list_tax_rates",
+        "List Tax Rates",
+        "List tax rates",
+        "GET /v1/tax_rates",
+        "v1.tax_rates.list",
+        (_b("active", "Active"), _b("inclusive", "Inclusive"), *_paging("txr_")),
+        doc="list",
+    ),
+    TAX_RATE.action(
+        "retrieve_tax_rate",
+        "Retrieve Tax Rate",
+        "Retrieve a tax rate by ID",
+        "GET /v1/tax_rates/{id}",
+        "v1.tax_rates.retrieve",
+        (_id("txr_", "Tax rate ID"),),
+        doc="retrieve",
+    ),
+    TAX_RATE.action(
+        "create_tax_rate",
+        "Create Tax Rate",
+        "Create an inclusive or exclusive tax rate",
+        "POST /v1/tax_rates",
+        "v1.tax_rates.create",
+        (
+            _s("display_name", "Display name", required=True, help="e.g. VAT or Sales tax."),
+            Input(
+                "percentage",
+                "Percentage",
+                K.PERCENT,
+                required=True,
+                percent_purpose="tax",
+                help="e.g. 20 or 8.25.",
+            ),
+            Input(
+                "inclusive",
+                "Inclusive",
+                K.BOOL,
+                required=True,
+                help="true: prices already contain the tax (VAT). false: it is added on top (US sales tax).",
+            ),
+            _s("country", "Country", help="Two-letter code, e.g. FR."),
+            _s("jurisdiction", "Jurisdiction"),
+            _s("description", "Description"),
+            _meta(),
+        ),
+        doc="create",
+        notes="Percentage and inclusive never change afterwards; archive with active=false instead.",
+    ),
+    TAX_RATE.action(
+        "update_tax_rate",
+        "Update Tax Rate",
+        "Rename or archive a tax rate",
+        "POST /v1/tax_rates/{id}",
+        "v1.tax_rates.update",
+        (
+            _id("txr_", "Tax rate ID"),
+            _b("active", "Active", help="Off archives it: it stays where it is but cannot be added again."),
+            _s("display_name", "Display name"),
+            _s("description", "Description"),
+            _meta(),
+        ),
+        doc="update",
+    ),
+)
+
+_CREDIT_NOTE_INPUTS = (
+    _ref("invoice", "Invoice ID", "in_", required=True),
+    _amt("amount", "Amount", "refund", currency_input=None, help="The total to credit, tax included."),
+    Input(
+        "lines",
+        "Lines",
+        K.JSON,
+        help='Instead of an amount, e.g. [{"type": "invoice_line_item", "invoice_line_item": "il_…", '
+        '"quantity": 1}].',
+    ),
+    _amt("refund_amount", "Refund amount", "refund", currency_input=None, help="Refunded to the card."),
+    _amt(
+        "credit_amount", "Credit amount", "refund", currency_input=None, help="Added to the customer balance."
+    ),
+    _amt(
+        "out_of_band_amount",
+        "Out of band amount",
+        "refund",
+        currency_input=None,
+        help="Settled outside Stripe.",
+    ),
+    _e("reason", "Reason", ("duplicate", "fraudulent", "order_change", "product_unsatisfactory")),
+    _s("memo", "Memo"),
+)
+
+CREDIT_NOTES = (
+    CREDIT_NOTE.action(
+        "list_credit_notes",
+        "List Credit Notes",
+        "List credit notes",
+        "GET /v1/credit_notes",
+        "v1.credit_notes.list",
+        (_ref("invoice", "Invoice ID", "in_"), _ref("customer", "Customer ID", "cus_"), *_paging("cn_")),
+        doc="list",
+    ),
+    CREDIT_NOTE.action(
+        "retrieve_credit_note",
+        "Retrieve Credit Note",
+        "Retrieve a credit note by ID",
+        "GET /v1/credit_notes/{id}",
+        "v1.credit_notes.retrieve",
+        (_id("cn_", "Credit note ID"),),
+        doc="retrieve",
+    ),
+    CREDIT_NOTE.action(
+        "preview_credit_note",
+        "Preview Credit Note",
+        "See the amounts a credit note would have, without issuing it",
+        "GET /v1/credit_notes/preview",
+        "v1.credit_notes.preview",
+        _CREDIT_NOTE_INPUTS,
+        doc="preview",
+        one_of=(("amount", "lines"),),
+    ),
+    CREDIT_NOTE.action(
+        "create_credit_note",
+        "Create Credit Note",
+        "Credit an open or paid invoice (and refund it)",
+        "POST /v1/credit_notes",
+        "v1.credit_notes.create",
+        (*_CREDIT_NOTE_INPUTS, _meta()),
+        doc="create",
+        one_of=(("amount", "lines"),),
+        notes="On a paid invoice, refund_amount + credit_amount + out_of_band_amount must equal what the "
+        "invoice's amount remaining does not absorb.",
+    ),
+    CREDIT_NOTE.action(
+        "void_credit_note",
+        "Void Credit Note",
+        "Void a credit note",
+        "POST /v1/credit_notes/{id}/void",
+        "v1.credit_notes.void_credit_note",
+        (_id("cn_", "Credit note ID"),),
+        doc="void",
+    ),
+)
+
 ACTIONS: tuple[Action, ...] = (
     *PRODUCTS,
     *PRICES,
@@ -1115,4 +1434,8 @@ ACTIONS: tuple[Action, ...] = (
     *CHARGES,
     *PAYMENT_METHODS,
     *TEST_CLOCKS,
+    *COUPONS,
+    *PROMOTION_CODES,
+    *TAX_RATES,
+    *CREDIT_NOTES,
 )

@@ -27,6 +27,8 @@ STRIPE_IDEMPOTENCY = "https://docs.stripe.com/api/idempotent_requests"
 STRIPE_SUBSCRIPTION_PAYMENT_METHODS = "https://docs.stripe.com/billing/subscriptions/payment-methods-setting"
 STRIPE_WEBHOOK_SIGNATURES = "https://docs.stripe.com/webhooks#verify-events"
 STRIPE_STATUS = "https://status.stripe.com"
+STRIPE_COUPONS = "https://docs.stripe.com/billing/subscriptions/coupons"
+STRIPE_CHECKOUT_DISCOUNTS = "https://docs.stripe.com/payments/checkout/discounts"
 STRIPE_API_KEYS_DASHBOARD = "https://dashboard.stripe.com/apikeys"
 
 

@@ -60,6 +60,15 @@ def _coerce(inp: Input, value: object, findings: list[Finding]) -> object:
     kind = inp.kind
     if kind is InputKind.STRING:
         return value.strip() if isinstance(value, str) else str(value)
+    if kind is InputKind.PERCENT:
+        from core import money
+
+        checked = money.percent_preview(str(value), inp.percent_purpose)
+        problems = [f for f in checked.findings if f.severity is Severity.ERROR]
+        if checked.value is None:
+            findings.extend(_error(f.code, inp, f"{inp.label}: {f.message}", f.fix or "") for f in problems)
+            return None
+        return format(checked.value.normalize(), "f")
     if kind is InputKind.INT:
         return _coerce_int(inp, value, findings)
     if kind is InputKind.BOOL:

@@ -36,6 +36,7 @@ class InputKind(enum.StrEnum):
     METADATA = "metadata"  # flat str -> str mapping with Stripe's limits
     JSON = "json"  # a JSON object or array sent as bracket-notation form data
     LIST = "list"  # a list of strings
+    PERCENT = "percent"  # a percentage as Stripe takes it: a decimal number, 15 means 15 %
 
 
 class Availability(enum.StrEnum):
@@ -65,6 +66,7 @@ class Input:
     currency_input: str | None = None  # for AMOUNT: the input that holds its currency
     amount_purpose: str = ""  # for AMOUNT: payment / price / refund / invoice_item / capture
     allow_negative: bool = False  # invoice items: a negative amount is a credit
+    percent_purpose: str = ""  # for PERCENT: "discount" (a coupon's percent_off) or "tax" (a tax rate)
     in_path: bool = False
 
     @property

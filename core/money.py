@@ -15,7 +15,7 @@ import copy
 import functools
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
 from babel import Locale, UnknownLocaleError
@@ -58,6 +58,7 @@ class Purpose(StrEnum):
     PRICE = "price"  # a Price's unit_amount: 0 is a free price; below the charge minimum only warns
     INVOICE_ITEM = "invoice_item"  # negative is a credit, 0 allowed
     PAYOUT = "payout"  # HUF/TWD payouts must be whole units
+    DISCOUNT = "discount"  # a coupon's amount_off, a promotion code's minimum: at least 1, no minimum charge
 
 
 @dataclass(frozen=True)
@@ -692,6 +693,7 @@ def check_amount(
       one-unit Checkout or invoice for it would be refused.
     * invoice_item: negative is a credit (INFO), 0 allowed.
     * payout: at least 1; HUF/TWD amounts must be whole units (divisible by 100).
+    * discount (a coupon's ``amount_off``, a promotion code's minimum): at least 1; no minimum charge.
 
     Always: the currency must be known (and lower case), the amount an integer, a multiple of the currency's
     step (three-decimal currencies end in 0; ISK/UGX end in 00), and within the maximum.
@@ -976,3 +978,71 @@ def preview(
     else:
         minor = None
     return AmountPreview(raw, code, minor, display, tuple(findings))
+
+
+# --- percentages ------------------------------------------------------------------------------------------
+
+_EXAMPLE_BASE = 10_000  # the previews show what a percentage does to $100.00
+
+
+@dataclass(frozen=True)
+class PercentPreview:
+    """What the UI shows under a percentage field: its effect on $100.00, and what is wrong with it."""
+
+    text: str
+    value: Decimal | None
+    line: str | None
+    findings: tuple[Finding, ...]
+
+
+def _half_up(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def percent_preview(text: str, purpose: str) -> PercentPreview:
+    """A coupon's ``percent_off`` (purpose "discount": above 0, at most 100) or a tax rate's ``percentage``
+    ("tax": 0 to 100), parsed, with its effect on $100.00 written out; for a tax rate, the exclusive and the
+    inclusive reading side by side (amounts rounded half up to the cent, as the sandbox computes them)."""
+    raw = text.strip()
+    if not raw:
+        return PercentPreview(raw, None, None, ())
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        value = Decimal("NaN")
+    finite = value.is_finite()
+    if not finite or not (value >= 0 if purpose == "tax" else value > 0) or value > 100:
+        bound = "0 to 100" if purpose == "tax" else "above 0 and at most 100"
+        problem = _f(
+            "percent.out_of_range",
+            Severity.ERROR,
+            f"{raw!r} is not a percentage Stripe accepts: a number {bound}, e.g. 15 for 15 %.",
+            "Enter the percentage as a number: 15 means 15 %, 8.25 means 8.25 %.",
+        )
+        return PercentPreview(raw, None, None, (problem,))
+    findings: list[Finding] = []
+    if 0 < value < 1:
+        meant = format((value * 100).normalize(), "f")
+        findings.append(
+            _f(
+                "percent.looks_like_fraction",
+                Severity.WARNING,
+                f"{raw} means {raw} %, not {meant} %: Stripe takes a percentage as a number of percent.",
+                f"Did you mean {meant}?",
+            )
+        )
+    base = format_minor(_EXAMPLE_BASE, "usd")
+    part = _half_up(Decimal(_EXAMPLE_BASE) * value / 100)
+    if purpose == "tax":
+        included = _half_up(Decimal(_EXAMPLE_BASE) * value / (100 + value))
+        line = (
+            f"On a {base} price: exclusive adds {format_minor(part, 'usd')} (the customer pays "
+            f"{format_minor(_EXAMPLE_BASE + part, 'usd')}); inclusive means {base} contains "
+            f"{format_minor(included, 'usd')} of tax ({format_minor(_EXAMPLE_BASE - included, 'usd')} net)."
+        )
+    else:
+        line = (
+            f"{format(value.normalize(), 'f')} % off {base} takes {format_minor(part, 'usd')} off "
+            f"(the customer pays {format_minor(_EXAMPLE_BASE - part, 'usd')})."
+        )
+    return PercentPreview(raw, value, line, tuple(findings))

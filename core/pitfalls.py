@@ -10,9 +10,9 @@ catalog follows WeWeb's setup guide (its four pitfalls and the editor limitation
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import stripe
 
@@ -32,12 +32,15 @@ __all__ = [
     "amount_findings",
     "cancel_not_allowed",
     "capture_not_allowed",
+    "checkout_discount_findings",
+    "coupon_findings",
     "describe_permission",
     "editor_limitation",
     "explain",
     "from_stripe_error",
     "get",
     "missing_permission",
+    "promotion_code_findings",
 ]
 
 
@@ -355,6 +358,34 @@ CATALOG: tuple[Pitfall, ...] = (
         _docs.STRIPE_IDEMPOTENCY,
     ),
     _P(
+        "coupon_percent_with_currency",
+        "A percentage coupon given a currency",
+        Severity.ERROR,
+        "percent_off is the same in every currency, so Stripe refuses a currency with it; a currency belongs "
+        "to amount_off (a fixed amount off).",
+        "Remove the currency for a percentage coupon, or use amount_off (in the smallest unit) with it.",
+        _docs.STRIPE_COUPONS,
+    ),
+    _P(
+        "promotion_code_not_redeemable",
+        "Promotion code that cannot be redeemed",
+        Severity.ERROR,
+        "The promotion code is inactive, past its expires_at, or has used up its max_redemptions; Stripe "
+        "refuses it on Checkout, invoices and subscriptions.",
+        "Create a new promotion code (or reactivate this one with active=true), or raise the limit on a new "
+        "code: max_redemptions cannot change afterwards.",
+        _docs.STRIPE_CHECKOUT_DISCOUNTS,
+    ),
+    _P(
+        "checkout_promotion_codes_and_discounts",
+        "Checkout with both allow_promotion_codes and discounts",
+        Severity.ERROR,
+        "Stripe Checkout takes either a discount you apply (discounts) or a code box for the customer "
+        "(allow_promotion_codes), never both, even with allow_promotion_codes=false.",
+        "Send only one of them: leave allow_promotion_codes out when you pass discounts.",
+        _docs.STRIPE_CHECKOUT_DISCOUNTS,
+    ),
+    _P(
         "stripe_unreachable",
         "Stripe could not be reached",
         Severity.ERROR,
@@ -434,6 +465,72 @@ def amount_findings(
     """The amount checks of :func:`core.money.check_amount` (minor units; minimums, steps, "looks like
     dollars"); every finding about a known pitfall carries its id."""
     return check_amount(amount, currency, purpose=purpose)
+
+
+def coupon_findings(values: Mapping[str, object]) -> list[Finding]:
+    """What Stripe would refuse about a new coupon's inputs: a percentage with a currency, ``repeating``
+    without ``duration_in_months`` (the percentage's own range is checked with the input)."""
+    found: list[Finding] = []
+    percent = values.get("percent_off")
+    if percent is not None and values.get("currency"):
+        found.append(
+            _finding(
+                "pitfall.coupon_percent_with_currency",
+                "coupon_percent_with_currency",
+                f"A {percent} % coupon takes no currency ({values['currency']} was given).",
+                field="currency",
+            )
+        )
+    if values.get("duration") == "repeating" and values.get("duration_in_months") is None:
+        found.append(
+            Finding(
+                "input.duration_in_months",
+                Severity.ERROR,
+                "A repeating coupon needs Duration in months (Stripe: 'Missing required param: "
+                "duration_in_months.').",
+                "Enter how many months it applies, e.g. 3.",
+                field="duration_in_months",
+            )
+        )
+    return found
+
+
+def promotion_code_findings(promo: Mapping[str, Any], now: int) -> list[Finding]:
+    """Why a promotion code cannot be redeemed right now (inactive, expired, used up), or nothing."""
+    code = promo.get("code") or promo.get("id")
+    limit, used = promo.get("max_redemptions"), int(promo.get("times_redeemed") or 0)
+    expires = promo.get("expires_at")
+    if not promo.get("active"):
+        reason = f"the promotion code {code} is inactive"
+    elif isinstance(expires, int) and now > expires:
+        reason = f"the promotion code {code} expired"
+    elif isinstance(limit, int) and used >= limit:
+        reason = f"the promotion code {code} is used up ({used} of {limit} redemptions)"
+    else:
+        return []
+    return [
+        _finding(
+            "pitfall.promotion_code_not_redeemable",
+            "promotion_code_not_redeemable",
+            f"Stripe would refuse this: {reason}.",
+            field="discounts",
+        )
+    ]
+
+
+def checkout_discount_findings(values: Mapping[str, object]) -> list[Finding]:
+    """Stripe's "You may only specify one of these parameters: allow_promotion_codes, discounts."."""
+    if "allow_promotion_codes" in values and values.get("discounts"):
+        return [
+            _finding(
+                "pitfall.checkout_promotion_codes_and_discounts",
+                "checkout_promotion_codes_and_discounts",
+                "Checkout refuses allow_promotion_codes together with discounts (Stripe: 'You may only "
+                "specify one of these parameters: allow_promotion_codes, discounts.').",
+                field="allow_promotion_codes",
+            )
+        ]
+    return []
 
 
 #: Stripe's own list (the cancel error message names exactly these).

@@ -54,6 +54,13 @@ AMOUNT_FIELDS: Final = frozenset(
         "balance",
         "pre_payment_credit_notes_amount",
         "post_payment_credit_notes_amount",
+        "amount_off",
+        "minimum_amount",
+        "discount_amount",
+        "pre_payment_amount",
+        "post_payment_amount",
+        "out_of_band_amount",
+        "taxable_amount",
     }
 )
 TIMESTAMP_FIELDS: Final = frozenset(
@@ -74,6 +81,10 @@ TIMESTAMP_FIELDS: Final = frozenset(
         "period_end",
         "next_payment_attempt",
         "webhooks_delivered_at",
+        "redeem_by",
+        "expires_at",
+        "voided_at",
+        "effective_at",
     }
 )
 SECRET_FIELDS: Final = frozenset({"client_secret", "secret"})
@@ -136,7 +147,11 @@ def _summarize_list(items: Sequence[Any]) -> str | None:
 
 
 def _currency_for(column: str, row: Mapping[str, Any]) -> str | None:
-    """The currency of an amount column: its sibling ``currency`` field, else the object's own."""
+    """The currency of an amount column: its own ``<column>_currency`` (a promotion code's
+    ``restrictions.minimum_amount_currency``), its sibling ``currency`` field, else the object's own."""
+    own = row.get(f"{column}_currency")
+    if isinstance(own, str) and own:
+        return own
     prefix = column.rsplit(".", 1)[0] + "." if "." in column else ""
     while True:
         currency = row.get(f"{prefix}currency")

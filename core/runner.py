@@ -248,20 +248,41 @@ def _known_permission_findings(action: Action, knowledge: KeyKnowledge) -> list[
     ]
 
 
-def _read_intent(call: _Call, client: stripe.StripeClient, intent_id: str) -> Any:
-    """Retrieve a PaymentIntent for a pre-flight check, recorded like any call; None when that failed.
-
-    A failed read does not block: the action itself then fails the same way and gets its guidance.
-    """
-    retrieve = catalog.get("retrieve_payment_intent")
+def _read(call: _Call, action_id: str, object_id: str, fetch: Callable[..., Any]) -> Any:
+    """Retrieve an object for a pre-flight check (``fetch`` is the SDK's retrieve), recorded like any call;
+    None when that failed. A failed read does not block: the action itself then fails the same way and gets
+    its guidance."""
+    retrieve = catalog.get(action_id)
     started = time.perf_counter()
     try:
-        intent = client.v1.payment_intents.retrieve(intent_id, options={"headers": dict(CLIENT_HEADERS)})
+        found = fetch(object_id, options={"headers": dict(CLIENT_HEADERS)})
     except stripe.StripeError as error:
-        call.requests.append(_record(call, retrieve, {"id": intent_id}, {}, started, error=error, key=None))
+        call.requests.append(_record(call, retrieve, {"id": object_id}, {}, started, error=error, key=None))
         return None
-    call.requests.append(_record(call, retrieve, {"id": intent_id}, {}, started, response=intent, key=None))
-    return intent
+    call.requests.append(_record(call, retrieve, {"id": object_id}, {}, started, response=found, key=None))
+    return found
+
+
+def _read_intent(call: _Call, client: stripe.StripeClient, intent_id: str) -> Any:
+    return _read(call, "retrieve_payment_intent", intent_id, client.v1.payment_intents.retrieve)
+
+
+def _checkout_preflight(call: _Call, client: stripe.StripeClient) -> list[Finding]:
+    """Both discount parameters at once, and a promotion code Stripe would refuse (read first)."""
+    values = call.prepared.values
+    found = pitfalls.checkout_discount_findings(values)
+    entries = values.get("discounts")
+    for entry in entries if isinstance(entries, list) else []:
+        promo_id = entry.get("promotion_code") if isinstance(entry, dict) else None
+        if isinstance(promo_id, str) and promo_id:
+            promo = _read(call, "retrieve_promotion_code", promo_id, client.v1.promotion_codes.retrieve)
+            if promo is not None:
+                found += pitfalls.promotion_code_findings(promo.to_dict(), int(time.time()))
+    return found
+
+
+def _coupon_preflight(call: _Call, client: stripe.StripeClient) -> list[Finding]:
+    return pitfalls.coupon_findings(call.prepared.values)
 
 
 def _cancel_preflight(call: _Call, client: stripe.StripeClient) -> list[Finding]:
@@ -331,6 +352,8 @@ _PREFLIGHTS: Final[Mapping[str, Callable[[_Call, stripe.StripeClient], list[Find
     "cancel_payment_intent": _cancel_preflight,
     "capture_payment_intent": _capture_preflight,
     "refund_payment": _refund_preflight,
+    "create_checkout_session": _checkout_preflight,
+    "create_coupon": _coupon_preflight,
 }
 
 

@@ -1,5 +1,4 @@
-"""Data: Products, Prices, Customers, Invoices, Subscriptions, Payment Intents and test clocks as tables
-(List, and Search where Stripe has it)."""
+"""Data: Stripe objects as tables: List (every resource) and Search (where Stripe has a search API)."""
 
 import streamlit as st
 

@@ -291,14 +291,16 @@ class Context:
         status: int = 404,
         *,
         allow_deleted: bool = False,
+        noun: str | None = None,
     ) -> JSONObject:
         """The stored object, or Stripe's ``No such <kind>: '<id>'`` (404 for a URL id, 400 for a param).
 
+        ``noun``: how the message names the kind when Stripe writes it in words ("No such tax rate").
         A deleted object (a ``{"deleted": true}`` tombstone, e.g. a customer) counts as missing, as on Stripe,
         unless ``allow_deleted`` (retrieving a deleted customer returns its tombstone)."""
         obj = self.store.get(object_id)
         if obj is None or obj.get("object") != kind or (obj.get("deleted") and not allow_deleted):
-            raise errors.resource_missing(kind, object_id, param, status)
+            raise errors.resource_missing(noun or kind, object_id, param, status)
         return obj
 
     def save(self, obj: JSONObject) -> JSONObject:

@@ -37,20 +37,29 @@ DAY = 86_400
 # --- invoice arithmetic ------------------------------------------------------------------------------------
 
 
-def invoice_amounts(line_amounts: Sequence[int], *, amount_paid: int = 0) -> dict[str, int]:
-    """Totals of an invoice from its lines (no discounts, taxes or customer balance in the sandbox).
+def invoice_amounts(
+    line_amounts: Sequence[int],
+    *,
+    amount_paid: int = 0,
+    discount: int = 0,
+    exclusive_tax: int = 0,
+    inclusive_tax: int = 0,
+    credited: int = 0,
+) -> dict[str, int]:
+    """Totals of an invoice from its lines, its discounts and taxes (computed by ``sandbox._discount_tax``)
+    and its pre-payment credit notes (``credited``: they lower what is due, not the total).
 
     A negative total (credits larger than charges) is due as 0: Stripe moves the excess to the customer's
     credit balance, which the sandbox does not model [U].
     """
     subtotal = sum(line_amounts)
-    total = subtotal
-    amount_due = max(total, 0)
+    total = subtotal - discount + exclusive_tax
+    amount_due = max(total - credited, 0)
     return {
         "subtotal": subtotal,
-        "subtotal_excluding_tax": subtotal,
+        "subtotal_excluding_tax": subtotal - inclusive_tax,
         "total": total,
-        "total_excluding_tax": total,
+        "total_excluding_tax": total - exclusive_tax - inclusive_tax,
         "amount_due": amount_due,
         "amount_paid": amount_paid,
         "amount_remaining": max(amount_due - amount_paid, 0),
@@ -172,6 +181,18 @@ def _when(ts: int | None) -> str:
     return "—" if ts is None else datetime.fromtimestamp(ts, UTC).strftime("%d %b %Y")
 
 
+def _adjustment_rows(invoice: Mapping[str, Any], money: Any) -> str:
+    """Discount and tax rows: an inclusive tax is shown as "included", since it is already in the lines."""
+    rows = []
+    discount = sum(int(d["amount"]) for d in invoice.get("total_discount_amounts") or [])
+    if discount:
+        rows.append(f"<tr data-testid=discount><td>Discount</td><td class=n>−{money(discount)}</td></tr>")
+    for tax in invoice.get("total_taxes") or []:
+        label = "Tax (included)" if tax.get("tax_behavior") == "inclusive" else "Tax"
+        rows.append(f"<tr data-testid=tax><td>{label}</td><td class=n>{money(tax['amount'])}</td></tr>")
+    return "\n".join(rows)
+
+
 def render_invoice_page(invoice: Mapping[str, Any]) -> str:
     """A read-only HTML page of an invoice: its lines and totals written as money."""
     currency = str(invoice.get("currency") or "usd")
@@ -214,6 +235,7 @@ Nothing can be paid here.</p>
 </tbody></table>
 <table>
 <tr><td>Subtotal</td><td class=n>{money(invoice.get("subtotal"))}</td></tr>
+{_adjustment_rows(invoice, money)}
 <tr><td>Total</td><td class=n>{money(invoice.get("total"))}</td></tr>
 <tr><td>Amount paid</td><td class=n>{money(invoice.get("amount_paid"))}</td></tr>
 <tr><th>Amount remaining</th><th class=n>{money(invoice.get("amount_remaining"))}</th></tr>

@@ -182,6 +182,16 @@ def _amount_widget(action: Action, inp: Input, values: Mapping[str, object], pre
     return text
 
 
+def _percent_widget(inp: Input, key: str, label: str) -> object:
+    """A percentage, with what it does to $100.00 (a tax rate: exclusive and inclusive side by side)."""
+    text = st.text_input(label, key=key, help=inp.help or None)
+    preview = money.percent_preview(text or "", inp.percent_purpose)
+    if preview.line:
+        st.caption(findings_ui.escape_markdown(preview.line))
+    findings_ui.render(preview.findings)
+    return text
+
+
 def show_preview(preview: money.AmountPreview, *, key: str) -> None:
     """The money line in bold, then every warning with its fix."""
     with st.container(key=key):
@@ -198,6 +208,8 @@ def _widget(action: Action, inp: Input, target: Target, values: Mapping[str, obj
     kind = inp.kind
     if kind is InputKind.AMOUNT:
         return _amount_widget(action, inp, values, prefix)
+    if kind is InputKind.PERCENT:
+        return _percent_widget(inp, key, label)
     if kind is InputKind.CURRENCY:
         return _currency_widget(action, inp, prefix)
     if kind is InputKind.ENUM:

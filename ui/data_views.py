@@ -34,6 +34,10 @@ RESOURCES: dict[str, Resource] = {
     "Subscriptions": Resource("list_subscriptions", "subscriptions", "status:'active'"),
     "Payments (Payment Intents)": Resource("list_payment_intents", "payment_intents", "status:'succeeded'"),
     "Test clocks": Resource("list_test_clocks", "test_helpers.test_clocks", None),
+    "Coupons": Resource("list_coupons", "coupons", None),
+    "Promotion codes": Resource("list_promotion_codes", "promotion_codes", None),
+    "Tax rates": Resource("list_tax_rates", "tax_rates", None),
+    "Credit notes": Resource("list_credit_notes", "credit_notes", None),
 }
 PAGING = frozenset({"limit", "starting_after", "ending_before"})
 

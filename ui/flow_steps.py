@@ -120,16 +120,34 @@ def checkout() -> None:
             return
         has_session = "session" in ids(flow)
         flows.step_header(2, "Create a Checkout Session (mode payment)", has_session)
+        promo = st.toggle(
+            "With a promotion code",
+            key="flows_checkout_promo",
+            disabled=has_session,
+            help="Creates a coupon and a promotion code (backend-only: a custom API in WeWeb), then a "
+            "session with allow_promotion_codes=true, so the hosted page shows a code box.",
+        )
+        code, percent = "WELCOME10", "10"
+        if promo:
+            left, right = st.columns(2)
+            code = left.text_input("Code", value="WELCOME10", key="flows_checkout_code", disabled=has_session)
+            percent = right.text_input(
+                "Percent off", value="10", key="flows_checkout_percent", disabled=has_session
+            )
         if st.button("Create Checkout Session", key="flows_checkout_session", disabled=has_session):
-            flows.create_checkout_session()
+            if not promo or flows.create_promotion_code(code or "WELCOME10", percent or "10"):
+                flows.create_checkout_session(allow_promotion_codes=promo)
             st.rerun()
-        flows.last_result(flow, "session")
+        for step in ("coupon", "promotion_code", "session"):
+            flows.last_result(flow, step)
         if not has_session:
             return
         complete = status(flow, "checkout.session") == "complete"
         flows.step_header(3, "Open the hosted page and pay", complete)
+        typed = flows.flow_state(flow).get("code")
         st.markdown(
-            "Pay with card **4242 4242 4242 4242**, any future date, any CVC. Then come back to this tab."
+            (f"Type **{typed}** in the promotion code box and apply it. " if typed else "")
+            + "Pay with card **4242 4242 4242 4242**, any future date, any CVC. Then come back to this tab."
         )
         st.link_button(
             "Open the hosted payment page",
@@ -147,6 +165,13 @@ def checkout() -> None:
                 f"Session complete, payment_status {flows.flow_state(flow).get('payment_status')}: in WeWeb "
                 "the 'On checkout session event' trigger fires now (checkout.session.completed)."
             )
+            total, details, paid_in = flows.flow_state(flow).get("amounts") or (None, None, None)
+            off = details.get("amount_discount") if isinstance(details, dict) else None
+            if off:
+                st.info(
+                    f"The promotion code took {flows.money_text(off, paid_in)} off: the customer paid "
+                    f"{flows.money_text(total, paid_in)} (amount_total; total_details.amount_discount)."
+                )
 
 
 def subscription() -> None:

@@ -301,20 +301,39 @@ def refund(amount: str) -> None:
 # --- Checkout ----------------------------------------------------------------------------------------------
 
 
-def create_checkout_session() -> None:
+def create_promotion_code(code: str, percent_off: str) -> bool:
+    """ "With a promotion code": a coupon (Create Coupon) and the code customers type (Create Promotion
+    Code), both backend-only in WeWeb: a custom API creates them, Checkout only shows the code box."""
+    flow = "checkout"
+    if "promotion_code" in ids(flow):
+        return True
+    coupon = run_step(flow, "coupon", "create_coupon", {"percent_off": percent_off, "name": f"{code} launch"})
+    if not coupon.ok:
+        return False
+    promo = run_step(
+        flow,
+        "promotion_code",
+        "create_promotion_code",
+        {"promotion.coupon": _field(coupon, "id"), "code": code},
+    )
+    if promo.ok:
+        ids(flow)["promotion_code"] = str(_field(promo, "id"))
+        flow_state(flow)["code"] = code
+    return promo.ok
+
+
+def create_checkout_session(*, allow_promotion_codes: bool = False) -> None:
     flow = "checkout"
     base = app_base_url()
-    result = run_step(
-        flow,
-        "session",
-        "create_checkout_session",
-        {
-            "mode": "payment",
-            "line_items": [{"price": ids(flow)["price"], "quantity": 1}],
-            "success_url": f"{base}/flows?checkout=success&session_id={{CHECKOUT_SESSION_ID}}",
-            "cancel_url": f"{base}/flows?checkout=cancel",
-        },
-    )
+    inputs: dict[str, object] = {
+        "mode": "payment",
+        "line_items": [{"price": ids(flow)["price"], "quantity": 1}],
+        "success_url": f"{base}/flows?checkout=success&session_id={{CHECKOUT_SESSION_ID}}",
+        "cancel_url": f"{base}/flows?checkout=cancel",
+    }
+    if allow_promotion_codes:
+        inputs["allow_promotion_codes"] = True
+    result = run_step(flow, "session", "create_checkout_session", inputs)
     if result.ok:
         ids(flow)["session"] = str(_field(result, "id"))
         ids(flow)["url"] = str(_field(result, "url"))
@@ -330,6 +349,11 @@ def retrieve_checkout_session() -> None:
         if isinstance(intent, str):
             ids(flow)["payment_intent"] = intent
         flow_state(flow)["payment_status"] = _field(result, "payment_status")
+        flow_state(flow)["amounts"] = (
+            _field(result, "amount_total"),
+            _field(result, "total_details"),
+            _field(result, "currency"),
+        )
 
 
 # --- subscription ------------------------------------------------------------------------------------------

@@ -113,7 +113,19 @@ def _lines_table(session: dict[str, Any], lines: list[dict[str, Any]]) -> str:
             f"<td class='num'>{_e(unit)}{_e(_interval(price))}</td>"
             f"<td class='num'>{_e(format_money(line['amount_total'], line['currency']))}</td></tr>"
         )
-    total = format_money(int(session["amount_total"] or 0), str(session["currency"]))
+    currency = str(session["currency"])
+    total = format_money(int(session["amount_total"] or 0), currency)
+    details = session.get("total_details") or {}
+    if details.get("amount_discount"):
+        rows.append(
+            "<tr data-testid='discount'><td colspan='3'>Discount</td>"
+            f"<td class='num'>−{_e(format_money(int(details['amount_discount']), currency))}</td></tr>"
+        )
+    if details.get("amount_tax"):
+        rows.append(
+            "<tr data-testid='tax'><td colspan='3'>Tax</td>"
+            f"<td class='num'>{_e(format_money(int(details['amount_tax']), currency))}</td></tr>"
+        )
     return (
         "<table><thead><tr><th>Item</th><th class='num'>Qty</th><th class='num'>Unit price</th>"
         "<th class='num'>Amount</th></tr></thead><tbody>"
@@ -177,6 +189,7 @@ def render_form(
     body = (
         _header(session)
         + _lines_table(session, lines)
+        + _promotion_code_box(session, base)
         + error
         + f"<form method='post' action='{_e(base)}' data-testid='pay-form'>"
         + email_field
@@ -194,6 +207,22 @@ def render_form(
         + cancel
     )
     return _page("Checkout · Stripe sandbox", body)
+
+
+def _promotion_code_box(session: dict[str, Any], base: str) -> str:
+    """Stripe shows an "Add promotion code" field when the session has ``allow_promotion_codes``."""
+    if not session.get("allow_promotion_codes"):
+        return ""
+    applied = session.get("discounts") or []
+    if applied:
+        return "<p class='notice' data-testid='promo-applied'>Promotion code applied.</p>"
+    return (
+        f"<form method='post' action='{_e(base)}/promotion_code' data-testid='promo-form'>"
+        "<label for='promotion_code'>Promotion code</label>"
+        "<div class='row'><div><input id='promotion_code' name='code' autocomplete='off'></div>"
+        "<div><button type='submit' class='secondary' data-testid='promo-apply'>Apply</button></div></div>"
+        "</form>"
+    )
 
 
 _AUTH_BUTTONS = (
@@ -362,6 +391,9 @@ def pay(ctx: Context, session: dict[str, Any], form: dict[str, str]) -> Outcome:
     if data:
         data["buyer"] = {"email": email, "name": name}
         ctx.save(data)
+    if session["mode"] == "payment" and int(session.get("amount_total") or 0) == 0:
+        # A 100 % discount: nothing to charge, the session completes without a payment.
+        return Outcome(redirect=sessions.complete(ctx, session, email=email, name=name))
     if session["mode"] == "payment":
         pi = ctx.get(str(session.get("payment_intent") or "")) if session.get("payment_intent") else None
         reusable = ("requires_payment_method", "requires_confirmation", "requires_action")
@@ -478,6 +510,7 @@ def _subscribe(
             payment_behavior="allow_incomplete",
             default_payment_method=str(pm["id"]),
             metadata=sub_data.get("metadata") or {},
+            discounts=list(data.get("discount_ids") or []),
         )
         pending = {"subscription": sub["id"], "invoice": sub.get("latest_invoice")}
         data["pending_subscription"] = pending
@@ -496,6 +529,7 @@ def _subscribe(
         payment_method=str(pm["id"]),
         trial_period_days=trial_days,
         metadata=sub_data.get("metadata") or {},
+        discounts=list(data.get("discount_ids") or []),
     )
     latest = sub.get("latest_invoice")
     invoice_id = latest.get("id") if isinstance(latest, dict) else latest
@@ -606,6 +640,17 @@ async def checkout_page(request: Request) -> Response:
     form = await _form(request)
     kept = {k: form[k] for k in ("email", "name") if form.get(k)}
     return await _session_action(request, lambda ctx, session: pay(ctx, session, form), kept)
+
+
+@route(sessions.PAGE_PATH + "/{account}/{session}/promotion_code", methods=("POST",))
+async def checkout_promotion_code(request: Request) -> Response:
+    """The code box: applying a code re-renders the page with its discount, or says why it does not apply."""
+    form = await _form(request)
+
+    def apply(ctx: Context, session: dict[str, Any]) -> Outcome:
+        return Outcome(error=sessions.apply_promotion_code(ctx, session, form.get("code", "")))
+
+    return await _session_action(request, apply)
 
 
 @route(sessions.PAGE_PATH + "/{account}/{session}/authenticate", methods=("POST",))

@@ -18,7 +18,7 @@ from typing import Any
 from sandbox import _errors as errors
 from sandbox._api import Context, apply_metadata, changed_fields, deleted, endpoint
 from sandbox._store import JSONObject
-from sandbox.resources import invoices
+from sandbox.resources import discounts, invoices, tax_rates
 
 KIND = "invoiceitem"
 PERMISSION = "invoice_item"  # a scope of its own, distinct from rak_invoice_* [O, facts §2.2]
@@ -197,8 +197,16 @@ def create_invoice_item(ctx: Context) -> JSONObject:
         )
     amount = priced["amount"]
     discountable = p.get("discountable")
+    item_id = ctx.new_id("ii")
+    where = discounts.Redemption(
+        customer=customer["id"],
+        currency=priced["currency"],
+        invoice=invoice["id"] if invoice else None,
+        invoice_item=item_id,
+    )
+    item_discounts = [d["id"] for d in discounts.resolve(ctx, p.get("discounts"), "discounts", where)]
     item: JSONObject = {
-        "id": ctx.new_id("ii"),
+        "id": item_id,
         "object": KIND,
         "amount": amount,
         "currency": priced["currency"],
@@ -208,7 +216,7 @@ def create_invoice_item(ctx: Context) -> JSONObject:
         "description": p.get("description") or priced["description"],
         # Stripe: defaults to false for negative amounts (credits), true otherwise.
         "discountable": bool(discountable) if discountable is not None else amount >= 0,
-        "discounts": [],
+        "discounts": item_discounts,
         "invoice": invoice["id"] if invoice else None,
         "livemode": False,
         "metadata": apply_metadata({}, p.get("metadata")),
@@ -220,7 +228,7 @@ def create_invoice_item(ctx: Context) -> JSONObject:
         "proration_details": {"credited_items": None, "discount_amounts": []},
         "quantity": quantity,
         "quantity_decimal": str(quantity),
-        "tax_rates": [],
+        "tax_rates": tax_rates.load_many(ctx, p.get("tax_rates"), "tax_rates"),
         "test_clock": None,
     }
     ctx.save(item)
@@ -232,11 +240,7 @@ def create_invoice_item(ctx: Context) -> JSONObject:
 
 def _load(ctx: Context) -> JSONObject:
     """Stripe names the object in words: "No such invoice item: 'ii_…'" [U: the style of its messages]."""
-    item_id = ctx.path["invoiceitem"]
-    item = ctx.get(item_id)
-    if item is None or item.get("object") != KIND:
-        raise errors.resource_missing("invoice item", item_id, "invoiceitem", 404)
-    return item
+    return ctx.load(KIND, ctx.path["invoiceitem"], param="invoiceitem", noun="invoice item")
 
 
 def _check_editable(ctx: Context, item: JSONObject) -> None:
@@ -277,6 +281,16 @@ def update_invoice_item(ctx: Context) -> JSONObject:
         item["metadata"] = apply_metadata(item.get("metadata"), p["metadata"])
     if "period" in p:
         item["period"] = _period(ctx, p["period"])
+    if "tax_rates" in p:
+        item["tax_rates"] = tax_rates.load_many(ctx, p["tax_rates"], "tax_rates")
+    if "discounts" in p:
+        where = discounts.Redemption(
+            customer=item["customer"],
+            currency=item["currency"],
+            invoice=item.get("invoice"),
+            invoice_item=item["id"],
+        )
+        item["discounts"] = [d["id"] for d in discounts.resolve(ctx, p["discounts"], "discounts", where)]
     ctx.save(item)
     if item.get("invoice"):
         _refresh_invoice(ctx, str(item["invoice"]))

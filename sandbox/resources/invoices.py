@@ -43,7 +43,7 @@ from sandbox._errors import StripeError
 from sandbox._ids import random_chars
 from sandbox._store import JSONObject
 from sandbox._test_cards import Decline
-from sandbox.resources import payment_intents, payment_methods
+from sandbox.resources import discounts, payment_intents, payment_methods, tax_rates
 
 KIND = "invoice"
 ITEM_KIND = "invoiceitem"
@@ -271,8 +271,7 @@ def refresh(ctx: Context, invoice: JSONObject) -> JSONObject:
     items = ctx.query(ITEM_KIND, {"invoice": invoice["id"]})[::-1]  # oldest first
     lines = kept + [line_for_item(item) for item in items]
     invoice["lines"] = _lines_list(invoice["id"], lines)
-    invoice.update(billing.invoice_amounts([int(line["amount"]) for line in lines]))
-    return invoice
+    return discounts.apply_to_invoice(ctx, invoice)
 
 
 EMBEDDED_LINES = 10
@@ -685,6 +684,8 @@ def create_invoice(ctx: Context) -> JSONObject:
     if not p.get("customer"):
         raise errors.parameter_missing("customer")
     customer = load_customer(ctx, p["customer"])
+    if (p.get("automatic_tax") or {}).get("enabled"):
+        raise tax_rates.automatic_tax_not_activated()
     collection = str(p.get("collection_method") or "charge_automatically")
     days = _int_or_none(p.get("days_until_due"))
     due_date = _int_or_none(p.get("due_date"))
@@ -731,6 +732,7 @@ def create_invoice(ctx: Context) -> JSONObject:
     for key in ("footer", "statement_descriptor"):
         if p.get(key):
             invoice[key] = p[key]
+    _set_adjustments(ctx, invoice, p)
     for item in pending:
         if item["currency"] != currency:
             continue  # an item in another currency waits for an invoice in its currency [U]
@@ -742,6 +744,17 @@ def create_invoice(ctx: Context) -> JSONObject:
     if invoice["auto_advance"]:
         schedule_finalization(ctx, invoice)
     return public(invoice)
+
+
+def _set_adjustments(ctx: Context, invoice: JSONObject, p: Mapping[str, Any]) -> None:
+    """``discounts`` and ``default_tax_rates`` of a draft (the arithmetic is ``sandbox._discount_tax``)."""
+    if "default_tax_rates" in p:
+        invoice["default_tax_rates"] = tax_rates.load_many(ctx, p["default_tax_rates"], "default_tax_rates")
+    if "discounts" in p:
+        where = discounts.Redemption(
+            customer=str(invoice["customer"]), currency=str(invoice["currency"]), invoice=invoice["id"]
+        )
+        invoice["discounts"] = [d["id"] for d in discounts.resolve(ctx, p["discounts"], "discounts", where)]
 
 
 @endpoint("GET", "/v1/invoices/{invoice}", permission=PERMISSION)
@@ -783,6 +796,9 @@ def update_invoice(ctx: Context) -> JSONObject:
         invoice["days_until_due"] = _int_or_none(p["days_until_due"])
     if "due_date" in p:
         invoice["due_date"] = _int_or_none(p["due_date"])
+    if "discounts" in p or "default_tax_rates" in p:
+        _set_adjustments(ctx, invoice, p)
+        refresh(ctx, invoice)
     needs_due = invoice["status"] == "draft" and invoice["collection_method"] == "send_invoice"
     if needs_due and invoice.get("days_until_due") is None and invoice.get("due_date") is None:
         raise errors.invalid_request(SEND_INVOICE_NEEDS_DUE, param="days_until_due")

@@ -63,6 +63,14 @@ def create(ctx: Context) -> dict[str, Any]:
             f"Charge {charge['id']} has already been refunded.", code="charge_already_refunded"
         )
     amount = int(p["amount"]) if p.get("amount") is not None else remaining
+    return refund_charge(ctx, charge, amount, metadata=p.get("metadata"), reason=p.get("reason") or None)
+
+
+def refund_charge(
+    ctx: Context, charge: dict[str, Any], amount: int, *, metadata: Any = None, reason: str | None = None
+) -> dict[str, Any]:
+    """Refund ``amount`` of a succeeded charge (the API's rules and texts); credit notes refund through it."""
+    remaining = charge["amount_captured"] - charge["amount_refunded"]
     if amount < 1:
         raise StripeError(
             400,
@@ -94,9 +102,9 @@ def create(ctx: Context) -> dict[str, Any]:
             },
             "type": "card",
         },
-        "metadata": apply_metadata({}, p.get("metadata")),
+        "metadata": apply_metadata({}, metadata),
         "payment_intent": charge.get("payment_intent"),
-        "reason": p.get("reason") or None,
+        "reason": reason,
         "receipt_number": None,
         "source_transfer_reversal": None,
         "status": "succeeded",

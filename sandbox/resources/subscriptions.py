@@ -27,7 +27,8 @@ from sandbox import _scheduler as scheduler
 from sandbox._api import Context, apply_metadata, changed_fields, endpoint
 from sandbox._currencies import format_money
 from sandbox._store import JSONObject
-from sandbox.resources import invoices, payment_methods
+from sandbox.resources import discounts as discounts_module
+from sandbox.resources import invoices, payment_methods, tax_rates
 
 KIND = "subscription"
 ITEM_KIND = "subscription_item"
@@ -236,8 +237,13 @@ def create(
     description: str | None = None,
     metadata: Mapping[str, str] | None = None,
     save_default_payment_method: str = "off",
+    discounts: Sequence[str] = (),
+    default_tax_rates: Sequence[JSONObject] = (),
 ) -> JSONObject:
     """Create a subscription and its first invoice, pay it per ``payment_behavior`` and return it.
+
+    ``discounts``: ids of discount objects already made; with ``default_tax_rates`` they apply to the first
+    invoice through ``sandbox.resources.discounts``, and to renewals while the coupon's duration lasts.
 
     Raises (so the request's transaction rolls back and nothing is created) when Stripe would refuse: no
     payment method to charge, or a failed charge with ``error_if_incomplete``.
@@ -342,6 +348,11 @@ def create(
     )
     lines = [_line_for_item(ctx, invoice["id"], sub_id, item, trial=trialing) for item in sub_items]
     invoice["lines"]["data"] = lines
+    sub["discounts"] = list(discounts)
+    invoice["discounts"] = list(discounts)
+    discounts_module.attach_to_subscription(ctx, discounts, sub_id, now)
+    sub["default_tax_rates"] = copy.deepcopy(list(default_tax_rates))
+    invoice["default_tax_rates"] = copy.deepcopy(list(default_tax_rates))
     invoices.refresh(ctx, invoice)
     invoices.save(ctx, invoice)
     invoices.emit(ctx, "invoice.created", invoice)
@@ -387,6 +398,7 @@ def create_from_checkout(
     payment_method: str | None,
     trial_period_days: int | None = None,
     metadata: Mapping[str, str] | None = None,
+    discounts: Sequence[str] = (),
 ) -> JSONObject:
     """Create the subscription of a completed subscription-mode Checkout Session; returns it (a dict).
 
@@ -414,6 +426,7 @@ def create_from_checkout(
         trial_period_days=trial_period_days,
         default_payment_method=pm_id,
         metadata=metadata,
+        discounts=discounts,
     )
 
 
@@ -521,6 +534,8 @@ def start_period(ctx: Context, sub: JSONObject, start: int) -> JSONObject:
     invoice["lines"]["data"] = [
         _line_for_item(ctx, invoice["id"], sub["id"], item, trial=False) for item in items
     ]
+    invoice["discounts"] = discounts_module.for_renewal(ctx, sub, start)
+    invoice["default_tax_rates"] = copy.deepcopy(sub.get("default_tax_rates") or [])
     for pending in ctx.query(invoices.ITEM_KIND, {"customer": sub["customer"]}):
         if not pending.get("invoice") and pending.get("currency") == sub["currency"]:
             pending["invoice"] = invoice["id"]  # pending invoice items go on the next subscription invoice
@@ -642,6 +657,9 @@ CREATE_PARAMS = (
     "payment_settings",
     "proration_behavior",
     "currency",
+    "discounts",
+    "default_tax_rates",
+    "automatic_tax",
 )
 
 
@@ -664,6 +682,13 @@ def create_subscription(ctx: Context) -> JSONObject:
     if not items:
         raise errors.parameter_missing("items")
     for i, item in enumerate(items):
+        if item.get("tax_rates"):
+            # [U] The sandbox's own limitation, said plainly.
+            raise errors.invalid_request(
+                "The local sandbox does not emulate items[].tax_rates yet: pass default_tax_rates for the "
+                "whole subscription.",
+                param=f"items[{i}][tax_rates]",
+            )
         if item.get("price_data"):
             # [U] The sandbox's own limitation, said plainly.
             raise errors.invalid_request(
@@ -689,10 +714,18 @@ def create_subscription(ctx: Context) -> JSONObject:
         raise errors.invalid_request(
             f"Invalid timestamp: must be in the future (trial_end={trial_end}).", param="trial_end"
         )
+    if (p.get("automatic_tax") or {}).get("enabled"):
+        raise tax_rates.automatic_tax_not_activated()
+    where = discounts_module.Redemption(
+        customer=customer["id"], currency=str(_item_price(ctx, items[0], 0)["currency"])
+    )
+    made = discounts_module.resolve(ctx, p.get("discounts"), "discounts", where)
     sub = create(
         ctx,
         customer=customer,
         items=items,
+        discounts=[d["id"] for d in made],
+        default_tax_rates=tax_rates.load_many(ctx, p.get("default_tax_rates"), "default_tax_rates"),
         payment_behavior=str(p.get("payment_behavior") or "allow_incomplete"),
         collection_method=collection,
         days_until_due=days,

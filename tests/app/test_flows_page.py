@@ -127,6 +127,33 @@ def test_checkout_product_price_session_pay_and_retrieve() -> None:
     assert session["success_url"].endswith("/flows?checkout=success&session_id={CHECKOUT_SESSION_ID}")
 
 
+def test_checkout_with_a_promotion_code_typed_in_the_code_box() -> None:
+    at = flow("checkout")
+    at.text_input(key="flows_checkout_amount").input("2000").run()
+    at = click(at, "flows_checkout_catalog")
+    at.toggle(key="flows_checkout_promo").set_value(True).run()
+    at.text_input(key="flows_checkout_code").input("SPRING25").run()
+    at.text_input(key="flows_checkout_percent").input("25").run()
+    at = click(at, "flows_checkout_session")
+    state = at.session_state["flows_checkout"]
+    assert state["ids"]["promotion_code"].startswith("promo_")
+    assert state["results"]["session"].objects[0]["allow_promotion_codes"] is True
+    assert "Type **SPRING25** in the promotion code box" in texts(at)
+    url = state["ids"]["url"]
+    applied = (
+        urllib.request.urlopen(  # the hosted page's code box, as the browser posts it
+            urllib.request.Request(url + "/promotion_code", data=b"code=spring25", method="POST"), timeout=15
+        )
+        .read()
+        .decode()
+    )
+    assert "$15.00" in applied
+    assert _pay_on_hosted_page(url) == 303
+    at = click(at, "flows_checkout_retrieve")
+    assert current_states(at) == ["complete"]
+    assert "The promotion code took $5.00 off: the customer paid $15.00" in texts(at)
+
+
 def test_subscription_becomes_active_with_its_first_invoice_paid() -> None:
     at = flow("subscription")
     at = click(at, "flows_subscription_catalog")

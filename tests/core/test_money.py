@@ -532,3 +532,32 @@ class TestParseMinor:
         assert value is None
         assert findings[0].code == "amount.invalid"
         assert findings[0].fix.startswith("Enter digits only, in the smallest currency unit")
+
+
+# --- percentages (coupons' percent_off, tax rates' percentage) ----------------------------------------------
+
+
+def test_tax_percentage_preview_shows_exclusive_and_inclusive_side_by_side() -> None:
+    preview = money.percent_preview("20", "tax")
+    assert preview.value == 20
+    assert preview.line == (
+        "On a $100.00 price: exclusive adds $20.00 (the customer pays $120.00); inclusive means $100.00 "
+        "contains $16.67 of tax ($83.33 net)."
+    )
+    assert preview.findings == ()
+    assert money.percent_preview("0", "tax").findings == ()  # a 0 % rate is allowed (zero-rated goods)
+
+
+def test_discount_percentage_preview_and_its_mistakes() -> None:
+    assert (
+        money.percent_preview("15", "discount").line
+        == "15 % off $100.00 takes $15.00 off (the customer pays $85.00)."
+    )
+    fraction = money.percent_preview("0.15", "discount")
+    assert [f.code for f in fraction.findings] == ["percent.looks_like_fraction"]
+    assert fraction.findings[0].fix == "Did you mean 15?"
+    for bad in ("0", "120", "ten"):
+        found = money.percent_preview(bad, "discount")
+        assert found.value is None
+        assert [f.code for f in found.findings] == ["percent.out_of_range"]
+    assert money.percent_preview("", "discount").line is None

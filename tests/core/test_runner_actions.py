@@ -151,6 +151,21 @@ ACTION_TESTS = {
         "advance_test_clock",
         "delete_test_clock",
     ],
+    "test_coupons": ["list_coupons", "retrieve_coupon", "create_coupon", "update_coupon", "delete_coupon"],
+    "test_promotion_codes_at_checkout": [
+        "list_promotion_codes",
+        "retrieve_promotion_code",
+        "create_promotion_code",
+        "update_promotion_code",
+    ],
+    "test_tax_rates": ["list_tax_rates", "retrieve_tax_rate", "create_tax_rate", "update_tax_rate"],
+    "test_credit_notes": [
+        "list_credit_notes",
+        "retrieve_credit_note",
+        "preview_credit_note",
+        "create_credit_note",
+        "void_credit_note",
+    ],
 }
 
 
@@ -508,3 +523,99 @@ def test_test_clocks(target: Target, sandbox: Any) -> None:
     assert failure.error.param == "frozen_time"
     deleted = obj(target, "delete_test_clock", id=clock["id"])
     assert deleted["deleted"] is True
+
+
+def test_coupons(target: Target) -> None:
+    percent = obj(target, "create_coupon", percent_off="15", duration="forever", name="Launch")
+    assert (percent["percent_off"], percent["currency"]) == (15, None)
+    fixed = obj(target, "create_coupon", id="FIVE", amount_off=500, currency="usd")
+    assert (fixed["id"], fixed["amount_off"]) == ("FIVE", 500)
+    assert obj(target, "retrieve_coupon", id="FIVE")["currency"] == "usd"
+    assert obj(target, "update_coupon", id="FIVE", name="Five off")["name"] == "Five off"
+    assert sorted(ids(ok(target, "list_coupons"))) == sorted([percent["id"], "FIVE"])
+    assert obj(target, "delete_coupon", id="FIVE")["deleted"] is True
+    # Typical failures: caught before the call (a percentage given a currency; amount_off typed in dollars
+    # warns), and Stripe's answer for an id that is taken.
+    with_currency = run("create_coupon", {"percent_off": "10", "currency": "usd"}, target=target)
+    assert with_currency.blocked
+    assert with_currency.warnings[-1].pitfall == "coupon_percent_with_currency"
+    dollars = ok(target, "create_coupon", amount_off=5, currency="usd")
+    assert any(w.code == "amount.looks_like_major_units" and "500" in w.fix for w in dollars.warnings)
+    both = run("create_coupon", {"percent_off": "10", "amount_off": 100, "currency": "usd"}, target=target)
+    assert both.blocked
+    taken = fails(target, "create_coupon", 400, id=percent["id"], percent_off="5")
+    assert taken.error is not None
+    assert taken.error.code == "resource_already_exists"
+
+
+def test_promotion_codes_at_checkout(target: Target) -> None:
+    coupon = obj(target, "create_coupon", percent_off="10")
+    promo = obj(
+        target,
+        "create_promotion_code",
+        **{"promotion.coupon": coupon["id"], "code": "TEN", "max_redemptions": 1},
+        **{"restrictions.minimum_amount": 1000, "restrictions.minimum_amount_currency": "usd"},
+    )
+    assert (promo["code"], promo["promotion"]["coupon"]) == ("TEN", coupon["id"])
+    assert obj(target, "retrieve_promotion_code", id=promo["id"])["restrictions"]["minimum_amount"] == 1000
+    assert ids(ok(target, "list_promotion_codes", code="ten")) == [promo["id"]]
+    session = obj(
+        target,
+        "create_checkout_session",
+        mode="payment",
+        success_url="https://example.com/ok",
+        line_items=[{"price": price(target, amount=2000), "quantity": 1}],
+        discounts=[{"promotion_code": promo["id"]}],
+    )
+    assert session["amount_total"] == 1800
+    both = run(
+        "create_checkout_session",
+        {"mode": "payment", "success_url": "https://example.com/ok", "allow_promotion_codes": True,
+         "line_items": [{"price": price(target), "quantity": 1}], "discounts": [{"coupon": coupon["id"]}]},
+        target=target,
+    )  # fmt: skip
+    assert both.blocked
+    assert both.warnings[-1].pitfall == "checkout_promotion_codes_and_discounts"
+    assert obj(target, "update_promotion_code", id=promo["id"], active=False)["active"] is False
+    inactive = run(
+        "create_checkout_session",
+        {"mode": "payment", "success_url": "https://example.com/ok",
+         "line_items": [{"price": price(target), "quantity": 1}],
+         "discounts": [{"promotion_code": promo["id"]}]},
+        target=target,
+    )  # fmt: skip
+    assert inactive.blocked
+    assert inactive.warnings[-1].pitfall == "promotion_code_not_redeemable"
+    assert "inactive" in inactive.warnings[-1].message
+
+
+def test_tax_rates(target: Target) -> None:
+    vat = obj(target, "create_tax_rate", display_name="VAT", percentage="20", inclusive=True, country="FR")
+    assert (vat["percentage"], vat["inclusive"]) == (20, True)
+    assert obj(target, "retrieve_tax_rate", id=vat["id"])["country"] == "FR"
+    assert obj(target, "update_tax_rate", id=vat["id"], active=False)["active"] is False
+    assert ids(ok(target, "list_tax_rates", active=False)) == [vat["id"]]
+    missing = run("create_tax_rate", {"display_name": "VAT", "percentage": "20"}, target=target)
+    assert missing.blocked  # inclusive is required: say which way the tax goes
+    unknown = fails(target, "retrieve_tax_rate", 404, id="txr_missing")
+    assert unknown.error is not None
+    assert unknown.error.code == "resource_missing"
+
+
+def test_credit_notes(target: Target) -> None:
+    cus = customer(target)
+    invoice = obj(target, "create_invoice", customer=cus, collection_method="send_invoice", days_until_due=7)
+    obj(target, "create_invoice_item", customer=cus, invoice=invoice["id"], amount=3000, currency="usd")
+    obj(target, "finalize_invoice", id=invoice["id"])
+    preview = obj(target, "preview_credit_note", invoice=invoice["id"], amount=1000)
+    assert (preview["total"], preview["pre_payment_amount"]) == (1000, 1000)
+    note = obj(target, "create_credit_note", invoice=invoice["id"], amount=1000, memo="Goodwill")
+    assert note["number"].endswith("-CN-01")
+    assert obj(target, "retrieve_invoice", id=invoice["id"])["amount_due"] == 2000
+    assert ids(ok(target, "list_credit_notes", invoice=invoice["id"])) == [note["id"]]
+    assert obj(target, "retrieve_credit_note", id=note["id"])["memo"] == "Goodwill"
+    assert obj(target, "void_credit_note", id=note["id"])["status"] == "void"
+    # Typical failure: more than the invoice is worth.
+    too_much = fails(target, "create_credit_note", 400, invoice=invoice["id"], amount=9000)
+    assert too_much.error is not None
+    assert "remains creditable" in str(too_much.error.message)

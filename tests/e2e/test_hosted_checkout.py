@@ -73,3 +73,42 @@ def test_buyer_pays_on_the_hosted_checkout_page(
     page.goto(session.url)
     expect(page.get_by_test_id("complete")).to_be_visible()
     page.screenshot(path=str(artifacts_dir / "hosted-checkout-complete.png"), full_page=True)
+
+
+def test_buyer_enters_a_promotion_code(page: Page, stripe_client: stripe.StripeClient, sandbox: Any) -> None:
+    coupon = stripe_client.v1.coupons.create(params={"percent_off": 25})
+    promo = stripe_client.v1.promotion_codes.create(
+        params={"promotion": {"type": "coupon", "coupon": coupon.id}, "code": "WELCOME25"}
+    )
+    session = stripe_client.v1.checkout.sessions.create(
+        {
+            "mode": "payment",
+            "success_url": f"{sandbox.public_url}/_sandbox/health?session_id={{CHECKOUT_SESSION_ID}}",
+            "allow_promotion_codes": True,
+            "line_items": [
+                {
+                    "price_data": {"currency": "usd", "unit_amount": 2000, "product_data": {"name": "Mug"}},
+                    "quantity": 1,
+                }
+            ],
+        }
+    )
+    assert session.url is not None
+    page.goto(session.url)
+    expect(page.get_by_test_id("total")).to_have_text("$20.00")
+    page.get_by_label("Promotion code").fill("NOTACODE")
+    page.get_by_test_id("promo-apply").click()
+    expect(page.get_by_test_id("error")).to_have_text("This code is invalid.")
+    page.get_by_label("Promotion code").fill("welcome25")
+    page.get_by_test_id("promo-apply").click()
+    expect(page.get_by_test_id("promo-applied")).to_be_visible()
+    expect(page.get_by_test_id("discount")).to_contain_text("−$5.00")
+    expect(page.get_by_test_id("total")).to_have_text("$15.00")
+    expect(page.get_by_test_id("submit")).to_have_text("Pay $15.00")
+    page.get_by_test_id("submit").click()
+    page.wait_for_url(f"**/_sandbox/health?session_id={session.id}")
+    done = stripe_client.v1.checkout.sessions.retrieve(session.id, params={"expand": ["payment_intent"]})
+    assert done.amount_total == 1500
+    assert [d.promotion_code for d in done.discounts] == [promo.id]
+    assert done.payment_intent.amount_received == 1500
+    assert stripe_client.v1.promotion_codes.retrieve(promo.id).times_redeemed == 1

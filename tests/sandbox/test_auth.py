@@ -162,7 +162,7 @@ def test_control_api(sandbox: Any, account: dict[str, str], stripe_client: strip
     assert stripe_client.v1.products.list().data == []
     spec = requests.get(sandbox.api_base + "/_sandbox/openapi.json", timeout=10).json()
     assert "post" in spec["paths"]["/v1/products"]
-    assert "/v1/coupons" not in spec["paths"]
+    assert "/v1/payment_links" not in spec["paths"]
 
 
 def test_unrecognized_url(api: Callable[..., requests.Response]) -> None:
@@ -180,11 +180,11 @@ def test_unrecognized_url(api: Callable[..., requests.Response]) -> None:
 
 
 def test_not_emulated_operation(api: Callable[..., requests.Response]) -> None:
-    response = api("POST", "/v1/coupons", params={"percent_off": "10"})
+    response = api("POST", "/v1/payment_links", params={"line_items[0][price]": "price_x"})
     assert response.status_code == 404
     error = response.json()["error"]
     assert error["type"] == "invalid_request_error"
-    assert "does not emulate POST /v1/coupons" in error["message"]
+    assert "does not emulate POST /v1/payment_links" in error["message"]
 
 
 def test_headers(api: Callable[..., requests.Response]) -> None:
@@ -248,6 +248,6 @@ def test_an_unknown_url_is_unrecognized_before_any_key_is_checked(
     assert unknown_key.value.http_status == 404
     assert "Unrecognized request URL (POST: /v1/foo)" in str(unknown_key.value.user_message)
     assert api("GET", "/v1/products", key=None).status_code == 401
-    not_emulated = api("POST", "/v1/coupons", key=None, params={"percent_off": "10"})
+    not_emulated = api("POST", "/v1/payment_links", key=None, params={"line_items[0][price]": "price_x"})
     assert not_emulated.status_code == 401
     assert not_emulated.json()["error"]["message"].startswith("You did not provide an API key.")
