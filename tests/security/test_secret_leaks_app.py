@@ -185,7 +185,9 @@ def test_no_secret_leaks_through_the_app(tmp_path: Path, monkeypatch: pytest.Mon
     found = {where: leaks(text, secrets) for where, text in everything.items()}
     assert not any(found.values()), found
 
-    data_dir = Path(os.environ["PLAYGROUND_DATA_DIR"])
+    # The folder of the file the app's sandbox really writes: the sandbox is started once per process, by
+    # whichever test came first, so PLAYGROUND_DATA_DIR may by now name another folder (suite order).
+    data_dir = Path(sandbox._started().runtime.store.path).parent
     env_file = Path(os.environ["PLAYGROUND_ENV_FILE"])
     written = files_written_since(
         [ROOT, data_dir, env_file.parent, Path(tempfile.gettempdir())], started, skip=[env_file]
