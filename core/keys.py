@@ -363,7 +363,7 @@ class _Classified:
     object_label: str | None = None
 
 
-def _classify(value: str, field: KeyField | None) -> _Classified:
+def _classify(value: str, field: KeyField | None, shown: str | None = None) -> _Classified:
     m = _API_KEY_RE.match(value)
     if m:
         kind = _KIND_OF_PREFIX[m.group(1)]
@@ -492,10 +492,12 @@ def _classify(value: str, field: KeyField | None) -> _Classified:
             label,
         )
 
-    return _Classified(KeyKind.UNKNOWN, None, [_unrecognised(value, field)])
+    return _Classified(KeyKind.UNKNOWN, None, [_unrecognised(value, field, shown or value)])
 
 
-def _unrecognised(value: str, field: KeyField | None) -> Finding:
+def _unrecognised(value: str, field: KeyField | None, shown: str) -> Finding:
+    """``value`` is what was classified (spaces taken out); ``shown`` the value as the verdict line shows it,
+    which is what the message counts and masks, so the two never disagree (they said 29, then 25)."""
     fix = (
         "Copy the key from the Stripe Dashboard → Developers → API keys: the Publishable key starts with "
         "pk_test_ or pk_live_, the Secret key with sk_test_ or sk_live_, a restricted key with rk_…; the "
@@ -521,7 +523,7 @@ def _unrecognised(value: str, field: KeyField | None) -> Finding:
         fix = "In the Stripe Dashboard → Developers → API keys, click 'Reveal' and copy the full key."
     else:
         message = (
-            f"{_the_value(field)} ({len(value)} characters, masked: {mask(value)}) does not start like any "
+            f"{_the_value(field)} ({len(shown)} characters, masked: {mask(shown)}) does not start like any "
             "Stripe key."
         )
     return _finding("key.unrecognized", Severity.ERROR, message, fix, field)
@@ -824,7 +826,7 @@ def inspect_key(raw: str | Secret | None, field: KeyField | None = None) -> KeyR
 
     inner = _inner_whitespace(cleaned, field)
     compact = re.sub(r"[\s" + _INVISIBLE + "]+", "", cleaned)
-    classified = _classify(compact, field)
+    classified = _classify(compact, field, shown=cleaned)
     if inner is not None:
         findings.append(inner)
     if inner is None or inner.code != "key.multiple_values":

@@ -863,12 +863,14 @@ def _range_findings(value: int, cur: Currency, purpose: Purpose) -> list[Finding
             minimum = _money(cur.minimum, cur)
             message = (
                 f"{value} is {_money(value, cur)}, below Stripe's minimum charge of {minimum} "
-                f"({cur.minimum} {cur.code}): Stripe answers 'Amount must be at least {minimum} {cur.code}'."
+                f"({cur.minimum} in the smallest unit): Stripe answers 'Amount must be at least {minimum} "
+                f"{cur.code}'."
             )
             if purpose is Purpose.PRICE:
                 message = (
                     f"{value} is {_money(value, cur)}, below Stripe's minimum charge of {minimum} "
-                    f"({cur.minimum}): a Checkout or invoice for one unit of this price would be refused."
+                    f"({cur.minimum} in the smallest unit): a Checkout or invoice for one unit of this price "
+                    "would be refused."
                 )
             findings.append(
                 _f(
