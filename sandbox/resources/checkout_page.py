@@ -387,6 +387,14 @@ def pay(ctx: Context, session: dict[str, Any], form: dict[str, str]) -> Outcome:
         cvc_given=bool(form.get("cvc")),
     )
     ctx.save(pm)
+    return pay_with(ctx, session, pm, email, name)
+
+
+def pay_with(
+    ctx: Context, session: dict[str, Any], pm: dict[str, Any], email: str | None, name: str | None
+) -> Outcome:
+    """Pay (or set up, or subscribe) the open session with ``pm``, as a submit of the hosted page does. Also
+    the CLI's ``POST /v1/payment_pages/{session}/confirm`` (sandbox.resources.payment_pages)."""
     data = sessions.completion_data(ctx, session["id"])
     if data:
         data["buyer"] = {"email": email, "name": name}
