@@ -31,7 +31,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import Message, Receive, Scope, Send
 
 from sandbox import _errors as errors
@@ -145,6 +145,17 @@ class Runtime:
                 except Exception:
                     log.exception("event sink %r failed", sink)
             self._events.task_done()
+
+    def request_finished(self, headers: Mapping[str, str], method: str, path: str, result: Result) -> None:
+        """Tell the sinks that follow the request log (``stripe logs tail``) that a /v1 request was
+        answered. Runs on the event loop right after the response: sinks only queue work here."""
+        for sink in self.sinks:
+            observe = getattr(sink, "request_finished", None)
+            if observe is not None:
+                try:
+                    observe(headers, method, path, result.status, result.body, result.headers)
+                except Exception:
+                    log.exception("request observer %r failed", sink)
 
     def drain(self, timeout: float = 5.0) -> bool:
         """Wait until every queued event reached the sinks (tests use it instead of sleeping)."""
@@ -621,6 +632,7 @@ class SandboxApp:
         ]
         await send({"type": "http.response.start", "status": result.status, "headers": raw_headers})
         await send({"type": "http.response.body", "body": result.body})
+        self.runtime.request_finished(headers, method, path, result)
         if self.runtime.log_requests:
             elapsed = (time.perf_counter() - started) * 1000
             request_log.info("%s %s %d %s %.1fms", method, path, result.status, request_id, elapsed)
@@ -790,7 +802,12 @@ def build_app(runtime: Runtime) -> SandboxApp:
         Route("/_sandbox/openapi.json", openapi, methods=["GET"]),
         Route("/_sandbox/time", shift_time, methods=["POST"]),
         Route("/_sandbox/settings", settings, methods=["POST"]),
-        *(Route(r.path, r.endpoint, methods=list(r.methods)) for r in REGISTRY.routes),
+        *(
+            WebSocketRoute(r.path, r.endpoint)
+            if r.websocket
+            else Route(r.path, r.endpoint, methods=list(r.methods))
+            for r in REGISTRY.routes
+        ),
         Route("/{path:path}", v1, methods=["GET", "POST", "DELETE"]),
     ]
     inner = Starlette(routes=routes)
