@@ -22,6 +22,7 @@ from sandbox.resources import (  # noqa: F401
     promotion_codes,
     refunds,
     setup_intents,
+    stripecli,
     subscriptions,
     tax_rates,
     test_clocks,
