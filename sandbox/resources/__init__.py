@@ -26,5 +26,6 @@ from sandbox.resources import (  # noqa: F401
     subscriptions,
     tax_rates,
     test_clocks,
+    triggers,
     webhook_endpoints,
 )
