@@ -7,7 +7,8 @@ recorder (``tests/node/stripe_cli_capture.json`` is that capture and the tests' 
 - to the CLI, ``webhook_event``: ``{type, webhook_id, webhook_conversation_id, event_payload (the event as
   JSON text), http_headers (what the CLI forwards: Stripe-Signature, Content-Type, User-Agent), endpoint:
   {api_version: null}}``. ``api_version: null`` means "the account's default version"; the CLI drops
-  events with any other value unless it runs with ``--latest``;
+  events with any other value unless it runs with ``--latest`` (then it keeps only those), so each event
+  goes out twice, for the default and for the latest version;
 - to the CLI, ``request_log_event``: ``{type, request_log_id, event_payload: JSON of {created_at, livemode,
   method, request_id, status, url, error: {type, code, decline_code, message, param, charge}}}``;
 - from the CLI, ``event_ack`` (``{type, event_id, webhook_id, webhook_conversation_id}``; for a request log
@@ -34,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sandbox import _ids
+from sandbox._api import DEFAULT_API_VERSION
 from sandbox._webhooks import signature_header
 
 log = logging.getLogger("sandbox.stripecli")
@@ -73,7 +75,16 @@ class Connection:
         self.loop.call_soon_threadsafe(self.queue.put_nowait, json.dumps(message))
 
 
-def webhook_message(connection: Connection, event: Mapping[str, Any]) -> dict[str, Any]:
+def webhook_messages(connection: Connection, event: Mapping[str, Any], latest: str) -> list[dict[str, Any]]:
+    """The event twice: for the account's default version (``api_version: null``) and for the latest one.
+    The CLI keeps the first unless it runs with ``--latest``, then only the second. [U] Both carry the served
+    version's shape: the sandbox renders no other."""
+    return [webhook_message(connection, event, None), webhook_message(connection, event, latest)]
+
+
+def webhook_message(
+    connection: Connection, event: Mapping[str, Any], api_version: str | None
+) -> dict[str, Any]:
     payload = json.dumps(event, indent=2)
     return {
         "type": "webhook_event",
@@ -85,7 +96,7 @@ def webhook_message(connection: Connection, event: Mapping[str, Any]) -> dict[st
             "Stripe-Signature": signature_header(connection.secret, payload),
             "User-Agent": WEBHOOK_USER_AGENT,
         },
-        "endpoint": {"api_version": None},
+        "endpoint": {"api_version": api_version},
     }
 
 
@@ -145,6 +156,7 @@ class StripeCLIHub:
         self._runtime = runtime
         self._lock = threading.Lock()
         self._connections: list[Connection] = []
+        self._latest = DEFAULT_API_VERSION
 
     def add(self, connection: Connection) -> None:
         with self._lock:
@@ -165,13 +177,15 @@ class StripeCLIHub:
         listeners = self.connections(account, "webhooks")
         for event in events:
             for connection in listeners:
-                connection.send(webhook_message(connection, event))
+                for message in webhook_messages(connection, event, self._latest):
+                    connection.send(message)
 
     def resend(self, account: str, event: Mapping[str, Any]) -> int:
         """``stripe events resend``: the event again to every listening session of the account."""
         listeners = self.connections(account, "webhooks")
         for connection in listeners:
-            connection.send(webhook_message(connection, event))
+            for message in webhook_messages(connection, event, self._latest):
+                connection.send(message)
         return len(listeners)
 
     # -- the request log --------------------------------------------------------------------------------

@@ -267,3 +267,19 @@ def test_session_requests_are_checked(
     assert _session(sandbox, "sk_test_unknown", device_name="d").status_code == 401
     publishable = _session(sandbox, account["publishable_key"], device_name="d")
     assert publishable.status_code == 401
+
+
+def test_listen_latest_gets_each_event_once(
+    cli: Callable[..., Running], receiver: Receiver, stripe_client: stripe.StripeClient
+) -> None:
+    """The sandbox sends each event for the default and for the latest version; ``--latest`` keeps only the
+    latter, a plain listen only the former: either way one delivery per event."""
+    latest = cli(
+        "listen", "--events", "customer.created", "--forward-to", receiver.url, "--latest", "--skip-update"
+    )
+    latest.wait_for(r"Ready!")
+    stripe_client.v1.customers.create()
+    receiver.wait_for(1)
+    latest.wait_for(r"<--  \[200\]")
+    time.sleep(0.5)  # a duplicate would arrive within this
+    assert len(receiver.received) == 1
