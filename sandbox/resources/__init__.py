@@ -21,6 +21,7 @@ from sandbox.resources import (  # noqa: F401
     products,
     promotion_codes,
     refunds,
+    sepa_debit,
     setup_intents,
     stripecli,
     subscriptions,

@@ -301,6 +301,10 @@ def confirm_intent(
             param="payment_method",
         )
     pi["payment_method"] = pm["id"]
+    if pm.get("type") == "sepa_debit":
+        from sandbox.resources import sepa_debit
+
+        return sepa_debit.confirm(ctx, pi, pm), None
     card = payment_methods.card_of(pm)
     attempt = life.attempt_payment(
         card,

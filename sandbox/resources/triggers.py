@@ -148,6 +148,46 @@ def _disputed(then: Step | None) -> list[Step]:
     return steps + ([then] if then else [])
 
 
+def _sepa(iban: str) -> Step:
+    return Step(
+        "payment_method",
+        "POST",
+        "/v1/payment_methods",
+        {
+            "type": "sepa_debit",
+            "sepa_debit": {"iban": iban},
+            "billing_details": {"name": "Jenny Rosen", "email": "jenny@example.com"},
+        },
+    )
+
+
+def _sepa_checkout(iban: str) -> list[Step]:
+    """Checkout paid by SEPA Debit: completes unpaid, then the bank's answer (due at once) is looked at."""
+    return [
+        _product(),
+        _price(currency="eur"),
+        Step(
+            "checkout_session",
+            "POST",
+            "/v1/checkout/sessions",
+            {
+                "mode": "payment",
+                "success_url": "https://example.com/success",
+                "payment_method_types": ["sepa_debit"],
+                "line_items": [{"price": "{price.id}", "quantity": 2}],
+            },
+        ),
+        _sepa(iban),
+        Step(
+            "confirm",
+            "POST",
+            "/v1/payment_pages/{checkout_session.id}/confirm",
+            {"payment_method": "{payment_method.id}", "expected_amount": 3000},
+        ),
+        Step("session", "GET", "/v1/checkout/sessions/{checkout_session.id}"),
+    ]
+
+
 def _clock() -> Step:
     return Step(
         "test_clock", "POST", "/v1/test_helpers/test_clocks", {"frozen_time": 1767225600, "name": DESCRIPTION}
@@ -222,6 +262,8 @@ SCENARIOS: dict[str, list[Step]] = {
             {"payment_method": "pm_card_visa", "expected_amount": 3000},
         ),
     ],
+    "checkout.session.async_payment_succeeded": _sepa_checkout("AT611904300234573201"),
+    "checkout.session.async_payment_failed": _sepa_checkout("AT861904300235473202"),
     "checkout.session.expired": [
         *_checkout_session(),
         Step("expire", "POST", "/v1/checkout/sessions/{checkout_session.id}/expire"),
@@ -317,6 +359,22 @@ SCENARIOS: dict[str, list[Step]] = {
         ),
     ],
     "payment_intent.succeeded": [_payment("pm_card_visa")],
+    "payment_intent.processing": [
+        _sepa("AT611904300234573201"),
+        Step(
+            "payment_intent",
+            "POST",
+            "/v1/payment_intents",
+            {
+                "amount": 2000,
+                "currency": "eur",
+                "payment_method_types": ["sepa_debit"],
+                "payment_method": "{payment_method.id}",
+                "confirm": True,
+                "mandate_data": {"customer_acceptance": {"type": "offline"}},
+            },
+        ),
+    ],
     "payment_intent.payment_failed": [_payment("pm_card_chargeDeclined", error="card_error")],
     "payment_intent.requires_action": [_payment("pm_card_authenticationRequired")],
     "payment_intent.amount_capturable_updated": [_payment("pm_card_visa", capture_method="manual")],
