@@ -419,7 +419,7 @@ class Runtime:
                 ctx.method, ctx.url_path = endpoint.method, path
                 try:
                     if legacy:
-                        resolve_singular_discounts(ctx)
+                        resolve_singular_discounts(ctx, endpoint.template)
                     result = endpoint.handler(ctx)
                     if expand:
                         result = expand_object(ctx, copy.deepcopy(result), expand)

@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sandbox import _errors as errors
+
 AUTOMATIC_PAYMENT_METHODS_SINCE = "2023-08-16"
 SINGULAR_DISCOUNTS_REMOVED_IN = "2025-03-31"
 
@@ -49,12 +51,19 @@ def legacy_params(method: str, template: str, version: str) -> Mapping[str, Any]
     return {}
 
 
-def resolve_singular_discounts(ctx: Any) -> None:
+def resolve_singular_discounts(ctx: Any, template: str) -> None:
     """Before basil, ``coupon=X`` / ``promotion_code=Y`` meant one discount: check that it exists (Stripe's
-    ``No such coupon``) and hand it to the handler as today's ``discounts=[{coupon: X}]``."""
+    ``No such coupon``) and hand it to a subscription as today's ``discounts=[{coupon: X}]``. A customer-level
+    discount is not emulated: refused by name rather than dropped."""
     for name, kind in (("coupon", "coupon"), ("promotion_code", "promotion_code")):
         value = ctx.params.pop(name, None)
         if value in (None, ""):
             continue
         ctx.load(kind, str(value), param=name, status=400)
+        if template.startswith("/v1/customers"):
+            raise errors.invalid_request(
+                f"The local sandbox does not emulate a customer's own discount (`{name}` on a customer, "
+                "before 2025-03-31.basil). Put the discount on the subscription or invoice (`discounts`).",
+                param=name,
+            )
         ctx.params.setdefault("discounts", []).append({name: str(value)})

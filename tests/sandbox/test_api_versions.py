@@ -113,3 +113,34 @@ def test_singular_coupon_is_refused_from_basil_and_accepted_before(
         older.v1.customers.create(params={"promotion_code": "promo_x"})  # type: ignore[typeddict-unknown-key]
     assert info.value.param == "promotion_code"
     assert stripe_client.v1.customers.list().data == []
+
+
+def test_before_basil_a_subscription_coupon_becomes_its_discount(
+    make_client: Callable[..., stripe.StripeClient],
+    account: dict[str, str],
+    stripe_client: stripe.StripeClient,
+) -> None:
+    coupon = stripe_client.v1.coupons.create(params={"percent_off": 10, "duration": "once"})
+    customer = stripe_client.v1.customers.create(
+        params={
+            "payment_method": "pm_card_visa",
+            "invoice_settings": {"default_payment_method": "pm_card_visa"},
+        }
+    )
+    price = stripe_client.v1.prices.create(
+        params={
+            "currency": "usd",
+            "unit_amount": 1000,
+            "recurring": {"interval": "month"},
+            "product_data": {"name": "x"},
+        }
+    )
+    older = make_client(account["secret_key"], stripe_version=BEFORE_BASIL)
+    sub = older.v1.subscriptions.create(
+        params={"customer": customer.id, "items": [{"price": price.id}], "coupon": coupon.id}  # type: ignore[typeddict-unknown-key]
+    )
+    assert len(sub.discounts) == 1
+    with pytest.raises(stripe.InvalidRequestError) as info:
+        older.v1.customers.create(params={"coupon": coupon.id})  # type: ignore[typeddict-unknown-key]
+    assert info.value.param == "coupon"
+    assert "does not emulate a customer's own discount" in info.value.user_message
