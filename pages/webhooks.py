@@ -71,6 +71,22 @@ with live_tab:
             if cols[2].button("Remove endpoint", key="webhooks_remove"):
                 webhook_session.remove(target)
                 st.rerun()
+            names = webhook_session.trigger_names(target)
+            if names:
+                pick, fire = st.columns([3, 1], vertical_alignment="bottom")
+                chosen = pick.selectbox(
+                    "Trigger an event",
+                    names,
+                    index=names.index("checkout.session.completed")
+                    if "checkout.session.completed" in names
+                    else 0,
+                    key="webhooks_trigger_event",
+                    help="Runs the API calls that make Stripe send this event, as `stripe trigger` does.",
+                )
+                if fire.button("Trigger", key="webhooks_trigger_run", icon=":material/bolt:"):
+                    problem = webhook_session.trigger(target, chosen)
+                    if problem:
+                        st.error(problem)
             forged = st.session_state.get("webhooks_forged_status")
             if forged is not None:
                 st.caption(f"The receiver answered the forged event with HTTP {forged}.")

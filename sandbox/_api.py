@@ -65,6 +65,7 @@ class ExtraRoute:
     path: str
     endpoint: Callable[..., Any]
     methods: tuple[str, ...]
+    websocket: bool = False
 
 
 @dataclass
@@ -126,6 +127,16 @@ def route(path: str, methods: Sequence[str] = ("GET",)) -> Callable[[Callable[..
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         REGISTRY.routes.append(ExtraRoute(path, fn, tuple(methods)))
+        return fn
+
+    return register
+
+
+def websocket_route(path: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a Starlette websocket route; the endpoint receives a ``starlette.websockets.WebSocket``."""
+
+    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+        REGISTRY.routes.append(ExtraRoute(path, fn, (), websocket=True))
         return fn
 
     return register

@@ -31,7 +31,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import Message, Receive, Scope, Send
 
 from sandbox import _errors as errors
@@ -51,6 +51,7 @@ from sandbox._forms import decode
 from sandbox._scheduler import Scheduler
 from sandbox._store import IdempotencyRecord, JSONObject, KeyRecord, Store, Tx, dumps
 from sandbox._validation import spec_document, stripe_path_templates, validate_params
+from sandbox._versions import legacy_params, resolve_singular_discounts
 from sandbox._webhooks import event_matches
 
 log = logging.getLogger("sandbox")
@@ -114,6 +115,7 @@ class Runtime:
         self._inflight: set[tuple[str, str]] = set()
         self._inflight_lock = threading.Lock()
         self._latency: dict[str, float] = {}
+        self._versions: dict[str, str] = {}  # account → default API version (a cache of its settings)
         self._templates = _stripe_templates()
         self._events: queue.Queue[tuple[str, list[JSONObject]] | None] = queue.Queue()
         self._worker = threading.Thread(target=self._deliver, name="sandbox-events", daemon=True)
@@ -145,6 +147,17 @@ class Runtime:
                 except Exception:
                     log.exception("event sink %r failed", sink)
             self._events.task_done()
+
+    def request_finished(self, headers: Mapping[str, str], method: str, path: str, result: Result) -> None:
+        """Tell the sinks that follow the request log (``stripe logs tail``) that a /v1 request was
+        answered. Runs on the event loop right after the response: sinks only queue work here."""
+        for sink in self.sinks:
+            observe = getattr(sink, "request_finished", None)
+            if observe is not None:
+                try:
+                    observe(headers, method, path, result.status, result.body, result.headers)
+                except Exception:
+                    log.exception("request observer %r failed", sink)
 
     def drain(self, timeout: float = 5.0) -> bool:
         """Wait until every queued event reached the sinks (tests use it instead of sleeping)."""
@@ -223,6 +236,19 @@ class Runtime:
         stems = KNOWN_STEMS | {e.permission for e in REGISTRY.endpoints if e.permission}
         return {f"rak_{stem}_{level}" for stem in stems for level in ("read", "write")}
 
+    def default_version(self, account: str) -> str:
+        """The API version of the account's requests that send no ``Stripe-Version`` (the Stripe CLI's)."""
+        cached = self._versions.get(account)
+        if cached is None:
+            row = self.store.account_row(account)
+            cached = str((row[1] if row else {}).get("api_version") or DEFAULT_API_VERSION)
+            self._versions[account] = cached
+        return cached
+
+    def set_default_version(self, account: str, version: str) -> None:
+        self.store.update_settings(account, {"api_version": version})
+        self._versions[account] = version
+
     def set_latency(self, account: str, seconds: float) -> None:
         self._latency[account] = seconds
 
@@ -288,10 +314,11 @@ class Runtime:
     def handle(
         self, method: str, path: str, query: str, body: bytes, headers: Mapping[str, str], request_id: str
     ) -> Result:
-        version = headers.get("stripe-version") or DEFAULT_API_VERSION
-        if not _API_VERSION.fullmatch(version):
-            bad = errors.invalid_request(f"Invalid Stripe API version: {version}")
+        asked = headers.get("stripe-version")
+        if asked is not None and not _API_VERSION.fullmatch(asked):
+            bad = errors.invalid_request(f"Invalid Stripe API version: {asked}")
             return Result(400, dumps(bad.body(request_id)).encode(), {"Request-Id": request_id})
+        version = asked or DEFAULT_API_VERSION
         out_headers = {"Request-Id": request_id, "Stripe-Version": version}
         idem_key = headers.get("idempotency-key") if method == "POST" else None
         if idem_key is not None:
@@ -308,6 +335,8 @@ class Runtime:
                     raise
                 not_emulated = error
             auth = self.authenticate(headers.get("authorization"))
+            if asked is None:  # no Stripe-Version: the account's default version applies, as on Stripe
+                version = out_headers["Stripe-Version"] = self.default_version(auth.account)
             if not_emulated is not None:
                 raise not_emulated
             self.authorize(endpoint, auth)
@@ -371,7 +400,8 @@ class Runtime:
         out_headers: dict[str, str],
     ) -> Result:
         # Validation failures are answered before anything is stored, idempotency record included (facts §7).
-        params = validate_params(endpoint.method, endpoint.template, raw, dict(endpoint.extra_params))
+        legacy = legacy_params(endpoint.method, endpoint.template, version)
+        params = validate_params(endpoint.method, endpoint.template, raw, {**endpoint.extra_params, **legacy})
         expand = params.pop("expand", None) or []
         if isinstance(params.get("metadata"), dict):
             apply_metadata({}, params["metadata"])  # the stateless metadata rules are validation, too
@@ -388,6 +418,8 @@ class Runtime:
                 ctx.key_kind = auth.record.kind
                 ctx.method, ctx.url_path = endpoint.method, path
                 try:
+                    if legacy:
+                        resolve_singular_discounts(ctx, endpoint.template)
                     result = endpoint.handler(ctx)
                     if expand:
                         result = expand_object(ctx, copy.deepcopy(result), expand)
@@ -621,6 +653,7 @@ class SandboxApp:
         ]
         await send({"type": "http.response.start", "status": result.status, "headers": raw_headers})
         await send({"type": "http.response.body", "body": result.body})
+        self.runtime.request_finished(headers, method, path, result)
         if self.runtime.log_requests:
             elapsed = (time.perf_counter() - started) * 1000
             request_log.info("%s %s %d %s %.1fms", method, path, result.status, request_id, elapsed)
@@ -778,6 +811,28 @@ def build_app(runtime: Runtime) -> SandboxApp:
         current = await run_in_threadpool(runtime.store.update_settings, auth.account, changes)
         return JSONResponse({"account": auth.account, **billing_settings(current)})
 
+    async def api_version(request: Request) -> Response:
+        """The account's default API version: what requests without ``Stripe-Version`` get."""
+        try:
+            auth = runtime.secret_auth(request.headers.get("authorization"))
+            if request.method == "POST":
+                payload = await _json_body(request)
+                version = payload.get("api_version")
+                if (
+                    not isinstance(version, str)
+                    or not _API_VERSION.fullmatch(version)
+                    or set(payload) != {"api_version"}
+                ):
+                    raise errors.invalid_request(
+                        'Send {"api_version": "YYYY-MM-DD"} or a release such as "2025-03-31.basil".',
+                        param="api_version",
+                    )
+                await run_in_threadpool(runtime.set_default_version, auth.account, version)
+        except errors.StripeError as error:
+            return _error_response(error)
+        current = await run_in_threadpool(runtime.default_version, auth.account)
+        return JSONResponse({"account": auth.account, "api_version": current, "served": DEFAULT_API_VERSION})
+
     async def openapi(request: Request) -> Response:
         return JSONResponse(served_spec())
 
@@ -787,10 +842,16 @@ def build_app(runtime: Runtime) -> SandboxApp:
         Route("/_sandbox/restricted_keys", restricted_keys, methods=["POST"]),
         Route("/_sandbox/reset", reset, methods=["POST"]),
         Route("/_sandbox/latency", latency, methods=["POST"]),
+        Route("/_sandbox/api_version", api_version, methods=["GET", "POST"]),
         Route("/_sandbox/openapi.json", openapi, methods=["GET"]),
         Route("/_sandbox/time", shift_time, methods=["POST"]),
         Route("/_sandbox/settings", settings, methods=["POST"]),
-        *(Route(r.path, r.endpoint, methods=list(r.methods)) for r in REGISTRY.routes),
+        *(
+            WebSocketRoute(r.path, r.endpoint)
+            if r.websocket
+            else Route(r.path, r.endpoint, methods=list(r.methods))
+            for r in REGISTRY.routes
+        ),
         Route("/{path:path}", v1, methods=["GET", "POST", "DELETE"]),
     ]
     inner = Starlette(routes=routes)

@@ -52,7 +52,7 @@ def decode(query: str) -> Form:
 
 
 def encode(params: Form, prefix: str = "") -> list[tuple[str, str]]:
-    """The inverse of :func:`decode`; only the round-trip test in tests/sandbox/test_forms.py uses it."""
+    """The inverse of :func:`decode` (the round-trip test, and the native triggers' requests)."""
     pairs: list[tuple[str, str]] = []
     for key, value in params.items():
         name = f"{prefix}[{key}]" if prefix else str(key)

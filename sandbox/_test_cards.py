@@ -123,6 +123,14 @@ class TestCard:
     setup_decline: Decline | None = None
     auth: Auth = Auth.NONE
     label: str = ""
+    # The charge succeeds, then the cardholder disputes it at once: (reason, inquiry?) of the dispute.
+    dispute: tuple[str, bool] | None = None
+
+    @property
+    def bypasses_pending(self) -> bool:
+        """Stripe's cards whose funds skip the pending balance (``pm_card_bypassPending`` and the
+        international one): ``balance.available`` follows the charge at once."""
+        return self.number in ("4000000000000077", "4000003720000278")
 
     @property
     def last4(self) -> str:
@@ -273,6 +281,16 @@ CARDS: dict[str, TestCard] = {
             label="3D Secure, then declined",
         ),
         TestCard("4000000000003055", "visa", label="3D Secure supported, not required — succeeds"),
+        # Dispute cards (https://docs.stripe.com/testing#disputes): the dispute exists as soon as the charge.
+        TestCard("4000000000000259", "visa", dispute=("fraudulent", False), label="Disputed as fraudulent"),
+        TestCard(
+            "4000000000001976",
+            "visa",
+            dispute=("product_not_received", False),
+            label="Disputed as product not received",
+        ),
+        # [U] Stripe does not say which reason its inquiry card gives; the sandbox uses fraudulent.
+        TestCard("4000000000005423", "visa", dispute=("fraudulent", True), label="Disputed as an inquiry"),
     )
 }
 
@@ -314,6 +332,9 @@ _PM_SUFFIXES: dict[str, str] = {
     "threeDSecureRequired": "4000000000003063",
     "threeDSecureRequiredChargeDeclined": "4000008400001629",
     "threeDSecureOptional": "4000000000003055",
+    "createDispute": "4000000000000259",
+    "createDisputeProductNotReceived": "4000000000001976",
+    "createDisputeInquiry": "4000000000005423",
     # Older spellings still found in countless integrations; Stripe's docs now list the visa_ forms. [U]
     "chargeDeclined": "4000000000000002",
     "chargeDeclinedInsufficientFunds": "4000000000009995",

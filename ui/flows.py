@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import urllib.request
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,8 +18,7 @@ import streamlit as st
 
 from core import catalog, money, runner
 from core.results import RunResult
-from core.runner import Target
-from ui import action_form, request_log, result_view, state_diagrams, target_picker
+from ui import action_form, request_log, result_view, sandbox_control, state_diagrams, target_picker
 from ui import findings as findings_ui
 
 FLOWS = {
@@ -258,23 +256,11 @@ def authenticate(outcome: str) -> None:
         "POST",
         path,
         {"outcome": outcome},
-        lambda: _post_control(target, path, {"outcome": outcome}),
+        lambda: sandbox_control.post(target, path, {"outcome": outcome}),
         target=target,
     )
     flow_state(flow)["notice"] = str(entry.error.get("message")) if entry.error else None
     refresh_payment_intent()
-
-
-def _post_control(target: Target, path: str, payload: Mapping[str, object]) -> dict[str, Any]:
-    request = urllib.request.Request(  # noqa: S310 - the sandbox's own loopback address, never user input
-        f"{target.api_base}{path}",
-        data=json.dumps(payload).encode(),
-        method="POST",
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {target.secret.reveal()}"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-        answer: dict[str, Any] = json.load(response)
-        return answer
 
 
 def refund(amount: str) -> None:

@@ -20,7 +20,7 @@ from core.environments import Connection, Environment, check_environment
 from core.findings import Finding
 from core.runner import Target
 from core.secrets import Secret
-from ui import request_log, state, target_picker, webhook_receiver
+from ui import request_log, sandbox_control, state, target_picker, webhook_receiver
 
 ENDPOINT = "webhooks_endpoint"
 ENABLED_EVENTS = ["*"]
@@ -201,3 +201,29 @@ def connection_settings() -> list[Settings]:
                 )
             )
     return found
+
+
+TRIGGERS_PATH = "/_sandbox/triggers"
+_TRIGGER_NAMES = "webhooks_trigger_names"
+
+
+def trigger_names(target: Target) -> list[str]:
+    """The events the sandbox can trigger by itself (asked once per sandbox address and session)."""
+    cached = st.session_state.get(_TRIGGER_NAMES)
+    if isinstance(cached, tuple) and cached[0] == target.api_base:
+        return list(cached[1])
+    try:
+        names = [str(name) for name in sandbox_control.get(target, TRIGGERS_PATH).get("data", [])]
+    except OSError:
+        return []
+    st.session_state[_TRIGGER_NAMES] = (target.api_base, tuple(names))
+    return names
+
+
+def trigger(target: Target, event_type: str) -> str | None:
+    """Run the sandbox's scenario for ``event_type`` (as ``stripe trigger`` does); None or the error."""
+    path = f"{TRIGGERS_PATH}/{event_type}"
+    _, entry = request_log.call(
+        "trigger_event", "POST", path, {}, lambda: sandbox_control.post(target, path, {}), target=target
+    )
+    return str(entry.error.get("message")) if entry.error else None

@@ -15,6 +15,7 @@ from sandbox._api import Context, apply_metadata, endpoint
 from sandbox._currencies import normalize as normalize_currency
 from sandbox._errors import invalid_request, parameter_missing, resource_missing
 from sandbox._test_cards import Decline, TestCard
+from sandbox.resources import balance, disputes
 
 KIND = "charge"
 
@@ -145,6 +146,10 @@ def build(
     }
     ctx.save(charge)
     ctx.emit("charge.succeeded" if succeeded else "charge.failed", copy.deepcopy(charge))
+    if captured:
+        disputes.open_for(ctx, charge, card)
+        if card.bypasses_pending:
+            balance.announce_available(ctx)
     return charge
 
 

@@ -313,7 +313,7 @@ def _new_payment_intent(ctx: Context, session: dict[str, Any], data: dict[str, A
             "amount": session["amount_total"],
             "currency": session["currency"],
             "customer": session.get("customer"),
-            "payment_method_types": ["card"],
+            "payment_method_types": list(session.get("payment_method_types") or ["card"]),
             "capture_method": pi_data.get("capture_method") or "automatic_async",
             "description": pi_data.get("description"),
             "metadata": pi_data.get("metadata") or {},
@@ -345,6 +345,13 @@ def _finish_payment(ctx: Context, session: dict[str, Any], pi: dict[str, Any], e
                 payment_intent=pi["id"],
                 customer=customer,
                 authorized_only=pi["status"] == "requires_capture",
+            )
+        )
+    if pi["status"] == "processing":
+        # A bank debit (SEPA): the session completes unpaid; async_payment_succeeded/failed follow.
+        return Outcome(
+            redirect=sessions.complete(
+                ctx, session, email=email, payment_intent=pi["id"], authorized_only=True
             )
         )
     if pi["status"] == "requires_action":
@@ -387,6 +394,14 @@ def pay(ctx: Context, session: dict[str, Any], form: dict[str, str]) -> Outcome:
         cvc_given=bool(form.get("cvc")),
     )
     ctx.save(pm)
+    return pay_with(ctx, session, pm, email, name)
+
+
+def pay_with(
+    ctx: Context, session: dict[str, Any], pm: dict[str, Any], email: str | None, name: str | None
+) -> Outcome:
+    """Pay (or set up, or subscribe) the open session with ``pm``, as a submit of the hosted page does. Also
+    the CLI's ``POST /v1/payment_pages/{session}/confirm`` (sandbox.resources.payment_pages)."""
     data = sessions.completion_data(ctx, session["id"])
     if data:
         data["buyer"] = {"email": email, "name": name}

@@ -23,7 +23,9 @@ SEARCH_FIELDS = {
 _SIMPLE = ("address", "description", "email", "name", "phone", "shipping", "tax_exempt", "preferred_locales")
 
 
-def _set_fields(customer: dict[str, Any], ctx: Context) -> None:
+def _set_fields(customer: dict[str, Any], ctx: Context, attached: dict[str, Any] | None = None) -> None:
+    """``attached``: the PaymentMethod this request attached (create's ``payment_method``); naming the same id
+    as ``invoice_settings[default_payment_method]`` means that copy, as Stripe resolves ``pm_card_visa``."""
     params = ctx.params
     check_email(params.get("email"), "email")
     for name in _SIMPLE:
@@ -44,6 +46,8 @@ def _set_fields(customer: dict[str, Any], ctx: Context) -> None:
         current = dict(customer.get("invoice_settings") or {})
         if "default_payment_method" in settings:
             pm_id = settings["default_payment_method"] or None
+            if attached is not None and pm_id == params.get("payment_method"):
+                pm_id = attached["id"]
             if pm_id is not None:
                 pm = ctx.load(
                     "payment_method", pm_id, param="invoice_settings[default_payment_method]", status=400
@@ -102,7 +106,7 @@ def create(ctx: Context) -> dict[str, Any]:
         "tax_exempt": "none",
         "test_clock": clock_id,
     }
-    _set_fields(customer, ctx)
+    attached = None
     if ctx.params.get("payment_method"):
         # Attaching is the payment-methods module's business; look it up only when it is registered.
         from sandbox.resources import payment_methods as pm_module  # type: ignore[attr-defined,unused-ignore]
@@ -113,7 +117,8 @@ def create(ctx: Context) -> dict[str, Any]:
                 "payment_method is not supported by this sandbox yet.", param="payment_method"
             )
         ctx.save(customer)
-        attach(ctx, ctx.params["payment_method"], customer_id, "payment_method")
+        attached = attach(ctx, ctx.params["payment_method"], customer_id, "payment_method")
+    _set_fields(customer, ctx, attached)
     ctx.save(customer)
     ctx.emit("customer.created", customer)
     return customer

@@ -502,6 +502,10 @@ def attempt_payment(
     save(ctx, invoice)
     if decline is not None:
         emit(ctx, "invoice.payment_failed", invoice)
+        if decline.code == "authentication_required":
+            # Off-session and the issuer wants 3D Secure: Stripe also asks the integration to bring the
+            # customer back to authenticate (the invoice's PaymentIntent, on-session).
+            emit(ctx, "invoice.payment_action_required", invoice)
         return invoice, payment_intents.decline_to_error(decline, pi)
     # requires_action: the customer has to authenticate the PaymentIntent (confirmation_secret) [U]
     emit(ctx, "invoice.payment_action_required", invoice)
@@ -947,6 +951,26 @@ def mark_uncollectible(ctx: Context) -> JSONObject:
     invoice["status_transitions"]["marked_uncollectible_at"] = ctx.now()
     save(ctx, invoice)
     emit(ctx, "invoice.marked_uncollectible", invoice)
+    return public(invoice)
+
+
+@endpoint("POST", "/v1/invoices/{invoice}/send", permission=PERMISSION)
+def send_invoice(ctx: Context) -> JSONObject:
+    """Send the invoice to the customer now: a draft is finalized first (``invoice.finalized``), then
+    ``invoice.sent``. Test mode sends no email (Stripe's docs say the same), and neither does the sandbox."""
+    invoice = load(ctx)
+    if invoice["collection_method"] != "send_invoice":
+        # [U] wording; Stripe emails only invoices the customer pays themselves.
+        raise errors.invalid_request(
+            "You can only send an invoice whose collection_method is `send_invoice`. Invoices charged "
+            "automatically are paid with the customer's payment method instead.",
+            param="invoice",
+        )
+    if invoice["status"] == "void":
+        raise errors.invalid_request("You can't send a voided invoice.", param="invoice")  # [U] wording
+    if invoice["status"] == "draft":
+        finalize(ctx, invoice)
+    emit(ctx, "invoice.sent", invoice)
     return public(invoice)
 
 

@@ -20,6 +20,7 @@ from sandbox._errors import StripeError, doc_url, exclusive, invalid_request, pa
 from sandbox._ids import random_chars
 from sandbox._payment_amounts import charge_amount_problem
 from sandbox._test_cards import Decline, TestCard
+from sandbox._versions import automatic_payment_methods_by_default
 from sandbox.resources import charges, payment_methods
 
 KIND = "payment_intent"
@@ -84,8 +85,9 @@ def _off_session(value: Any) -> bool:
     return value in ("one_off", "recurring") or _truthy(value)
 
 
-def _payment_method_setup(params: dict[str, Any]) -> tuple[dict[str, Any] | None, list[str]]:
-    """automatic_payment_methods is on by default since API 2023-08-16 unless payment_method_types is set."""
+def _payment_method_setup(params: dict[str, Any], version: str) -> tuple[dict[str, Any] | None, list[str]]:
+    """automatic_payment_methods is on by default since API 2023-08-16 unless payment_method_types is set;
+    a request at an older version gets ``["card"]`` alone (sandbox._versions)."""
     apm = params.get("automatic_payment_methods")
     types = params.get("payment_method_types")
     if apm is not None and types:
@@ -96,6 +98,8 @@ def _payment_method_setup(params: dict[str, Any]) -> tuple[dict[str, Any] | None
         if not _truthy(apm.get("enabled", False)):
             return None, ["card"]
         return {"allow_redirects": str(apm.get("allow_redirects") or "always"), "enabled": True}, ["card"]
+    if not automatic_payment_methods_by_default(version):
+        return None, ["card"]
     return {"allow_redirects": "always", "enabled": True}, ["card"]
 
 
@@ -109,7 +113,7 @@ def build(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     customer = params.get("customer")
     if customer:
         ctx.load("customer", str(customer), param="customer", status=400)
-    apm, types = _payment_method_setup(params)
+    apm, types = _payment_method_setup(params, ctx.stripe_version)
     capture_method = str(params.get("capture_method") or "automatic_async")
     pi_id = ctx.new_id("pi")
     return {
@@ -297,6 +301,10 @@ def confirm_intent(
             param="payment_method",
         )
     pi["payment_method"] = pm["id"]
+    if pm.get("type") == "sepa_debit":
+        from sandbox.resources import sepa_debit
+
+        return sepa_debit.confirm(ctx, pi, pm), None
     card = payment_methods.card_of(pm)
     attempt = life.attempt_payment(
         card,

@@ -264,11 +264,19 @@ def create(ctx: Context) -> dict[str, Any]:
     pm_type = p.get("type")
     if not pm_type:
         raise parameter_missing("type")
+    if pm_type == "sepa_debit":
+        from sandbox.resources import sepa_debit
+
+        pm = sepa_debit.create_payment_method(ctx, _billing_details(p.get("billing_details")))
+        if customer:
+            ctx.load("customer", str(customer), param="customer", status=400)
+            attach_to(ctx, pm, str(customer))
+        return pm
     if pm_type != "card":
-        # [U] The sandbox's own limit: only card PaymentMethods are emulated.
+        # [U] The sandbox's own limit: only card and SEPA Debit PaymentMethods are emulated.
         raise invalid_request(
-            f"The local Stripe sandbox only emulates card PaymentMethods, not `{pm_type}`. Use type=card "
-            "with a test card (card[token]=tok_visa, or a test number such as 4242424242424242).",
+            f"The local Stripe sandbox emulates card and sepa_debit PaymentMethods, not `{pm_type}`. Use "
+            "type=card with a test card (card[token]=tok_visa, or a test number such as 4242424242424242).",
             param="type",
         )
     card_params = p.get("card")

@@ -132,7 +132,10 @@ def update(ctx: Context) -> dict[str, Any]:
         previous = {"metadata": dict(refund["metadata"])}
         refund["metadata"] = apply_metadata(refund["metadata"], ctx.params["metadata"])
         ctx.save(refund)
+        # Stripe sends refund.updated for some payment methods and charge.refund.updated for every refund
+        # (its event-types list says to listen to the latter for all updates); both carry the refund.
         ctx.emit("refund.updated", copy.deepcopy(refund), previous_attributes=previous)
+        ctx.emit("charge.refund.updated", copy.deepcopy(refund), previous_attributes=previous)
     return refund
 
 

@@ -141,7 +141,7 @@ def create(ctx: Context) -> dict[str, Any]:
     customer = p.get("customer")
     if customer:
         ctx.load("customer", str(customer), param="customer", status=400)
-    apm, types = _payment_method_setup(p)
+    apm, types = _payment_method_setup(p, ctx.stripe_version)
     si_id = ctx.new_id("seti")
     si: dict[str, Any] = {
         "id": si_id,

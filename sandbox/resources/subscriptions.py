@@ -200,7 +200,10 @@ def _line_for_item(
 
 
 def _attached_payment_method(ctx: Context, pm_id: Any, customer_id: str, param: str) -> str:
-    """A subscription's default payment method must already be attached to its customer."""
+    """A subscription's default payment method must already be attached to its customer. A test id
+    (``pm_card_visa``) is attached as a fresh copy first, as ``POST /v1/customers`` does with one. [U]"""
+    if payment_methods.is_test_id(str(pm_id)):
+        return str(payment_methods.attach_to_customer(ctx, str(pm_id), customer_id, param)["id"])
     pm = ctx.get(str(pm_id))
     if pm is None or pm.get("object") != payment_methods.KIND or pm.get("customer") != customer_id:
         raise errors.invalid_request(  # [O] quoted by integrations

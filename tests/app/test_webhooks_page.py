@@ -209,3 +209,22 @@ def test_a_connection_without_a_key_gets_a_message_not_a_crash() -> None:
     at.button(key="webhooks_events_load").click().run()
     no_exception(at)
     assert any("No API key" in e for e in errors(at))
+
+
+def test_trigger_an_event_runs_the_sandbox_scenario_and_it_arrives_signed() -> None:
+    at = registered()
+    names = at.selectbox(key="webhooks_trigger_event").options
+    assert "checkout.session.completed" in names
+    assert at.selectbox(key="webhooks_trigger_event").value == "checkout.session.completed"
+    at.selectbox(key="webhooks_trigger_event").select("invoice.payment_failed").run()
+    at.button(key="webhooks_trigger_run").click().run()
+    no_exception(at)
+    assert not at.error
+    at = rerun_until(
+        at,
+        lambda a: bool(a.dataframe) and "invoice.payment_failed" in set(a.dataframe[0].value["event type"]),
+    )
+    feed = at.dataframe[0].value
+    failed = feed[feed["event type"] == "invoice.payment_failed"].iloc[0]
+    assert failed["signature"] == "valid"
+    assert failed["answered"] == 200

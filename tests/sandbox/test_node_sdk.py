@@ -10,58 +10,25 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
-from pathlib import Path
 from typing import Any
 
 import pytest
 import stripe
+from node_packages import NODE_DIR, ensure_installed, tool
 
 import sandbox as sandbox_package
 from sandbox._webhooks import new_endpoint_secret, signature_header
 
-NODE_DIR = Path(__file__).resolve().parents[1] / "node"
 SCRIPT = NODE_DIR / "sdk_roundtrip.mjs"
 PINNED_STRIPE = json.loads((NODE_DIR / "package.json").read_text())["dependencies"]["stripe"]
 
 MIN_NODE_MAJOR = 20  # stripe-node 23's "engines"
 
-INSTALL_HINT = (
-    "Install Node.js 20+ and npm (Debian/Ubuntu: `sudo apt-get install -y nodejs npm`), "
-    "or run `bash scripts/test`, which installs them and the pinned stripe package."
-)
-
-
-def _tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        pytest.fail(f"`{name}` is not installed, so the Node SDK test cannot run. {INSTALL_HINT}")
-    return path
-
-
-def _ensure_node_modules() -> None:
-    """Installs the lock file's exact stripe version if scripts/test has not done it yet (npm ci, never
-    npm install, so nothing but the pinned, integrity-checked package is fetched)."""
-    if (NODE_DIR / "node_modules" / "stripe" / "package.json").exists():
-        return
-    npm = _tool("npm")
-    result = subprocess.run(
-        [npm, "ci", "--prefix", str(NODE_DIR), "--no-audit", "--no-fund"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    if result.returncode != 0:
-        pytest.fail(
-            f"`npm ci --prefix tests/node` failed (exit {result.returncode}):\n{result.stderr[-2000:]}"
-        )
-
 
 @pytest.fixture(scope="module")
 def node() -> str:
-    path = _tool("node")
+    path = tool("node")
     version = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30, check=False)
     major = re.match(r"v(\d+)\.", version.stdout.strip())
     if major is None or int(major.group(1)) < MIN_NODE_MAJOR:
@@ -70,7 +37,7 @@ def node() -> str:
             f"`node --version` says {said!r}; stripe {PINNED_STRIPE} needs Node {MIN_NODE_MAJOR}+ "
             "(Debian 12 ships 18: use Debian 13's nodejs or NodeSource's)."
         )
-    _ensure_node_modules()
+    ensure_installed()
     return path
 
 

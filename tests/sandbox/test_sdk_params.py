@@ -15,7 +15,7 @@ import stripe
 
 from sandbox._api import REGISTRY
 from sandbox._sdk_surface import gaps, normalize, sdk_operations
-from sandbox._validation import params_schema, resolve
+from sandbox._validation import params_schema, resolve, stripe_path_templates
 
 # Parameters the framework refuses on purpose, with the reason (none at the moment: handlers that cannot
 # honour a parameter accept it at validation and refuse it by name, e.g. Checkout's ui_mode=form).
@@ -25,7 +25,10 @@ DELIBERATELY_REFUSED: dict[tuple[str, str, str], str] = {}
 def test_every_parameter_the_sdk_can_send_is_accepted() -> None:
     operations = sdk_operations()
     unserved, refused = [], []
+    public = stripe_path_templates()
     for registered in REGISTRY.endpoints:
+        if registered.template not in public:
+            continue  # a private endpoint Stripe's own tools call (the CLI's payment_pages): no SDK method
         typed_dict = operations.get((registered.method, normalize(registered.template)))
         if typed_dict is None:
             unserved.append(f"{registered.method} {registered.template}")
