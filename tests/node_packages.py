@@ -1,10 +1,17 @@
 """The Node test packages (tests/node: stripe-node and the Stripe CLI), installed from the lock file.
 
-Shared by the tests that run a Node program or the CLI. ``npm ci`` (never ``npm install``) fetches only the
-pinned, integrity-checked packages; it keeps the optional platform package ``@stripe/cli-<os>-<cpu>`` (never
-``--omit=optional``: that package *is* the CLI's binary). A stamp holding the lock file's digest tells whether
-``node_modules`` still matches the lock, so a developer's old ``node_modules`` is reinstalled when the lock
-changes (CI starts from a fresh clone; ``scripts/test`` writes the same stamp).
+Shared by the tests that run a Node program or the CLI, and by ``scripts/test`` (``python
+tests/node_packages.py``), so the install rule lives here once. A stamp holding the lock file's digest tells
+whether ``node_modules`` still matches the lock, so a developer's old ``node_modules`` is reinstalled when the
+lock changes (CI starts from a fresh clone).
+
+Why ``npm install --no-save`` and not ``npm ci``: ``@stripe/cli`` names five optional platform packages, and
+the registry reachable here serves only ``@stripe/cli-linux-x64``, so the lock cannot list the other four;
+``npm ci`` then refuses the lock as out of sync (a fresh clone's CI failed exactly so). ``npm install
+--no-save`` installs the same pinned, integrity-checked versions from the lock, skips the optional packages
+it cannot get, and writes nothing back. Never ``--omit=optional``: the platform package *is* the CLI's
+binary. ``--ignore-scripts``: the CLI's postinstall would fetch a binary from GitHub (the platform package
+already holds it), and no other package here has a script.
 """
 
 from __future__ import annotations
@@ -39,24 +46,32 @@ def lock_digest() -> str:
     return hashlib.sha256(LOCK.read_bytes()).hexdigest()
 
 
-def ensure_installed() -> None:
-    """``npm ci --prefix tests/node`` unless node_modules was installed from this very lock file."""
+INSTALL = ("install", "--no-save", "--ignore-scripts", "--no-audit", "--no-fund", "--prefix")
+
+
+def install() -> str | None:
+    """Install tests/node from its lock unless node_modules already matches it; why it failed, or None."""
     digest = lock_digest()
     if STAMP.exists() and STAMP.read_text().strip() == digest:
-        return
-    npm = tool("npm")
+        return None
+    npm = shutil.which("npm")
+    if npm is None:
+        return f"`npm` is not installed. {INSTALL_HINT}"
     result = subprocess.run(
-        [npm, "ci", "--prefix", str(NODE_DIR), "--no-audit", "--no-fund"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+        [npm, *INSTALL, str(NODE_DIR)], capture_output=True, text=True, timeout=600, check=False
     )
     if result.returncode != 0:
-        pytest.fail(
-            f"`npm ci --prefix tests/node` failed (exit {result.returncode}):\n{result.stderr[-2000:]}"
-        )
+        command = f"npm {' '.join(INSTALL)} tests/node"
+        return f"`{command}` failed (exit {result.returncode}):\n{result.stderr[-2000:]}"
     STAMP.write_text(digest + "\n")
+    return None
+
+
+def ensure_installed() -> None:
+    """The tests' entry: :func:`install`, failing the test with the reason."""
+    problem = install()
+    if problem is not None:
+        pytest.fail(problem)
 
 
 def stripe_cli() -> Path:
@@ -71,7 +86,8 @@ def stripe_cli() -> Path:
         pytest.fail(
             f"The Stripe CLI binary is missing at {path} ({platform.system()}/{platform.machine()}). "
             "It comes from @stripe/cli's optional platform package: reinstall with "
-            "`rm -rf tests/node/node_modules && npm ci --prefix tests/node` (never --omit=optional)."
+            "`rm -rf tests/node/node_modules && python3 tests/node_packages.py` (never --omit=optional). On "
+            "macOS or Windows the package comes from npmjs.com (this machine's registry has only linux-x64)."
         )
     return path
 
@@ -95,3 +111,9 @@ def cli_env(home: Path, secret_key: str) -> dict[str, str]:
         "HTTP_PROXY": _CLOSED_LOOPBACK_PROXY,
         "NO_PROXY": "127.0.0.1,localhost",
     }
+
+
+if __name__ == "__main__":
+    reason = install()
+    if reason is not None:
+        raise SystemExit(reason)
