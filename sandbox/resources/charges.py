@@ -148,8 +148,7 @@ def build(
     ctx.emit("charge.succeeded" if succeeded else "charge.failed", copy.deepcopy(charge))
     if captured:
         disputes.open_for(ctx, charge, card)
-        if card.bypasses_pending:
-            balance.announce_available(ctx)
+        balance.funds_arrived(ctx, charge)
     return charge
 
 

@@ -21,7 +21,7 @@ from sandbox._ids import random_chars
 from sandbox._payment_amounts import charge_amount_problem
 from sandbox._test_cards import Decline, TestCard
 from sandbox._versions import automatic_payment_methods_by_default
-from sandbox.resources import charges, payment_methods
+from sandbox.resources import balance, charges, payment_methods
 
 KIND = "payment_intent"
 
@@ -564,6 +564,7 @@ def capture(ctx: Context) -> dict[str, Any]:
     charge = ctx.load(charges.KIND, str(pi["latest_charge"]), param="charge", status=400)
     charge.update(captured=True, amount_captured=amount, balance_transaction=ctx.new_id("txn"))
     ctx.save(charge)
+    balance.funds_arrived(ctx, charge)
     ctx.emit(
         "charge.captured",
         copy.deepcopy(charge),

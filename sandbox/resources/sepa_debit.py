@@ -33,6 +33,7 @@ from sandbox import _errors as errors
 from sandbox import _scheduler as scheduler
 from sandbox._api import Context, apply_metadata
 from sandbox._store import JSONObject
+from sandbox.resources import balance
 
 SETTLE = "payment_intent.sepa_debit_settle"
 DELAY_LONG = 180
@@ -226,6 +227,7 @@ def settle(ctx: Context, job: scheduler.Job) -> None:
         charge.update(status="succeeded", paid=True, balance_transaction=ctx.new_id("txn"))
         pi.update(status="succeeded", amount_received=pi["amount"])
         ctx.save(charge)
+        balance.funds_arrived(ctx, charge)
         ctx.save(pi)
         ctx.emit("charge.succeeded", copy.deepcopy(charge), previous_attributes=before_charge)
         ctx.emit("payment_intent.succeeded", copy.deepcopy(pi))

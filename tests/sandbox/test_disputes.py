@@ -19,10 +19,16 @@ def _disputed(client: stripe.StripeClient, card: str, amount: int = 5000) -> str
     )
 
 
+def _total(client: stripe.StripeClient) -> int:
+    """Available plus pending USD: where a charge's funds are does not change what a dispute takes."""
+    balance = client.v1.balance.retrieve()
+    return int(balance.available[0].amount) + int(balance.pending[0].amount)
+
+
 def test_a_chargeback_is_open_at_once_and_withdraws_the_amount_and_fee(
     stripe_client: stripe.StripeClient,
 ) -> None:
-    before = stripe_client.v1.balance.retrieve().available[0].amount
+    before = _total(stripe_client)
     pi = _disputed(stripe_client, "pm_card_createDispute")
     assert pi.status == "succeeded"
     [dispute] = stripe_client.v1.disputes.list(params={"payment_intent": pi.id}).data
@@ -37,8 +43,9 @@ def test_a_chargeback_is_open_at_once_and_withdraws_the_amount_and_fee(
     assert dispute.is_charge_refundable is False
     charge = stripe_client.v1.charges.retrieve(str(pi.latest_charge))
     assert charge.disputed is True
-    # +5000 charged, -5000 disputed, -1500 fee
-    assert stripe_client.v1.balance.retrieve().available[0].amount == before - 1500
+    # +5000 charged (pending for two days), -5000 disputed and -1500 fee (out of the available balance)
+    assert _total(stripe_client) == before - 1500
+    assert stripe_client.v1.balance.retrieve().available[0].amount == -6500
     types = event_types(stripe_client)
     assert types.index("charge.succeeded") < types.index("charge.dispute.created")
     assert "charge.dispute.funds_withdrawn" in types
@@ -50,7 +57,7 @@ def test_an_inquiry_moves_no_money(stripe_client: stripe.StripeClient) -> None:
     assert dispute.status == "warning_needs_response"
     assert dispute.balance_transactions == []
     assert dispute.is_charge_refundable is True
-    assert stripe_client.v1.balance.retrieve().available[0].amount == 2000
+    assert _total(stripe_client) == 2000  # the charge's own funds, still pending
     assert "charge.dispute.funds_withdrawn" not in event_types(stripe_client)
 
 
