@@ -611,6 +611,21 @@ def _coerce(amount: object, cur: Currency) -> tuple[int | None, list[Finding]]:
                 pitfall="amounts_in_cents",
             )
         ]
+    if _SCIENTIFIC_RE.match(text):
+        # "1e9" is a number, just not one Stripe reads: "is not a number" sent people looking for a typo.
+        value = Decimal(text)
+        whole = value == value.to_integral_value() and abs(value) < Decimal(10) ** 15
+        return None, [
+            _f(
+                "amount.invalid",
+                Severity.ERROR,
+                f"'{_short(text)}' is written in scientific notation; Stripe amounts are digits only, in the "
+                "smallest unit.",
+                f"Write it out in digits: {int(value)} ({_money(int(value), cur)})."
+                if whole
+                else f"Enter the amount in the smallest unit as digits only, e.g. {_example_minor(cur)}.",
+            )
+        ]
     return None, [
         _f(
             "amount.invalid",
@@ -619,6 +634,9 @@ def _coerce(amount: object, cur: Currency) -> tuple[int | None, list[Finding]]:
             f"Enter the amount in the smallest unit as digits only, e.g. {_example_minor(cur)}.",
         )
     ]
+
+
+_SCIENTIFIC_RE = re.compile(r"^[+-]?\d+(?:\.\d+)?[eE][+-]?\d+$")
 
 
 # Said when no currency is known yet (a refund or capture amount, or before the currency is picked): the same
@@ -642,6 +660,16 @@ def parse_minor(amount: object, currency: str | None = None) -> tuple[int | None
     if code and not any(f.is_error for f in check_currency(code)):
         return _coerce(amount, _lookup(code))
     shown = _short(str(amount).strip())
+    if _SCIENTIFIC_RE.match(shown):
+        return None, [
+            _f(
+                "amount.invalid",
+                Severity.ERROR,
+                f"'{shown}' is written in scientific notation; Stripe amounts are digits only, in the "
+                "smallest unit.",
+                f"Write it out in digits, in the smallest currency unit: {_UNIT_EXAMPLES}.",
+            )
+        ]
     try:
         Decimal(shown.lstrip("$€£¥").replace(",", ""))
     except InvalidOperation:

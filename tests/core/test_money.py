@@ -561,3 +561,17 @@ def test_discount_percentage_preview_and_its_mistakes() -> None:
         assert found.value is None
         assert [f.code for f in found.findings] == ["percent.out_of_range"]
     assert money.percent_preview("", "discount").line is None
+
+
+@pytest.mark.parametrize("currency", ["usd", None])
+def test_scientific_notation_is_named_as_such_not_called_not_a_number(currency: str | None) -> None:
+    """Issue "tells the truth", item 4: "1e9 is not a number" (it is; Stripe only wants digits)."""
+    value, findings = money.parse_minor("1e9", currency)
+    assert value is None
+    [finding] = findings
+    assert finding.message == (
+        "'1e9' is written in scientific notation; Stripe amounts are digits only, in the smallest unit."
+    )
+    assert "not a number" not in finding.message
+    if currency == "usd":
+        assert finding.fix == "Write it out in digits: 1000000000 ($10,000,000.00)."
