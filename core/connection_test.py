@@ -162,7 +162,10 @@ def check_connection(
             )
     else:
         message = result.headline()
-        if result.error is not None:
+        if result.request is not None and result.request.sent and result.request.status is None:
+            # No answer at all: the guidance below says which address failed and what to do; said once.
+            message = "The connection does not work yet: the server did not answer."
+        elif result.error is not None:
             message = f"The connection does not work yet: {result.error.message}"
         account = AccountInfo(None, source="unknown: the call failed")
         if result.error is not None and result.error.http_status == 403:

@@ -635,8 +635,11 @@ def _guidance(call: _Call, error: BaseException, knowledge: KeyKnowledge | None)
                 "network.unreachable",
                 Severity.ERROR,
                 connection_error_message(error, call.target.api_base),
+                # Only a write has an idempotency key to speak of; a read is simply run again.
                 "Retry when the address answers: the retry keeps this submission's idempotency key, so if "
-                "the first attempt did reach the server you get its answer, not a second object.",
+                "the first attempt did reach the server you get its answer, not a second object."
+                if call.action.is_write
+                else "Run it again when the address answers (a read changes nothing, so retrying is safe).",
                 doc_url=_docs.STRIPE_STATUS,
                 pitfall="stripe_unreachable",
             )

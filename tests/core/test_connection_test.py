@@ -115,3 +115,20 @@ def test_missing_key_and_unreachable_server_are_messages() -> None:
     assert not report.ok
     assert report.guidance[0].code == "network.unreachable"
     assert "python -m sandbox" in report.guidance[0].message
+
+
+def test_an_unreachable_stripe_is_said_once_without_idempotency_advice_for_a_read() -> None:
+    """Issue "tells the truth", item 4: the offline test said "Could not reach Stripe" twice (headline and
+    guidance) and advised on idempotency keys for List Products, a read. The suite's loopback-only proxy
+    makes Stripe's address unreachable without sending anything off this machine."""
+    from core.client import ClientCache, Target
+    from core.connection_test import check_connection
+    from core.secrets import Secret
+
+    offline = Target(Secret("sk_test_" + "c" * 24), None, "Editor")
+    report = check_connection(target=offline, clients=ClientCache(max_network_retries=0))
+    said = [report.message, *(f"{f.message} {f.fix}" for f in [*report.findings, *report.guidance])]
+    assert not report.ok
+    assert sum("Could not reach Stripe" in text for text in said) == 1
+    assert not any("idempotency" in text for text in said)
+    assert report.message == "The connection does not work yet: the server did not answer."
