@@ -109,7 +109,8 @@ CATALOG: tuple[Pitfall, ...] = (
         "Three-decimal currency not rounded to 10",
         Severity.ERROR,
         "BHD, JOD, KWD, OMR and TND amounts have three decimals, and Stripe requires the last one to be 0.",
-        "Round to the nearest ten: 5.124 KWD is sent as 5120 (or 5130).",
+        "Round the minor-unit amount to a multiple of ten: KWD 5.124 is 5124, which Stripe refuses; send "
+        "5120 (KWD 5.120, the nearest) or 5130 (KWD 5.130, rounded up).",
         _docs.STRIPE_THREE_DECIMAL,
     ),
     _P(
