@@ -251,19 +251,25 @@ def _pattern(locale: str, digits: int) -> NumberPattern:
 
 
 def format_minor(amount: int, currency: str, locale: str = "en_US") -> str:
-    """Show a minor-unit amount as money: 1000 usd → "$10.00", 1000 jpy → "¥1,000", 1000 kwd → "KWD1.000".
+    """Show a minor-unit amount as money: 1000 usd → "$10.00", 1000 jpy → "¥1,000", 1000 kwd → "KWD 1.000".
 
     Uses Stripe's decimals, not CLDR's. An amount that breaks the currency's step (an ISK amount not ending
-    in 00) is shown with all API decimals, so the display never hides the problem by rounding.
+    in 00) is shown with all API decimals, so the display never hides the problem by rounding. A currency
+    shown by its code gets a space before the number ("KWD 1.000", not Babel's "KWD1.000"), the one way the
+    app, the notebook and the sandbox's texts write it.
     """
     if isinstance(amount, bool) or not isinstance(amount, int):
         raise TypeError(f"amount must be an int in minor units, got {type(amount).__name__}")
     cur = _lookup(currency)
     digits = cur.display_decimals if amount % cur.step == 0 else cur.decimals
     value = Decimal(amount).scaleb(-cur.decimals)
-    return str(
+    shown = str(
         _pattern(locale, digits).apply(value, _locale(locale), currency=cur.upper, currency_digits=False)
     )
+    return _CODE_BEFORE_DIGITS.sub(r"\1\2 ", shown)
+
+
+_CODE_BEFORE_DIGITS = re.compile(r"^(-?)([A-Z]{3})(?=\d)")
 
 
 def _money(amount: int, cur: Currency) -> str:

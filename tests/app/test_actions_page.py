@@ -68,7 +68,7 @@ def _widget_kind(inp: catalog.Input) -> str:
     [
         ("1000", "usd", "1000 usd → $10.00", None),
         ("1000", "jpy", "1000 jpy → ¥1,000", None),
-        ("1005", "kwd", "1005 kwd → KWD1.005", "must end in 0"),
+        ("1005", "kwd", "1005 kwd → KWD 1.005", "must end in 0"),
         ("10", "usd", "10 usd → $0.10", "below Stripe's minimum charge of $0.50"),
         ("99999999999", "usd", "99999999999 usd → $999,999,999.99", "is too large"),
         ("10.00", "usd", None, "written as money"),

@@ -122,17 +122,17 @@ class TestFormat:
         [
             (1000, "usd", "$10.00"),
             (1000, "jpy", "¥1,000"),
-            (1000, "kwd", "KWD1.000"),
-            (1005, "kwd", "KWD1.005"),
+            (1000, "kwd", "KWD 1.000"),
+            (1005, "kwd", "KWD 1.005"),
             (-1050, "usd", "-$10.50"),
             (0, "usd", "$0.00"),
-            (500, "isk", "ISK5"),
-            (550, "isk", "ISK5.50"),  # a broken ISK amount is not rounded away
-            (1000, "huf", "HUF10.00"),
-            (123456789, "idr", "IDR1,234,567.89"),
+            (500, "isk", "ISK 5"),
+            (550, "isk", "ISK 5.50"),  # a broken ISK amount is not rounded away
+            (1000, "huf", "HUF 10.00"),
+            (123456789, "idr", "IDR 1,234,567.89"),
             (99_999_999, "usd", "$999,999.99"),
             (1000, "eur", "€10.00"),
-            (1000, "ugx", "UGX10"),
+            (1000, "ugx", "UGX 10"),
         ],
     )
     def test_en_us(self, amount: int, code: str, expected: str) -> None:
@@ -142,10 +142,10 @@ class TestFormat:
         # CLDR (Babel's default) writes these with 0 decimals; Stripe's API counts two.
         for code in ("lbp", "rsd", "afn", "std", "sll", "yer"):
             assert babel_default(code) == f"{code.upper()}1,000"
-            assert format_minor(1000, code) == f"{code.upper()}10.00"
+            assert format_minor(1000, code) == f"{code.upper()} 10.00"
             assert to_minor(f"{code.upper()}10.00", code) == 1000
         # ISK/UGX: CLDR 0 decimals, Stripe's integer still ×100.
-        assert format_minor(100000, "isk") == "ISK1,000"
+        assert format_minor(100000, "isk") == "ISK 1,000"
         assert to_minor("ISK1,000", "isk") == 100000
         # HUF/TWD charges keep two decimals.
         assert format_minor(1050, "twd") == "NT$10.50"
@@ -303,22 +303,22 @@ class TestCheckAmount:
     def test_huf_minimum(self) -> None:
         findings = check_amount(1000, "huf")
         assert codes(findings) == ["amount.too_small", "amount.looks_like_major_units"]
-        assert "HUF175.00" in findings[0].message
-        assert findings[1].fix == "Did you mean 100000 (HUF1,000.00)?"
+        assert "HUF 175.00" in findings[0].message
+        assert findings[1].fix == "Did you mean 100000 (HUF 1,000.00)?"
 
     def test_three_decimal_rule(self) -> None:
         f = only(check_amount(1005, "kwd"), "amount.three_decimal_rounding")
         assert f.severity is Severity.ERROR
-        assert "1005 kwd (KWD1.005) must end in 0" in f.message
-        assert f.fix == "Use 1000 (KWD1.000) or 1010 (KWD1.010)."
+        assert "1005 kwd (KWD 1.005) must end in 0" in f.message
+        assert f.fix == "Use 1000 (KWD 1.000) or 1010 (KWD 1.010)."
         assert f.pitfall == "three_decimal_rounding"
 
     def test_isk_rule(self) -> None:
         f = only(check_amount(550, "isk"), "amount.whole_units_as_cents")
-        assert "550 is ISK5.50" in f.message
-        assert f.fix == "Use 500 (ISK5) or 600 (ISK6). If you meant ISK550, send 55000."
+        assert "550 is ISK 5.50" in f.message
+        assert f.fix == "Use 500 (ISK 5) or 600 (ISK 6). If you meant ISK 550, send 55000."
         f = only(check_amount(5, "ugx"), "amount.whole_units_as_cents")
-        assert f.fix.startswith("Use 100 (UGX1). If you meant UGX5, send 500.")
+        assert f.fix.startswith("Use 100 (UGX 1). If you meant UGX 5, send 500.")
 
     def test_maximum(self) -> None:
         f = only(check_amount(100_000_000, "usd"), "amount.too_large")
@@ -361,7 +361,7 @@ class TestCheckAmount:
 
     def test_payout_whole_units(self) -> None:
         f = only(check_amount(1000050, "huf", purpose="payout"), "amount.payout_whole_units")
-        assert f.fix == "Use 1000000 (HUF10,000.00) or 1000100 (HUF10,001.00)."
+        assert f.fix == "Use 1000000 (HUF 10,000.00) or 1000100 (HUF 10,001.00)."
         assert check_amount(1000050, "huf", purpose="payment") == []
 
     def test_zero_decimal_multiplied_hint(self) -> None:
@@ -387,7 +387,7 @@ class TestPreview:
         assert preview("1000", "usd").line == "1000 usd → $10.00"
         assert preview("1000", "jpy").line == "1000 jpy → ¥1,000"
         p = preview("1005", "kwd")
-        assert p.line == "1005 kwd → KWD1.005"
+        assert p.line == "1005 kwd → KWD 1.005"
         assert not p.ok
         assert "must end in 0" in p.findings[0].message
 
