@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui import connections_view, navigation, start
-from ui.progress import environments_in_use, next_step, setup_steps
+from ui.progress import lines_by_connection, next_step, setup_steps
 
 navigation.page_header(
     "home",
@@ -26,13 +26,10 @@ for step in steps:
         st.caption(step.note)
         st.page_link(step.page, label=f"Open step {step.number}", icon=":material/arrow_forward:")
 
-in_use = environments_in_use()
+in_use = {name: lines for name, lines in lines_by_connection().items() if lines}
 if in_use:
     st.subheader("Your connections")
-    by_connection: dict[str, list[str]] = {}
-    for slot in in_use:
-        by_connection.setdefault(slot.connection, []).append(slot.line)
-    for name, lines in by_connection.items():
+    for name, lines in in_use.items():
         st.markdown(f"**{name}**  \n" + "  \n".join(lines))
 
 upcoming = next_step(steps)

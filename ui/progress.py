@@ -62,6 +62,15 @@ def environments_in_use() -> list[EnvironmentProgress]:
     return found
 
 
+def lines_by_connection() -> dict[str, list[str]]:
+    """Every connection (in order) with the progress line of each slot in use; empty when it has no keys."""
+    in_use = environments_in_use()
+    return {
+        c.name: [slot.line for slot in in_use if slot.connection == c.name]
+        for c in connections_step.connections()
+    }
+
+
 def setup_steps() -> list[Step]:
     """The three steps in order, with their state in this session.
 

@@ -9,7 +9,7 @@ from core.client import Server
 from core.environments import Environment
 from core.runner import environment_notices, target_for
 from ui import connections_step, key_input, sandbox
-from ui.progress import environments_in_use, setup_steps
+from ui.progress import lines_by_connection, setup_steps
 
 _CONNECTION = "sidebar_connection"
 _ENVIRONMENT = "sidebar_environment"
@@ -66,12 +66,10 @@ def _active_connection() -> None:
 
 def _environment_lines() -> list[str]:
     """Every connection's slots in use: keys ready, test call passed (connections without keys say so)."""
-    in_use = environments_in_use()
     lines = []
-    for connection in connections_step.connections():
-        mine = [slot.line for slot in in_use if slot.connection == connection.name]
-        lines.append(f"**{connection.name}**")
-        lines.extend(mine or ["no keys yet"])
+    for name, slots in lines_by_connection().items():
+        lines.append(f"**{name}**")
+        lines.extend(slots or ["no keys yet"])
     return lines
 
 

@@ -17,7 +17,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from ui import flows, request_log, target_picker
+from ui import flows, request_log, target_picker, webhook_session
 from ui.flows import ids, run_step
 
 FLOW = "time"
@@ -168,16 +168,8 @@ def refresh() -> None:
 
 def _new_events(after: str | None) -> list[dict[str, Any]]:
     """The account's events newer than ``after`` (an event id), oldest first."""
-    target = target_picker.current()
     params: Any = {"limit": 100, **({"ending_before": after} if after else {})}
-    answer, _ = request_log.call(
-        "list_events",
-        "GET",
-        "/v1/events",
-        params,
-        lambda: target_picker.clients().get(target.secret, target.api_base).v1.events.list(params),
-        target=target,
-    )
+    answer, _ = webhook_session.list_events(target_picker.current(), params)
     data = answer.get("data", []) if isinstance(answer, dict) else []
     return [
         {"id": e.get("id"), "created": e.get("created"), "type": e.get("type")} for e in reversed(list(data))

@@ -131,12 +131,9 @@ def feed(target: Target) -> pd.DataFrame:
     )
 
 
-def recent_events(target: Target, limit: int = 20, event_type: str = "") -> tuple[pd.DataFrame, str | None]:
-    """``GET /v1/events`` for any connection, as a small table; the error text if it failed."""
-    params: Any = {"limit": limit}
-    if event_type.strip():
-        params["type"] = event_type.strip()
-    answer, entry = request_log.call(
+def list_events(target: Target, params: Any) -> tuple[Any, request_log.LogEntry]:
+    """``GET /v1/events`` with ``params``, logged like every call (the Webhooks page and Time travel)."""
+    return request_log.call(
         "list_events",
         "GET",
         "/v1/events",
@@ -144,6 +141,14 @@ def recent_events(target: Target, limit: int = 20, event_type: str = "") -> tupl
         lambda: target_picker.clients().get(target.secret, target.api_base).v1.events.list(params),
         target=target,
     )
+
+
+def recent_events(target: Target, limit: int = 20, event_type: str = "") -> tuple[pd.DataFrame, str | None]:
+    """``GET /v1/events`` for any connection, as a small table; the error text if it failed."""
+    params: Any = {"limit": limit}
+    if event_type.strip():
+        params["type"] = event_type.strip()
+    answer, entry = list_events(target, params)
     if entry.error is not None:
         return pd.DataFrame(), str(entry.error.get("message"))
     rows = []
