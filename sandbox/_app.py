@@ -35,7 +35,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import Message, Receive, Scope, Send
 
 from sandbox import _errors as errors
-from sandbox import _ids
+from sandbox import _ids, hosted_pages
 from sandbox._api import (
     DEFAULT_API_VERSION,
     REGISTRY,
@@ -405,6 +405,7 @@ class Runtime:
         expand = params.pop("expand", None) or []
         if isinstance(params.get("metadata"), dict):
             apply_metadata({}, params["metadata"])  # the stateless metadata rules are validation, too
+        hosted_pages.check_redirect_params(params)  # every URL a browser will be sent to (hosted_pages.py)
         delay = self._latency.get(auth.account)
         if delay:
             time.sleep(delay)
@@ -621,6 +622,8 @@ class SandboxApp:
         if scope["type"] != "http" or not scope["path"].startswith("/v1/"):
             if scope["type"] == "http":
                 send = _with_request_id(send, scope, self.runtime.log_requests)
+                if hosted_pages.is_hosted_path(scope["path"]):
+                    send = _with_headers(send, hosted_pages.SECURITY_HEADERS)
             await self.inner(scope, receive, send)
             return
         started = time.perf_counter()
@@ -657,6 +660,18 @@ class SandboxApp:
         if self.runtime.log_requests:
             elapsed = (time.perf_counter() - started) * 1000
             request_log.info("%s %s %d %s %.1fms", method, path, result.status, request_id, elapsed)
+
+
+def _with_headers(send: Send, extra: tuple[tuple[str, str], ...]) -> Send:
+    """Add ``extra`` to the response's headers (the hosted pages' Content-Security-Policy and friends)."""
+    raw = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in extra]
+
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [*message.get("headers", []), *raw]}
+        await send(message)
+
+    return wrapped
 
 
 def _with_request_id(send: Send, scope: Scope, log_requests: bool) -> Send:
@@ -768,6 +783,15 @@ def build_app(runtime: Runtime) -> SandboxApp:
         await run_in_threadpool(wipe)
         return JSONResponse({"account": auth.account, "reset": True})
 
+    async def delete_account(request: Request) -> Response:
+        """The account and all its data, gone (its keys stop working): a workspace being forgotten."""
+        try:
+            auth = runtime.secret_auth(request.headers.get("authorization"))
+        except errors.StripeError as error:
+            return _error_response(error)
+        await run_in_threadpool(runtime.store.delete_account, auth.account)
+        return JSONResponse({"account": auth.account, "deleted": True})
+
     async def latency(request: Request) -> Response:
         try:
             auth = runtime.secret_auth(request.headers.get("authorization"))
@@ -839,6 +863,7 @@ def build_app(runtime: Runtime) -> SandboxApp:
     routes = [
         Route("/_sandbox/health", health, methods=["GET"]),
         Route("/_sandbox/accounts", create_account, methods=["POST"]),
+        Route("/_sandbox/account", delete_account, methods=["DELETE"]),
         Route("/_sandbox/restricted_keys", restricted_keys, methods=["POST"]),
         Route("/_sandbox/reset", reset, methods=["POST"]),
         Route("/_sandbox/latency", latency, methods=["POST"]),

@@ -83,6 +83,14 @@ CREATE TABLE IF NOT EXISTS jobs (
 CREATE INDEX IF NOT EXISTS jobs_by_due ON jobs (account, timeline, due, seq);
 CREATE INDEX IF NOT EXISTS jobs_by_target ON jobs (account, target);
 """
+# Every table with an account's rows, and the column naming the account (delete_account).
+_ACCOUNT_ROWS = (
+    ("objects", "account"),
+    ("idempotency", "account"),
+    ("jobs", "account"),
+    ("api_keys", "account"),
+    ("accounts", "id"),
+)
 WALL = ""  # the timeline of objects on no test clock: the wall clock (plus the account's test offset)
 
 
@@ -219,6 +227,18 @@ class Store:
                 ],
             )
             self._conn.execute("COMMIT")
+
+    def delete_account(self, account: str) -> None:
+        """Remove the account and everything it owns (objects, keys, idempotency records, jobs): what the
+        app's "Forget this workspace" asks for. Its keys stop authenticating at once."""
+        with self.lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            for table, column in _ACCOUNT_ROWS:
+                self._conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (account,))  # noqa: S608
+            self._conn.execute("COMMIT")
+            self._keys = {d: r for d, r in self._keys.items() if r is None or r.account != account}
+            self._webhook_accounts.discard(account)
+            self._wall_due.pop(account, None)
 
     def age_idempotency_keys(self, account: str, seconds: int) -> None:
         """Make an account's idempotency records look ``seconds`` older (tests of the 24-hour retention)."""

@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from sandbox import _test_cards as cards
+from sandbox import hosted_pages
 from sandbox._api import Context, route
 from sandbox._currencies import format_money
 from sandbox._errors import StripeError
@@ -183,7 +184,7 @@ def render_form(
     )
     cancel = (
         f"<p><a href='{_e(session['cancel_url'])}' data-testid='cancel'>Cancel and go back</a></p>"
-        if session.get("cancel_url")
+        if hosted_pages.is_redirect_url(session.get("cancel_url"))
         else ""
     )
     body = (
@@ -248,7 +249,7 @@ def render_authenticate(session: dict[str, Any], lines: list[dict[str, Any]], ba
 def render_closed(session: dict[str, Any]) -> HTMLResponse:
     if session["status"] == "complete":
         target = str(session.get("success_url") or "").replace("{CHECKOUT_SESSION_ID}", session["id"])
-        link = f" <a href='{_e(target)}'>Continue</a>" if target else ""
+        link = f" <a href='{_e(target)}'>Continue</a>" if hosted_pages.is_redirect_url(target) else ""
         body = (
             "<h1>Already paid</h1><p class='notice' data-testid='complete'>This Checkout Session is complete."
             f"{link}</p>"
@@ -696,7 +697,7 @@ async def challenge(request: Request) -> Response:
             if secret != intent.get("client_secret"):
                 return _not_found("This link is incomplete: it needs the intent's client_secret.")
             next_action = intent.get("next_action") or {}
-            return_url = (next_action.get("redirect_to_url") or {}).get("return_url")
+            return_url = str((next_action.get("redirect_to_url") or {}).get("return_url") or "")
             if request.method == "GET" or intent.get("status") != "requires_action":
                 if intent.get("status") != "requires_action":
                     return _page("3D Secure · Stripe sandbox", "<h1>Nothing to authenticate</h1>")
@@ -719,7 +720,7 @@ async def challenge(request: Request) -> Response:
             else:
                 intent = setup_intents.authenticate_setup(ctx, intent, succeed=succeed)
                 key, kind = "setup_intent", "setup_intent"
-        if return_url:
+        if hosted_pages.is_redirect_url(return_url):
             sep = "&" if "?" in return_url else "?"
             status = "succeeded" if intent["status"] in ("succeeded", "requires_capture") else "failed"
             query = urllib.parse.urlencode(

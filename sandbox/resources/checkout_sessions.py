@@ -14,6 +14,7 @@ import copy
 from typing import Any
 
 from sandbox import _errors as errors
+from sandbox import hosted_pages
 from sandbox._api import Context, apply_metadata, endpoint, expander, includable, page_of
 from sandbox._errors import StripeError, invalid_request, parameter_missing
 from sandbox._ids import random_chars
@@ -361,7 +362,8 @@ def complete(
     ctx.save(session)
     ctx.emit("checkout.session.completed", copy.deepcopy(session))
     target = str(session.get("success_url") or session.get("return_url") or "")
-    return target.replace("{CHECKOUT_SESSION_ID}", session["id"])
+    filled = target.replace("{CHECKOUT_SESSION_ID}", session["id"])
+    return filled if hosted_pages.is_redirect_url(filled) else ""  # "" shows the page's own "Thank you"
 
 
 # --- endpoints ------------------------------------------------------------------------------------------

@@ -24,11 +24,11 @@ from sandbox._webhooks import (
     WebhookDispatcher,
     new_endpoint_secret,
 )
+from sandbox.hosted_pages import MAX_URL_LENGTH, url_too_long
 
 KIND = "webhook_endpoint"
 SECRET_KIND = "sandbox.webhook_secret"  # noqa: S105 - a kind name, not a secret
 PERMISSION = "webhook"  # rak_webhook_read / rak_webhook_write [O-ish, facts §2.2]
-MAX_URL_LENGTH = 5000
 MAX_ENDPOINTS = 16  # per account and mode (docs: "up to 16 webhook endpoints")
 
 
@@ -43,9 +43,7 @@ def _check_url(url: Any) -> str:
     """
     text = url if isinstance(url, str) else ""
     if len(text) > MAX_URL_LENGTH:
-        raise errors.StripeError(  # [O]
-            400, "Invalid URL: URL must be 5000 characters or less.", code="url_invalid", param="url"
-        )
+        raise url_too_long("url")
     try:
         parts = urlsplit(text)
         _ = parts.port  # raises for a port that is not a number
@@ -59,7 +57,7 @@ def _check_url(url: Any) -> str:
             param="url",
         )
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or " " in text:
-        raise errors.StripeError(400, "Not a valid URL", code="url_invalid", param="url")  # [O]
+        raise errors.url_invalid("url")  # [O]
     return text
 
 
