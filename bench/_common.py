@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sandbox.control import ControlClient, SandboxAccount
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_ENV_VAR = "BENCH_RESULTS_DIR"  # the smoke test writes elsewhere, so it never replaces real results
 CHROMIUM = "/usr/bin/chromium"
@@ -150,14 +152,16 @@ def stop(process: subprocess.Popen[bytes], graceful: bool = True) -> None:
 
 @dataclass
 class SandboxServer:
+    """A sandbox the bench started (or found), reached through its control client."""
+
     api_base: str
 
-    def create_account(self) -> dict[str, str]:
-        request = urllib.request.Request(f"{self.api_base}/_sandbox/accounts", data=b"{}", method="POST")
-        request.add_header("Content-Type", "application/json")
-        with urllib.request.urlopen(request, timeout=10) as response:
-            created: dict[str, str] = json.load(response)
-            return created
+    @property
+    def control(self) -> ControlClient:
+        return ControlClient(self.api_base)
+
+    def create_account(self) -> SandboxAccount:
+        return self.control.create_account()
 
 
 @contextmanager

@@ -19,10 +19,8 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import json
 import pstats
 import sys
-import urllib.request
 from typing import Any
 
 import stripe
@@ -58,17 +56,6 @@ def _profile_top(action: Any, lines: int = 12) -> list[str]:
     return [line for line in out.getvalue().splitlines() if line.strip()][-lines:]
 
 
-def _set_latency(api_base: str, secret_key: str, ms: int) -> None:
-    """Every answer to this account comes ``ms`` later (the sandbox's control endpoint)."""
-    request = urllib.request.Request(
-        f"{api_base}/_sandbox/latency", data=json.dumps({"ms": ms}).encode(), method="POST"
-    )
-    request.add_header("Content-Type", "application/json")
-    request.add_header("Authorization", f"Bearer {secret_key}")
-    with urllib.request.urlopen(request, timeout=10):
-        pass
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.core_overhead", description=__doc__.split("\n")[0])
     parser.add_argument("--products", type=int, default=1000, help="products (and prices) to list")
@@ -81,8 +68,8 @@ def main(argv: list[str] | None = None) -> int:
 
     with sandbox_server() as server:
         keys = server.create_account()
-        bare = stripe.StripeClient(keys["secret_key"], base_addresses={"api": server.api_base})
-        target = Target(Secret(keys["secret_key"]), server.api_base, "Editor", "bench")
+        bare = stripe.StripeClient(keys.secret_key, base_addresses={"api": server.api_base})
+        target = Target(Secret(keys.secret_key), server.api_base, "Editor", "bench")
         clients = ClientCache()
         log(f"core overhead: filling a sandbox account with {args.products} products and prices ...")
         _fill(bare, args.products)
@@ -114,11 +101,11 @@ def main(argv: list[str] | None = None) -> int:
         for warm in (core_list("list_products"), bare_list("products"), core_create, bare_create):
             warm()
         slow_keys = server.create_account()
-        slow_bare = stripe.StripeClient(slow_keys["secret_key"], base_addresses={"api": server.api_base})
+        slow_bare = stripe.StripeClient(slow_keys.secret_key, base_addresses={"api": server.api_base})
         for i in range(args.products):  # filled before the latency is switched on
             slow_bare.v1.products.create({"name": f"Bench product {i}", "metadata": {"i": str(i)}})
-        _set_latency(server.api_base, slow_keys["secret_key"], args.latency_ms)
-        slow_target = Target(Secret(slow_keys["secret_key"]), server.api_base, "Editor", "bench")
+        server.control.for_account(slow_keys).set_latency(args.latency_ms)  # every answer comes later
+        slow_target = Target(Secret(slow_keys.secret_key), server.api_base, "Editor", "bench")
 
         def core_create_slow() -> None:
             inputs = {"amount": "1000", "currency": "usd"}

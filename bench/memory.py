@@ -75,7 +75,7 @@ async def _app(browser: Any, objects: int) -> dict[str, Any]:
             raise RuntimeError(f"no sandbox address on Home: {caption!r}")
         server = SandboxServer(match.group(0))
         keys = server.create_account()
-        client = stripe.StripeClient(keys["secret_key"], base_addresses={"api": server.api_base})
+        client = stripe.StripeClient(keys.secret_key, base_addresses={"api": server.api_base})
         started = time.perf_counter()
         for i in range(objects):
             client.v1.products.create({"name": f"Memory product {i}", "metadata": {"i": str(i)}})

@@ -30,6 +30,8 @@ from typing import Any
 import requests
 import stripe
 
+from sandbox.control import ControlClient
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / "bench" / ".venv"
 LOCALSTRIPE = "localstripe==1.15.10"
@@ -155,9 +157,9 @@ def main(argv: list[str] | None = None) -> int:
         stack.enter_context(server(sandbox_cmd, bases["sandbox"] + "/_sandbox/health"))
         trivial_cmd = [sys.executable, "-m", "bench.trivial_server", "--port", str(ports["trivial"])]
         stack.enter_context(server(trivial_cmd, bases["trivial"] + "/"))
-        keys = requests.post(bases["sandbox"] + "/_sandbox/accounts", timeout=10).json()
+        keys = ControlClient(bases["sandbox"]).create_account()
         clients = {
-            "sandbox": client_for(keys["secret_key"], bases["sandbox"]),
+            "sandbox": client_for(keys.secret_key, bases["sandbox"]),
             "trivial": client_for("sk_test_trivial", bases["trivial"]),
         }
         if not args.skip_localstripe:
@@ -175,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, client in clients.items():
             results[name]["list_all_seconds"], results[name]["listed"] = list_all(client)
         print(f"flatness: filling a fresh sandbox account to {args.fill} objects ...", flush=True)
-        fresh = requests.post(bases["sandbox"] + "/_sandbox/accounts", timeout=10).json()
+        fresh = ControlClient(bases["sandbox"]).create_account()
         empty_port = free_port()
         empty_base = f"http://127.0.0.1:{empty_port}"
         empty_cmd = [
@@ -188,10 +190,10 @@ def main(argv: list[str] | None = None) -> int:
             str(Path(tmp) / "empty.sqlite3"),
         ]
         stack.enter_context(server(empty_cmd, empty_base + "/_sandbox/health"))
-        empty_keys = requests.post(empty_base + "/_sandbox/accounts", timeout=10).json()
+        empty_keys = ControlClient(empty_base).create_account()
         results["sandbox"]["flatness"] = flatness(
-            client_for(empty_keys["secret_key"], empty_base),
-            client_for(fresh["secret_key"], bases["sandbox"]),
+            client_for(empty_keys.secret_key, empty_base),
+            client_for(fresh.secret_key, bases["sandbox"]),
             args.fill,
             args.rounds,
         )

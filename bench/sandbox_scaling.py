@@ -20,11 +20,11 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-import requests
 import stripe
 
 from bench._common import log, summary, timed, write_result
 from bench.sandbox import client_for, ensure_localstripe, free_port, server
+from sandbox.control import ControlClient
 
 
 def _fill(client: stripe.StripeClient, count: int) -> str | None:
@@ -74,9 +74,9 @@ def main(argv: list[str] | None = None) -> int:
         stack.enter_context(server(sandbox_cmd, bases["sandbox"] + "/_sandbox/health"))
         trivial_cmd = [sys.executable, "-m", "bench.trivial_server", "--port", str(ports["trivial"])]
         stack.enter_context(server(trivial_cmd, bases["trivial"] + "/"))
-        keys = requests.post(bases["sandbox"] + "/_sandbox/accounts", timeout=10).json()
+        keys = ControlClient(bases["sandbox"]).create_account()
         clients = {
-            "sandbox": client_for(keys["secret_key"], bases["sandbox"]),
+            "sandbox": client_for(keys.secret_key, bases["sandbox"]),
             "trivial": client_for("sk_test_trivial", bases["trivial"]),
         }
         if "localstripe" in names:
@@ -109,9 +109,9 @@ def main(argv: list[str] | None = None) -> int:
                 level_result[name]["objects_held_after"] = held[name]
             results[str(level)] = level_result
         # Empty pages: a fresh account on each stateful server, one list call at a time.
-        fresh = requests.post(bases["sandbox"] + "/_sandbox/accounts", timeout=10).json()
+        fresh = ControlClient(bases["sandbox"]).create_account()
         results["empty_list_pages_per_s"] = {
-            "sandbox": _empty_pages(client_for(fresh["secret_key"], bases["sandbox"]), args.sample)
+            "sandbox": _empty_pages(client_for(fresh.secret_key, bases["sandbox"]), args.sample)
         }
     write_result("sandbox_scaling", results)
     report(results)

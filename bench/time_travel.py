@@ -32,14 +32,15 @@ from typing import Any
 import stripe
 
 from bench._common import Pair, log, sandbox_server, timed, verdict, write_result
+from sandbox.control import SandboxAccount
 
 T0 = 1_767_225_600  # 1 January 2026 UTC
 GOAL = 2.0
 MONTHS = (1_769_904_000, 1_772_323_200)  # 1 February, 1 March 2026
 
 
-def _client(base: str, create_account: Callable[[], dict[str, str]]) -> stripe.StripeClient:
-    return stripe.StripeClient(create_account()["secret_key"], base_addresses={"api": base})
+def _client(base: str, create_account: Callable[[], SandboxAccount]) -> stripe.StripeClient:
+    return stripe.StripeClient(create_account().secret_key, base_addresses={"api": base})
 
 
 def _setup(client: stripe.StripeClient, clocks: int, subs_per_clock: int) -> list[str]:
@@ -106,7 +107,7 @@ def _year_targets() -> list[int]:
 
 def _scenario(
     base: str,
-    create_account: Callable[[], dict[str, str]],
+    create_account: Callable[[], SandboxAccount],
     clocks: int,
     subs: int,
     targets: list[int],

@@ -5,6 +5,7 @@ It imports neither the app's ``core`` package nor Streamlit. Point the official 
     handle = sandbox.start()                      # in-process, in-memory, random free port
     keys = handle.create_account()
     client = stripe.StripeClient(keys["secret_key"], base_addresses={"api": handle.api_base})
+    handle.control(keys["secret_key"]).advance_time(3600)   # the control API: sandbox.control
     ...
     handle.stop()
 
@@ -24,6 +25,7 @@ import uvicorn
 from sandbox import _faults
 from sandbox._app import Runtime, build_app
 from sandbox._store import Store
+from sandbox.control import ControlClient, Key
 from sandbox.resources import webhook_endpoints
 
 __all__ = ["SandboxHandle", "start"]
@@ -43,6 +45,15 @@ class SandboxHandle:
         """A fresh account: ``{"id", "publishable_key", "secret_key"}``; ``email`` and ``business_name``
         are what ``GET /v1/account`` shows."""
         return self.runtime.create_account(email, business_name)
+
+    @property
+    def is_running(self) -> bool:
+        """True while the server thread serves (``stop()`` ends it; so does a crash), without a round trip."""
+        return self._thread.is_alive() and not self._server.should_exit
+
+    def control(self, secret_key: Key | None = None) -> ControlClient:
+        """A :class:`sandbox.control.ControlClient` for this server (with ``secret_key``: for its account)."""
+        return ControlClient(self.api_base, secret_key)
 
     def stop(self) -> None:
         self._server.should_exit = True

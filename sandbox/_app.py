@@ -825,32 +825,49 @@ def build_app(runtime: Runtime) -> SandboxApp:
         await run_in_threadpool(runtime.scheduler.wait_idle)
         return JSONResponse({"account": auth.account, "now": now})
 
-    async def settings(request: Request) -> Response:
-        try:
-            auth = runtime.secret_auth(request.headers.get("authorization"))
-            payload = await _json_body(request)
-            changes = check_settings(payload)
-        except errors.StripeError as error:
-            return _error_response(error)
-        current = await run_in_threadpool(runtime.store.update_settings, auth.account, changes)
-        return JSONResponse({"account": auth.account, **billing_settings(current)})
+    def checked_version(payload: Mapping[str, Any]) -> str:
+        version = payload.get("api_version")
+        if not isinstance(version, str) or not _API_VERSION.fullmatch(version):
+            raise errors.invalid_request(
+                'Send {"api_version": "YYYY-MM-DD"} or a release such as "2025-03-31.basil".',
+                param="api_version",
+            )
+        return version
 
-    async def api_version(request: Request) -> Response:
-        """The account's default API version: what requests without ``Stripe-Version`` get."""
+    def account_settings(account: str) -> JSONObject:
+        row = runtime.store.account_row(account)
+        return {
+            "account": account,
+            **billing_settings(row[1] if row else {}),
+            "api_version": runtime.default_version(account),
+            "served_api_version": DEFAULT_API_VERSION,
+        }
+
+    async def settings(request: Request) -> Response:
+        """Every setting of the account in one place: ``GET`` reads them, ``POST`` changes the ones sent
+        (billing settings and ``api_version``, the default version of requests without ``Stripe-Version``)."""
         try:
             auth = runtime.secret_auth(request.headers.get("authorization"))
             if request.method == "POST":
                 payload = await _json_body(request)
-                version = payload.get("api_version")
-                if (
-                    not isinstance(version, str)
-                    or not _API_VERSION.fullmatch(version)
-                    or set(payload) != {"api_version"}
-                ):
-                    raise errors.invalid_request(
-                        'Send {"api_version": "YYYY-MM-DD"} or a release such as "2025-03-31.basil".',
-                        param="api_version",
-                    )
+                version = checked_version(payload) if "api_version" in payload else None
+                rest = {k: v for k, v in payload.items() if k != "api_version"}
+                changes = check_settings(rest) if rest or version is None else {}
+                if changes:
+                    await run_in_threadpool(runtime.store.update_settings, auth.account, changes)
+                if version is not None:
+                    await run_in_threadpool(runtime.set_default_version, auth.account, version)
+        except errors.StripeError as error:
+            return _error_response(error)
+        return JSONResponse(await run_in_threadpool(account_settings, auth.account))
+
+    async def api_version(request: Request) -> Response:
+        """The older, one-setting form of ``/_sandbox/settings`` (kept for scripts that use it)."""
+        try:
+            auth = runtime.secret_auth(request.headers.get("authorization"))
+            if request.method == "POST":
+                payload = await _json_body(request)
+                version = checked_version(payload if set(payload) == {"api_version"} else {})
                 await run_in_threadpool(runtime.set_default_version, auth.account, version)
         except errors.StripeError as error:
             return _error_response(error)
@@ -870,7 +887,7 @@ def build_app(runtime: Runtime) -> SandboxApp:
         Route("/_sandbox/api_version", api_version, methods=["GET", "POST"]),
         Route("/_sandbox/openapi.json", openapi, methods=["GET"]),
         Route("/_sandbox/time", shift_time, methods=["POST"]),
-        Route("/_sandbox/settings", settings, methods=["POST"]),
+        Route("/_sandbox/settings", settings, methods=["GET", "POST"]),
         *(
             WebSocketRoute(r.path, r.endpoint)
             if r.websocket

@@ -281,7 +281,7 @@ def use_sandbox_keys(connection: Connection, env: Environment) -> None:
     mine = sandbox.account()
     connection.api_base = mine.api_base
     connection[env].publishable_key = Secret(mine.publishable_key)
-    connection[env].secret_key = mine.secret_key
+    connection[env].secret_key = Secret(mine.secret_key)
 
 
 def findings(connection: Connection, env: Environment) -> list[Finding]:

@@ -256,7 +256,9 @@ def authenticate(outcome: str) -> None:
         "POST",
         path,
         {"outcome": outcome},
-        lambda: sandbox_control.post(target, path, {"outcome": outcome}),
+        lambda: sandbox_control.client(target).authenticate_payment_intent(
+            intent, succeed=outcome == "succeed"
+        ),
         target=target,
     )
     flow_state(flow)["notice"] = str(entry.error.get("message")) if entry.error else None

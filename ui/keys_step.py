@@ -53,4 +53,4 @@ def use_sandbox_keys() -> None:
     """Button callback: fill both fields with this session's own sandbox keys."""
     mine = sandbox.account()
     publishable_store()[1](Secret(mine.publishable_key))
-    secret_store()[1](mine.secret_key)
+    secret_store()[1](Secret(mine.secret_key))

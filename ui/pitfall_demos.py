@@ -55,7 +55,7 @@ def _sandbox_connection(publishable: str, secret: Secret, name: str) -> Connecti
 
 def _session_target() -> Target:
     mine = sandbox.account()
-    return Target(mine.secret_key, mine.api_base, Environment.EDITOR.label, "Local sandbox")
+    return Target(Secret(mine.secret_key), mine.api_base, Environment.EDITOR.label, "Local sandbox")
 
 
 def live_key_in_editor() -> Outcome:

@@ -26,6 +26,7 @@ from core.client import ClientConfigError, normalize_api_base
 from core.results import RequestRecord, RunResult, mask_secrets, redact_params
 from core.runner import Target
 from core.secrets import redact
+from sandbox.control import ControlError
 from ui import target_picker
 
 LOG = "playground_request_log"
@@ -139,7 +140,11 @@ def call(
         status, request_id = exc.http_status, exc.request_id
         error = {"http_status": status, "code": exc.code, "message": redact(str(exc.user_message or exc))}
         answer = None
-    except OSError as exc:  # the sandbox control endpoints use urllib
+    except ControlError as exc:  # the sandbox's control API refused (its Stripe-shaped error)
+        status = exc.status
+        error = {"http_status": status, "code": exc.code, "message": redact(exc.message)}
+        answer = None
+    except OSError as exc:  # the sandbox did not answer
         error = {"message": redact(_http_error_message(exc))}
         status = getattr(exc, "code", None)
         answer = None

@@ -13,35 +13,22 @@ its account and data, moves its connections to the new address and is told what 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import tempfile
 import threading
-import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import streamlit as st
 
 import sandbox
 from core.secrets import Secret
+from sandbox.control import ControlClient, SandboxAccount
 from ui import state
+
+__all__ = ["ACCOUNT", "DATA_DIR_ENV_VAR", "SandboxAccount", "account", "alive", "restricted_key", "server"]
 
 DATA_DIR_ENV_VAR = "PLAYGROUND_DATA_DIR"
 ACCOUNT = "setup_sandbox_account"
-_TIMEOUT_S = 10
-_PROBE_TIMEOUT_S = 2
-
-
-@dataclass(frozen=True)
-class SandboxAccount:
-    """This session's sandbox account; the secret key only travels as a :class:`Secret`."""
-
-    id: str
-    api_base: str
-    publishable_key: str
-    secret_key: Secret
 
 
 def data_dir() -> Path:
@@ -69,21 +56,16 @@ def _running_here(api_base: str) -> bool:
     """True, without a network round trip, when this process's own server at ``api_base`` is still serving.
 
     The HTTP probe (``alive``) on every script run cost about 0.5 ms of each rerun (bench/page_rerun.py);
-    a server this process started is alive exactly while its thread runs (``stop()`` ends the thread).
-    Anything else (another address, a stopped thread) still gets the real probe.
+    a server this process started is alive exactly while it runs (``SandboxHandle.is_running``). Anything
+    else (another address, a stopped server) still gets the real probe.
     """
     handle = _servers().get(api_base)
-    return handle is not None and handle._thread.is_alive()
+    return handle is not None and handle.is_running
 
 
 def alive(api_base: str) -> bool:
     """Does a sandbox answer at ``api_base``? (Its health endpoint, with a short timeout.)"""
-    try:
-        # The sandbox's own loopback address (http by design), never user input.
-        with urllib.request.urlopen(f"{api_base}/_sandbox/health", timeout=_PROBE_TIMEOUT_S) as answer:  # noqa: S310
-            return bool(answer.status == 200)
-    except (OSError, ValueError):
-        return False
+    return ControlClient(api_base).health()
 
 
 def server() -> sandbox.SandboxHandle:
@@ -102,20 +84,6 @@ def _stop_quietly(handle: sandbox.SandboxHandle) -> None:
         handle.stop()
 
 
-def _post_json(
-    url: str, payload: dict[str, object] | None = None, secret: Secret | None = None
-) -> dict[str, Any]:
-    headers = {"Content-Type": "application/json"}
-    if secret is not None:
-        headers["Authorization"] = f"Bearer {secret.reveal()}"
-    body = json.dumps(payload or {}).encode()
-    # The URL is the sandbox's own loopback address (http by design), never user input.
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
-    with urllib.request.urlopen(request, timeout=_TIMEOUT_S) as response:  # noqa: S310
-        answer: dict[str, Any] = json.load(response)
-        return answer
-
-
 def account() -> SandboxAccount:
     """This session's account, created on first use (and moved to a restarted server)."""
     existing = st.session_state.get(ACCOUNT)
@@ -126,13 +94,7 @@ def account() -> SandboxAccount:
     handle = server()
     if isinstance(existing, SandboxAccount):
         return _moved(existing, handle)
-    created = _post_json(f"{handle.api_base}/_sandbox/accounts")
-    fresh = SandboxAccount(
-        id=created["id"],
-        api_base=handle.api_base,
-        publishable_key=created["publishable_key"],
-        secret_key=Secret(created["secret_key"]),
-    )
+    fresh = handle.control().create_account()
     st.session_state[ACCOUNT] = fresh
     return fresh
 
@@ -141,7 +103,7 @@ def _moved(old: SandboxAccount, handle: sandbox.SandboxHandle) -> SandboxAccount
     """The sandbox at ``old.api_base`` is gone and ``handle`` replaced it: keep the account when the new
     server knows it (same database file), else make a new one; point this session's connections at the new
     address and say what happened."""
-    kept = _knows(handle.api_base, old.secret_key)
+    kept = handle.control(old.secret_key).knows_key()
     if kept:
         fresh = SandboxAccount(old.id, handle.api_base, old.publishable_key, old.secret_key)
         st.session_state[ACCOUNT] = fresh
@@ -164,21 +126,7 @@ def _moved(old: SandboxAccount, handle: sandbox.SandboxHandle) -> SandboxAccount
     return fresh
 
 
-def _knows(api_base: str, secret: Secret) -> bool:
-    request = urllib.request.Request(  # noqa: S310 - the sandbox's own loopback address
-        f"{api_base}/v1/products?limit=1", headers={"Authorization": f"Bearer {secret.reveal()}"}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=_TIMEOUT_S) as answer:  # noqa: S310
-            return bool(answer.status == 200)
-    except (OSError, ValueError):
-        return False
-
-
 def restricted_key(permissions: list[str]) -> Secret:
     """A new restricted key on this session's account with exactly ``permissions`` (``rak_product_read``…)."""
     mine = account()
-    answer = _post_json(
-        f"{mine.api_base}/_sandbox/restricted_keys", {"permissions": permissions}, mine.secret_key
-    )
-    return Secret(answer["key"])
+    return Secret(ControlClient(mine.api_base, mine.secret_key).restricted_key(permissions))

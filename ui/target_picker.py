@@ -12,6 +12,7 @@ import streamlit as st
 from core.client import ClientCache
 from core.environments import Environment
 from core.runner import Target, environment_notices, target_for
+from core.secrets import Secret
 from ui import connections_step, findings, sandbox
 
 _CLIENTS = "playground_clients"
@@ -22,7 +23,7 @@ def current() -> Target:
     connections = connections_step.connections()
     if not connections:
         mine = sandbox.account()
-        return Target(mine.secret_key, mine.api_base, "Editor", "Local sandbox")
+        return Target(Secret(mine.secret_key), mine.api_base, "Editor", "Local sandbox")
     active = connections_step.find(st.session_state.get(connections_step.ACTIVE)) or connections[-1]
     env = st.session_state.get(connections_step.ACTIVE_ENVIRONMENT) or Environment.EDITOR.value
     return target_for(active, env)

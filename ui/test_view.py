@@ -9,6 +9,7 @@ from core.connection_test import ConnectionReport
 from core.environments import Connection, Environment
 from core.keys import Mode
 from core.runner import target_for
+from core.secrets import Secret
 from ui import connections_step, key_input, sandbox, test_step
 from ui import findings as findings_ui
 
@@ -27,7 +28,7 @@ def _account(connection: Connection, env: Environment, report: ConnectionReport)
         return "none reached (sandbox keys sent to another server)"
     mine = st.session_state.get(sandbox.ACCOUNT)
     key = connection[env].secret_key
-    if isinstance(mine, sandbox.SandboxAccount) and key is not None and key == mine.secret_key:
+    if isinstance(mine, sandbox.SandboxAccount) and key is not None and key == Secret(mine.secret_key):
         return f"{mine.id} (this session's sandbox account)"
     return f"unknown ({report.account.source})" if report.account.source else "unknown"
 
@@ -40,7 +41,7 @@ def _sandbox_key_off_sandbox(connection: Connection, env: Environment) -> bool:
     return (
         isinstance(mine, sandbox.SandboxAccount)
         and key is not None
-        and key == mine.secret_key
+        and key == Secret(mine.secret_key)
         and connection.api_base != mine.api_base
     )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import pandas as pd
@@ -218,7 +218,7 @@ def trigger_names(target: Target) -> list[str]:
     if isinstance(cached, tuple) and cached[0] == target.api_base:
         return list(cached[1])
     try:
-        names = [str(name) for name in sandbox_control.get(target, TRIGGERS_PATH).get("data", [])]
+        names = sandbox_control.client(target).triggers()
     except OSError:
         return []
     st.session_state[_TRIGGER_NAMES] = (target.api_base, tuple(names))
@@ -229,6 +229,11 @@ def trigger(target: Target, event_type: str) -> str | None:
     """Run the sandbox's scenario for ``event_type`` (as ``stripe trigger`` does); None or the error."""
     path = f"{TRIGGERS_PATH}/{event_type}"
     _, entry = request_log.call(
-        "trigger_event", "POST", path, {}, lambda: sandbox_control.post(target, path, {}), target=target
+        "trigger_event",
+        "POST",
+        path,
+        {},
+        lambda: asdict(sandbox_control.client(target).trigger(event_type)),
+        target=target,
     )
     return str(entry.error.get("message")) if entry.error else None

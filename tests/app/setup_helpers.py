@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.request
 
 import stripe
 from streamlit.testing.v1 import AppTest
 
 from core.environments import Connection, Environment, EnvironmentConfig
 from core.secrets import Secret
+from sandbox.control import ControlClient
 from ui import connections_step, sandbox, state
 from ui.navigation import ROOT
 
@@ -68,7 +67,7 @@ def sandbox_connection(
 ) -> Connection:
     """A connection on this session's sandbox account with its keys in ``env``; stored and active."""
     mine = account(at)
-    config = EnvironmentConfig(Secret(mine.publishable_key), secret or mine.secret_key)
+    config = EnvironmentConfig(Secret(mine.publishable_key), secret or Secret(mine.secret_key))
     connection = Connection(name=name, environments={env: config}, api_base=mine.api_base)
     at.session_state[state.CONNECTIONS] = [connection]
     at.session_state[connections_step.ACTIVE] = name
@@ -78,16 +77,9 @@ def sandbox_connection(
 
 def sandbox_client(at: AppTest) -> stripe.StripeClient:
     mine = account(at)
-    return stripe.StripeClient(mine.secret_key.reveal(), base_addresses={"api": mine.api_base})
+    return stripe.StripeClient(mine.secret_key, base_addresses={"api": mine.api_base})
 
 
 def restricted_key(mine: sandbox.SandboxAccount, permissions: list[str]) -> Secret:
     """A restricted key on ``mine`` with exactly ``permissions``, made through the sandbox's control API."""
-    request = urllib.request.Request(
-        f"{mine.api_base}/_sandbox/restricted_keys",
-        data=json.dumps({"permissions": permissions}).encode(),
-        headers={"Authorization": f"Bearer {mine.secret_key.reveal()}", "Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return Secret(json.load(response)["key"])
+    return Secret(ControlClient(mine.api_base, mine.secret_key).restricted_key(permissions))

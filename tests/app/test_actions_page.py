@@ -140,7 +140,7 @@ def test_create_product_then_price_with_the_product_picker() -> None:
     assert "client.v1.prices.create" in python
     assert "STRIPE_SECRET_KEY" in python
     assert "-d unit_amount=1999" in curl
-    secret = at.session_state[sandbox.ACCOUNT].secret_key.reveal()
+    secret = at.session_state[sandbox.ACCOUNT].secret_key
     assert secret not in python + curl + texts(at)
     assert at.get("download_button")  # CSV of the table
 

@@ -21,6 +21,7 @@ from setup_helpers import (
 from streamlit.testing.v1 import AppTest
 
 from core.environments import Connection, Environment, load_env_file
+from core.secrets import Secret
 from ui import connections_step, state
 
 PAGE = "pages/connections.py"
@@ -129,7 +130,7 @@ def test_use_sandbox_keys_fills_the_environment_with_this_sessions_keys() -> Non
     at.button(key="connections_stripe-editor_editor_sandbox").click().run()
     config = connections(at)[0][Environment.EDITOR]
     mine = at.session_state["setup_sandbox_account"]
-    assert config.secret_key == mine.secret_key
+    assert config.secret_key == Secret(mine.secret_key)
     assert "Editor is ready" in texts(at)
 
 

@@ -97,7 +97,7 @@ def test_use_sandbox_keys_fills_both_fields_with_this_sessions_keys() -> None:
     mine = at.session_state["setup_sandbox_account"]
     assert isinstance(mine, sandbox.SandboxAccount)
     assert at.session_state[keys_step.PUBLISHABLE].reveal() == mine.publishable_key
-    assert at.session_state[keys_step.SECRET] == mine.secret_key
+    assert at.session_state[keys_step.SECRET] == Secret(mine.secret_key)
     assert "Step 1 is done" in texts(at)
 
 

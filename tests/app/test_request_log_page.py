@@ -83,7 +83,7 @@ def test_selected_row_shows_request_and_response() -> None:
 
 def test_no_key_appears_on_the_page_or_in_the_csv() -> None:
     at = with_calls()
-    secret = at.session_state[sandbox.ACCOUNT].secret_key.reveal()
+    secret = at.session_state[sandbox.ACCOUNT].secret_key
     shown = texts(at) + "".join(j.value for j in at.json)
     assert secret not in shown
     frame = at.dataframe[0].value

@@ -43,11 +43,11 @@ def test_step_one_keys_go_into_the_first_connections_editor_slot_and_the_page_sa
     at = open_page("pages/keys.py")
     mine = account(at)
     at.session_state[keys_step.PUBLISHABLE] = Secret(mine.publishable_key)
-    at.session_state[keys_step.SECRET] = mine.secret_key
+    at.session_state[keys_step.SECRET] = Secret(mine.secret_key)
     at.switch_page(PAGE).run()
     at = create(at, "Stripe")
     editor = stored(at)[0][Environment.EDITOR]
-    assert editor.secret_key == mine.secret_key
+    assert editor.secret_key == Secret(mine.secret_key)
     assert editor.publishable_key == Secret(mine.publishable_key)
     assert "Your keys from step 1 are in the Editor slot of “Stripe”: nothing to copy." in texts(at)
     assert "Editor is ready" in texts(at)

@@ -75,7 +75,7 @@ def test_environments_are_tested_side_by_side_with_their_own_checks() -> None:
     connection = sandbox_connection(at, "Stripe – Both")
     mine = account(at)
     connection[Environment.PRODUCTION].publishable_key = Secret(mine.publishable_key)
-    connection[Environment.PRODUCTION].secret_key = mine.secret_key
+    connection[Environment.PRODUCTION].secret_key = Secret(mine.secret_key)
     at = run_test(at.run())
     assert [h.value for h in at.main.subheader] == ["Editor", "Production"]
     assert texts(at).count(EMPTY_LIST_MESSAGE) == 2

@@ -3,18 +3,18 @@ call and see the product table; the full secret key never appears in the page.""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
 import stat
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
 import stripe
 from playground_e2e import ready
 from playwright.sync_api import Page, expect
+
+from sandbox.control import ControlClient
 
 ROOT = Path(__file__).resolve().parents[2]
 README_SCREENSHOT = ROOT / "docs" / "screenshot-setup.png"
@@ -26,14 +26,12 @@ def _sandbox_keys(page: Page) -> tuple[str, str, str]:
     text = page.get_by_text("Sandbox API address").inner_text()
     api_base = re.search(r"http://127\.0\.0\.1:\d+", text)
     assert api_base is not None, text
-    request = urllib.request.Request(f"{api_base.group(0)}/_sandbox/accounts", data=b"", method="POST")
-    with urllib.request.urlopen(request, timeout=10) as response:
-        account = json.load(response)
-    client = stripe.StripeClient(account["secret_key"], base_addresses={"api": api_base.group(0)})
+    account = ControlClient(api_base.group(0)).create_account()
+    client = stripe.StripeClient(account.secret_key, base_addresses={"api": api_base.group(0)})
     client.v1.products.create(
         params={"name": "Playground T-shirt", "default_price_data": {"currency": "usd", "unit_amount": 1000}}
     )
-    return api_base.group(0), account["publishable_key"], account["secret_key"]
+    return api_base.group(0), account.publishable_key, account.secret_key
 
 
 def _paste(page: Page, widget_key: str, value: str) -> None:

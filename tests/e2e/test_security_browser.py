@@ -3,10 +3,8 @@ log, files written), a double click creates one object, and two browser sessions
 
 from __future__ import annotations
 
-import json
 import sys
 import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +12,8 @@ import pytest
 import stripe
 from playground_e2e import click, open_page, pick_action, ready, see
 from playwright.sync_api import Browser, Page, Request, expect
+
+from sandbox.control import ControlClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "security"))
 from secrets_scan import LIVE_PK, LIVE_SK, WHSEC, file_leaks, files_written_since, leaks
@@ -25,16 +25,16 @@ def _sandbox_account(page: Page) -> dict[str, str]:
     """A fresh account on the app's own sandbox (its address is on Home), plus a restricted key."""
     text = page.get_by_text("Sandbox API address").inner_text()
     api_base = next(w for w in text.replace("`", " ").split() if w.startswith("http://127.0.0.1:"))
-    request = urllib.request.Request(f"{api_base}/_sandbox/accounts", data=b"", method="POST")
-    with urllib.request.urlopen(request, timeout=10) as response:
-        account: dict[str, str] = json.load(response)
-    body = json.dumps({"permissions": ["rak_product_read"]}).encode()
-    headers = {"Authorization": f"Bearer {account['secret_key']}", "Content-Type": "application/json"}
-    request = urllib.request.Request(f"{api_base}/_sandbox/restricted_keys", data=body, headers=headers)
-    with urllib.request.urlopen(request, timeout=10) as response:
-        account["restricted_key"] = json.load(response)["key"]
-    account["api_base"] = api_base
-    return account
+    control = ControlClient(api_base)
+    created = control.create_account()
+    restricted = control.for_account(created).restricted_key(["rak_product_read"])
+    return {
+        "id": created.id,
+        "api_base": api_base,
+        "publishable_key": created.publishable_key,
+        "secret_key": created.secret_key,
+        "restricted_key": restricted,
+    }
 
 
 def _paste(page: Page, widget_key: str, value: str) -> None:
@@ -83,11 +83,7 @@ def _products(account: dict[str, str]) -> list[str]:
 def _slow_down(account: dict[str, str], ms: int) -> None:
     """Make the sandbox answer this account like a slow real Stripe, so the second click of a double click
     arrives while the first request is still in flight."""
-    body = json.dumps({"ms": ms}).encode()
-    headers = {"Authorization": f"Bearer {account['secret_key']}", "Content-Type": "application/json"}
-    request = urllib.request.Request(f"{account['api_base']}/_sandbox/latency", data=body, headers=headers)
-    with urllib.request.urlopen(request, timeout=10):
-        pass
+    ControlClient(account["api_base"], account["secret_key"]).set_latency(ms)
 
 
 def _create_product_by_double_click(page: Page, name: str) -> None:

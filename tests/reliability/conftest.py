@@ -11,11 +11,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-import requests
 import stripe
 from fault_http import RecordingHTTPClient
 
 import sandbox as sandbox_package
+from sandbox.control import FaultMode
 
 
 @pytest.fixture
@@ -38,17 +38,11 @@ def recording_client(
 
 
 @pytest.fixture
-def arm(sandbox: sandbox_package.SandboxHandle, account: dict[str, str]) -> Callable[..., requests.Response]:
-    """``arm(mode, count=1, **extra)``: POST /_sandbox/faults for ``account``; asserts it was accepted."""
+def arm(sandbox: sandbox_package.SandboxHandle, account: dict[str, str]) -> Callable[..., dict[str, Any]]:
+    """``arm(mode, count=1, **extra)``: arm a fault for ``account`` (``ControlClient.arm_fault``)."""
+    control = sandbox.control(account["secret_key"])
 
-    def post(mode: str, count: int = 1, **extra: Any) -> requests.Response:
-        response = requests.post(
-            f"{sandbox.api_base}/_sandbox/faults",
-            json={"mode": mode, "count": count, **extra},
-            headers={"Authorization": f"Bearer {account['secret_key']}"},
-            timeout=10,
-        )
-        assert response.status_code == 200, response.text
-        return response
+    def post(mode: FaultMode, count: int = 1, **extra: Any) -> dict[str, Any]:
+        return control.arm_fault(mode, count, **extra)
 
     return post

@@ -40,9 +40,9 @@ def _run_create(target: Target, retries: int = 0, timeout: float = 10.0) -> Any:
 
 
 def test_faults_are_armed_listed_and_cleared_per_account(
-    sandbox: sandbox_package.SandboxHandle, account: dict[str, str], arm: Callable[..., requests.Response]
+    sandbox: sandbox_package.SandboxHandle, account: dict[str, str], arm: Callable[..., dict[str, Any]]
 ) -> None:
-    armed = arm("500", 2, path_prefix="/v1/prices").json()
+    armed = arm("500", 2, path_prefix="/v1/prices")
     assert armed["faults"] == [{"mode": "500", "remaining": 2, "path_prefix": "/v1/prices"}]
     other = sandbox.create_account()
     theirs = requests.get(
@@ -97,7 +97,7 @@ def test_the_control_needs_the_secret_key(
 
 
 def test_a_500_is_retried_with_the_same_idempotency_key(
-    recording_client: Make, arm: Callable[..., requests.Response]
+    recording_client: Make, arm: Callable[..., dict[str, Any]]
 ) -> None:
     client, recorder = recording_client(retries=2)
     arm("500", 1, path_prefix="/v1/products")
@@ -110,7 +110,7 @@ def test_a_500_is_retried_with_the_same_idempotency_key(
 
 
 def test_a_429_is_not_retried_and_the_next_call_works(
-    recording_client: Make, arm: Callable[..., requests.Response]
+    recording_client: Make, arm: Callable[..., dict[str, Any]]
 ) -> None:
     client, recorder = recording_client(retries=2)
     arm("429", 1)
@@ -127,7 +127,7 @@ def test_a_429_is_not_retried_and_the_next_call_works(
 
 
 def test_a_dropped_answer_is_retried_with_its_key_and_creates_one_object(
-    recording_client: Make, arm: Callable[..., requests.Response]
+    recording_client: Make, arm: Callable[..., dict[str, Any]]
 ) -> None:
     """The sandbox carries the request out and loses the answer; the retry gets the stored answer."""
     client, recorder = recording_client(retries=2)
@@ -142,7 +142,7 @@ def test_a_dropped_answer_is_retried_with_its_key_and_creates_one_object(
 
 
 def test_a_timeout_is_retried_with_its_key(
-    recording_client: Make, arm: Callable[..., requests.Response]
+    recording_client: Make, arm: Callable[..., dict[str, Any]]
 ) -> None:
     client, recorder = recording_client(retries=1, timeout=0.5)
     arm("timeout", 1, path_prefix="/v1/products", seconds=5)
@@ -185,7 +185,7 @@ def _only_guidance(result: Any) -> str:
 
 
 def test_core_explains_a_500(
-    sandbox: sandbox_package.SandboxHandle, account: dict[str, str], arm: Callable[..., requests.Response]
+    sandbox: sandbox_package.SandboxHandle, account: dict[str, str], arm: Callable[..., dict[str, Any]]
 ) -> None:
     arm("500", 1)
     result = _run_create(_target(sandbox, account))
@@ -197,7 +197,7 @@ def test_core_explains_a_500(
 
 
 def test_core_explains_a_429(
-    sandbox: sandbox_package.SandboxHandle, account: dict[str, str], arm: Callable[..., requests.Response]
+    sandbox: sandbox_package.SandboxHandle, account: dict[str, str], arm: Callable[..., dict[str, Any]]
 ) -> None:
     arm("429", 1)
     result = _run_create(_target(sandbox, account), retries=2)
@@ -211,7 +211,7 @@ def test_core_explains_a_429(
 def test_core_explains_no_answer(
     sandbox: sandbox_package.SandboxHandle,
     account: dict[str, str],
-    arm: Callable[..., requests.Response],
+    arm: Callable[..., dict[str, Any]],
     mode: str,
 ) -> None:
     arm(mode, 1, seconds=5)

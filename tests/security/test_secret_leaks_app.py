@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-import requests
 import stripe
 from secrets_scan import (
     FAKE_TEST_SK,
@@ -36,6 +35,7 @@ from core import runner
 from core.client import ClientCache, Target
 from core.environments import Environment
 from core.secrets import Secret
+from sandbox.control import ControlClient
 from ui import connections_step, request_log, sandbox, state
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,14 +76,11 @@ def test_no_secret_leaks_through_the_app(tmp_path: Path, monkeypatch: pytest.Mon
     with captured_logs() as logs:
         at = open_page("pages/keys.py")
         mine = at.session_state[sandbox.ACCOUNT]
-        real_sk = mine.secret_key.reveal()
+        real_sk = mine.secret_key
         api_base = mine.api_base
-        restricted = requests.post(
-            f"{api_base}/_sandbox/restricted_keys",
-            json={"permissions": ["rak_product_read", "rak_product_write"]},
-            headers={"Authorization": f"Bearer {real_sk}"},
-            timeout=10,
-        ).json()["key"]
+        restricted = ControlClient(api_base, real_sk).restricted_key(
+            ["rak_product_read", "rak_product_write"]
+        )
         secrets = [*PLANTED, real_sk, restricted]
 
         # Step 1: keys (a live pair, then the sandbox's test pair)

@@ -56,7 +56,7 @@ def test_two_sessions_never_see_each_other() -> None:
     assert "Only in session A" not in seen_by_b  # …and never a's
     assert "Only in session A" in seen_by_a
     assert "Only in session B" not in seen_by_a
-    for secret in (account_a.secret_key.reveal(), LIVE_SK, account_a.id, "Session A"):
+    for secret in (account_a.secret_key, LIVE_SK, account_a.id, "Session A"):
         assert secret not in seen_by_b
     ids_a = {e.record.request_id for e in a.session_state[request_log.LOG]}
     ids_b = {e.record.request_id for e in b.session_state[request_log.LOG]}
