@@ -214,6 +214,10 @@ class ControlClient:
         """Delete every object and idempotency record of the account (its keys stay)."""
         self.request("POST", "/_sandbox/reset", {})
 
+    def delete_account(self) -> None:
+        """Delete the account itself with everything it owns; its keys stop working at once."""
+        self.request("DELETE", "/_sandbox/account")
+
     # -- behaviour of the server ----------------------------------------------------------------------
 
     def arm_fault(

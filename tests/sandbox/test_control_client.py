@@ -4,6 +4,7 @@ checked by what the official SDK then sees (never by the client's own answer alo
 from __future__ import annotations
 
 import time
+import urllib.error
 from collections.abc import Callable
 
 import pytest
@@ -94,6 +95,17 @@ def test_reset_deletes_the_accounts_objects(
     sdk.v1.products.create({"name": "Gone soon"})
     client.reset()
     assert sdk.v1.products.list().data == []
+
+
+def test_delete_account_ends_its_keys(
+    control: ControlClient, make_client: Callable[..., stripe.StripeClient]
+) -> None:
+    account = control.create_account()
+    client = control.for_account(account)
+    client.delete_account()
+    assert not client.knows_key()
+    with pytest.raises(stripe.AuthenticationError):
+        make_client(account.secret_key).v1.products.list()
 
 
 def test_faults_arm_list_and_clear(
@@ -277,7 +289,7 @@ def test_control_needs_the_accounts_secret_key(
             control.for_account(key).reset()
         assert refused.value.status in (401, 403)
     assert isinstance(refused.value, OSError)  # one ``except OSError`` covers refusals and a dead server
-    with pytest.raises(ConnectionRefusedError):  # nothing listens on the discard port
+    with pytest.raises(urllib.error.URLError):  # nothing listens on the discard port
         ControlClient("http://127.0.0.1:9", account.secret_key).reset()
 
 
