@@ -1,7 +1,9 @@
 """The UI-free domain of Stripe Setup Playground.
 
 Keys, money, environments and connections, pitfalls, the action catalog and its runner.
-Nothing here imports Streamlit, so the same code serves the app, notebooks and scripts.
+Nothing here imports Streamlit, IPython, the sandbox or a front end (core/ruff.toml and
+tests/core/test_package.py say so), so the same code serves the app (``ui/``), the notebook API
+(``notebook_api/``) and scripts.
 """
 
 from core.catalog import Action, Availability, InputKind
@@ -30,7 +32,6 @@ from core.money import (
     preview,
     to_minor,
 )
-from core.notebook import Playground, Sandbox, connect, start_sandbox
 from core.permissions import KeyKnowledge, PermissionMatrix, check_permissions
 from core.pitfalls import CATALOG, Pitfall, from_stripe_error
 from core.results import RequestRecord, RunResult
@@ -61,11 +62,9 @@ __all__ = [
     "Mode",
     "PermissionMatrix",
     "Pitfall",
-    "Playground",
     "Purpose",
     "RequestRecord",
     "RunResult",
-    "Sandbox",
     "Secret",
     "Severity",
     "Snippets",
@@ -78,7 +77,6 @@ __all__ = [
     "check_environment",
     "check_key_pair",
     "check_permissions",
-    "connect",
     "connection_from_env",
     "format_minor",
     "from_stripe_error",
@@ -93,7 +91,6 @@ __all__ = [
     "run",
     "save_env_file",
     "snippets_for",
-    "start_sandbox",
     "target_for",
     "to_minor",
 ]

@@ -21,7 +21,7 @@ import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 
-from core.notebook import SANDBOX_URL_VARIABLE
+from notebook_api import SANDBOX_URL_VARIABLE
 
 ROOT = Path(__file__).resolve().parents[2]
 TOUR = ROOT / "notebooks" / "tour.ipynb"
@@ -37,12 +37,14 @@ UNMASKED_KEY = re.compile(
 # test's memory (never printed, never written) and is used only to search the tour's outputs.
 SECRETS_PROBE = """
 import json as _json
-from core.notebook import Playground as _Playground, SandboxAccount as _Account
+from notebook_api import Playground as _Playground, SandboxAccount as _Account
 from core.secrets import Secret as _Secret
 _keys = set()
 for _value in list(globals().values()):
-    if isinstance(_value, (_Playground, _Account)):
+    if isinstance(_value, _Playground):
         _keys.add(_value.secret_key.reveal())
+    elif isinstance(_value, _Account):
+        _keys.add(_value.secret_key)
     elif isinstance(_value, _Secret):
         _keys.add(_value.reveal())
     elif isinstance(_value, str) and _value.startswith(("sk_", "rk_", "pk_", "whsec_")):

@@ -1,4 +1,4 @@
-"""core.notebook against the real sandbox: what a notebook cell gets back, as HTML and as plain text.
+"""notebook_api against the real sandbox: what a notebook cell gets back, as HTML and as plain text.
 
 Every test that renders something also checks that the full key of the session appears in no rendered form.
 """
@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import stripe
 
-from core import notebook as nb
+import notebook_api as nb
 from core.results import RunResult
 from core.secrets import Secret
 
@@ -229,16 +229,16 @@ def test_checkout_paid_through_the_hosted_page(sb: nb.Sandbox, pg: nb.Playground
         success_url="https://example.com/thanks?session_id={CHECKOUT_SESSION_ID}",
     )
     assert session.ok, str(session)
-    declined = sb.pay_checkout(session, card="4000000000000002")
+    declined = sb.pay_checkout(session, pg, card="4000000000000002")
     assert declined.ok is False
     assert "Your card was declined." in declined.title
-    paid = sb.pay_checkout(session)
+    paid = sb.pay_checkout(session, pg)
     assert paid.ok is True
     assert paid.value == f"https://example.com/thanks?session_id={session.object['id']}"
     after = pg.run("retrieve_checkout_session", id=session.object["id"])
     assert after.object["status"] == "complete"
     assert after.object["payment_status"] == "paid"
-    twice = sb.pay_checkout(session.object)
+    twice = sb.pay_checkout(session.object, pg)
     assert twice.ok is False
     assert "complete" in twice.title
 
