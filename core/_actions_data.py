@@ -1420,6 +1420,54 @@ CREDIT_NOTES = (
     ),
 )
 
+# --- Customer balance: backend-only ------------------------------------------------------------------------
+
+CUSTOMER_BALANCE = Resource(
+    "Customer Balance",
+    "customer_balance_transaction",
+    "customer",
+    "customer_balance_transactions",
+    in_editor=False,
+    in_weweb_reference=False,
+)
+_BALANCE_CUSTOMER = Input("customer", "Customer ID", K.ID, required=True, id_prefix=("cus_",), in_path=True)
+
+CUSTOMER_BALANCE_TRANSACTIONS = (
+    CUSTOMER_BALANCE.action(
+        "list_customer_balance_transactions",
+        "List Customer Balance Transactions",
+        "List the ledger of a customer's credit balance",
+        "GET /v1/customers/{customer}/balance_transactions",
+        "v1.customers.balance_transactions.list",
+        (_BALANCE_CUSTOMER, _ref("invoice", "Invoice ID", "in_"), *_paging("cbtxn_")),
+        doc="list",
+    ),
+    CUSTOMER_BALANCE.action(
+        "create_customer_balance_transaction",
+        "Create Customer Balance Transaction",
+        "Credit (negative) or debit (positive) a customer's balance for their next invoice",
+        "POST /v1/customers/{customer}/balance_transactions",
+        "v1.customers.balance_transactions.create",
+        (
+            _BALANCE_CUSTOMER,
+            _amt(
+                "amount",
+                "Amount",
+                "invoice_item",
+                required=True,
+                allow_negative=True,
+                help="Negative is a credit the next invoice uses, positive a debit it collects.",
+            ),
+            _cur(required=True),
+            _s("description", "Description"),
+            _meta(),
+        ),
+        doc="create",
+        notes="The balance is applied when the customer's next invoice is finalized (its starting_balance "
+        "and ending_balance show it).",
+    ),
+)
+
 ACTIONS: tuple[Action, ...] = (
     *PRODUCTS,
     *PRICES,
@@ -1438,4 +1486,5 @@ ACTIONS: tuple[Action, ...] = (
     *PROMOTION_CODES,
     *TAX_RATES,
     *CREDIT_NOTES,
+    *CUSTOMER_BALANCE_TRANSACTIONS,
 )

@@ -50,7 +50,7 @@ def invoice_amounts(
     and its pre-payment credit notes (``credited``: they lower what is due, not the total).
 
     A negative total (credits larger than charges) is due as 0: Stripe moves the excess to the customer's
-    credit balance, which the sandbox does not model [U].
+    credit balance (sandbox/resources/customer_balance.py, at finalization).
     """
     subtotal = sum(line_amounts)
     total = subtotal - discount + exclusive_tax

@@ -32,6 +32,8 @@ SERVED_PATHS = [
     "/v1/customers/{customer}",
     "/v1/customers/search",
     "/v1/customers/{customer}/payment_methods",
+    "/v1/customers/{customer}/balance_transactions",
+    "/v1/customers/{customer}/balance_transactions/{transaction}",
     "/v1/payment_intents",
     "/v1/payment_intents/{intent}",
     "/v1/payment_intents/search",

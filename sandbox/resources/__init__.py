@@ -8,6 +8,7 @@ from sandbox.resources import (  # noqa: F401
     checkout_sessions,
     coupons,
     credit_notes,
+    customer_balance,
     customers,
     disputes,
     events,

@@ -3,16 +3,17 @@
 A credit note lowers what a finalized (open or paid) invoice is worth. Stripe's rule (API reference, "Create a
 credit note"): it first reduces the invoice's ``amount_remaining``, not below zero (``pre_payment_amount``);
 the rest (``post_payment_amount``) must be allocated, exactly, to ``refund_amount`` (a new Refund of the
-invoice's payment), ``credit_amount`` (the customer's credit balance) and ``out_of_band_amount`` (settled
-outside Stripe); since API 2019-12-03 nothing is allocated implicitly. The invoice adds each note to
+invoice's payment), ``credit_amount`` (a credit in the customer's balance,
+:mod:`sandbox.resources.customer_balance`) and ``out_of_band_amount`` (settled outside Stripe); since API
+2019-12-03 nothing is allocated implicitly. The invoice adds each note to
 ``pre_payment_credit_notes_amount`` / ``post_payment_credit_notes_amount``; an open invoice whose
 ``amount_remaining`` reaches 0 is paid.
 
 What a note credits comes from ``lines`` (an invoice line, by ``quantity`` or ``amount``, or a custom line)
 or a bare ``amount``; its discounts and taxes follow the invoice line's, computed by
 :mod:`sandbox._discount_tax`. [U] choices (also in sandbox/README.md): a credited invoice line carries the
-same share of its discounts as of its amount; a bare ``amount`` makes a note without lines or taxes; the
-customer balance that ``credit_amount`` feeds is not modelled; ``pdf`` is the invoice's hosted page.
+same share of its discounts as of its amount; a bare ``amount`` makes a note without lines or taxes; ``pdf``
+is the invoice's hosted page.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from sandbox import _errors as errors
 from sandbox._api import Context, apply_metadata, changed_fields, check_limit, endpoint, page_of
 from sandbox._currencies import format_money
 from sandbox._store import JSONObject
-from sandbox.resources import charges, discounts, invoices, refunds, tax_rates
+from sandbox.resources import charges, customer_balance, discounts, invoices, refunds, tax_rates
 
 KIND = "credit_note"
 PERMISSION = "credit_note"  # rak_credit_note_read [O: facts §2.2]
@@ -314,6 +315,7 @@ def create_credit_note(ctx: Context) -> JSONObject:
                 "type": "refund",
             }
         ]
+    customer_balance.credit_from_note(ctx, note, int(ctx.params.get("credit_amount") or 0))
     ctx.save(note)
     ctx.emit("credit_note.created", note)
     _apply_to_invoice(ctx, invoice, note, +1)
@@ -387,6 +389,7 @@ def void_credit_note(ctx: Context) -> JSONObject:
             "invoices can be voided."
         )  # [U]
     note.update(status="void", voided_at=ctx.now())
+    customer_balance.reverse_note_credit(ctx, note)
     ctx.save(note)
     ctx.emit("credit_note.voided", note)
     _apply_to_invoice(ctx, invoice, note, -1)

@@ -10,7 +10,7 @@ from typing import Any
 
 from sandbox import _errors as errors
 from sandbox._api import Context, apply_metadata, changed_fields, check_email, deleted, endpoint, expander
-from sandbox.resources import test_clocks
+from sandbox.resources import customer_balance, test_clocks
 
 KIND = "customer"
 SEARCH_FIELDS = {
@@ -23,7 +23,9 @@ SEARCH_FIELDS = {
 _SIMPLE = ("address", "description", "email", "name", "phone", "shipping", "tax_exempt", "preferred_locales")
 
 
-def _set_fields(customer: dict[str, Any], ctx: Context, attached: dict[str, Any] | None = None) -> None:
+def _set_fields(
+    customer: dict[str, Any], ctx: Context, attached: dict[str, Any] | None = None, *, initial: bool = False
+) -> None:
     """``attached``: the PaymentMethod this request attached (create's ``payment_method``); naming the same id
     as ``invoice_settings[default_payment_method]`` means that copy, as Stripe resolves ``pm_card_visa``."""
     params = ctx.params
@@ -36,7 +38,7 @@ def _set_fields(customer: dict[str, Any], ctx: Context, attached: dict[str, Any]
     if customer.get("preferred_locales") is None:
         customer["preferred_locales"] = []
     if "balance" in params:
-        customer["balance"] = params["balance"]
+        customer_balance.set_balance(ctx, customer, int(params["balance"] or 0), initial=initial)
     if "invoice_prefix" in params:
         customer["invoice_prefix"] = params["invoice_prefix"] or customer["invoice_prefix"]
     if "metadata" in params:
@@ -118,7 +120,7 @@ def create(ctx: Context) -> dict[str, Any]:
             )
         ctx.save(customer)
         attached = attach(ctx, ctx.params["payment_method"], customer_id, "payment_method")
-    _set_fields(customer, ctx, attached)
+    _set_fields(customer, ctx, attached, initial=True)
     ctx.save(customer)
     ctx.emit("customer.created", customer)
     return customer

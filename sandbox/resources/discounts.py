@@ -306,6 +306,21 @@ def apply_to_invoice(ctx: Context, invoice: JSONObject) -> JSONObject:
     return invoice
 
 
+def check_invoice_minimums(ctx: Context, invoice: JSONObject) -> None:
+    """Promotion codes given to this invoice with ``restrictions.minimum_amount``: checked when it is
+    finalized, against its subtotal (an invoice's amount is not known while its lines are being added) [U:
+    Stripe documents the restriction, not when an invoice checks it]."""
+    currency = str(invoice["currency"])
+    for discount_id in invoice.get("discounts") or []:
+        discount = ctx.get(str(discount_id)) or {}
+        promo = ctx.get(str(discount.get("promotion_code") or "")) if discount.get("invoice") else None
+        if promo is None or discount.get("invoice") != invoice["id"]:
+            continue
+        problem = promotion_codes.minimum_problem(promo, currency, int(invoice["subtotal"]))
+        if problem is not None:
+            raise errors.invalid_request(problem, param="discounts")
+
+
 def compute_lines(
     ctx: Context,
     amounts: Sequence[tuple[int, str | None, Sequence[JSONObject]]],

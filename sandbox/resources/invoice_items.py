@@ -201,6 +201,7 @@ def create_invoice_item(ctx: Context) -> JSONObject:
     where = discounts.Redemption(
         customer=customer["id"],
         currency=priced["currency"],
+        amount=amount,
         invoice=invoice["id"] if invoice else None,
         invoice_item=item_id,
     )
@@ -287,6 +288,7 @@ def update_invoice_item(ctx: Context) -> JSONObject:
         where = discounts.Redemption(
             customer=item["customer"],
             currency=item["currency"],
+            amount=int(item["amount"]),
             invoice=item.get("invoice"),
             invoice_item=item["id"],
         )

@@ -43,7 +43,7 @@ from sandbox._errors import StripeError
 from sandbox._ids import random_chars
 from sandbox._store import JSONObject
 from sandbox._test_cards import Decline
-from sandbox.resources import discounts, payment_intents, payment_methods, tax_rates
+from sandbox.resources import customer_balance, discounts, payment_intents, payment_methods, tax_rates
 
 KIND = "invoice"
 ITEM_KIND = "invoiceitem"
@@ -200,7 +200,7 @@ def new_draft(
         "rendering": None,
         "shipping_cost": None,
         "shipping_details": None,
-        "starting_balance": 0,
+        "starting_balance": _current_balance(customer, currency),
         "statement_descriptor": None,
         "status": "draft",
         "status_transitions": {
@@ -217,6 +217,12 @@ def new_draft(
     }
     invoice.update(billing.invoice_amounts([]))
     return invoice
+
+
+def _current_balance(customer: Mapping[str, Any], currency: str) -> int:
+    """A draft's ``starting_balance`` is the customer's balance as it is now (Stripe's field docs); finalizing
+    fixes it (:func:`sandbox.resources.customer_balance.apply_to_invoice`)."""
+    return int(customer.get("balance") or 0) if customer.get("currency") in (None, currency) else 0
 
 
 def subscription_of(invoice: Mapping[str, Any]) -> str | None:
@@ -341,21 +347,22 @@ def finalize(ctx: Context, invoice: JSONObject) -> JSONObject:
     now = ctx.now()
     customer = load_customer(ctx, invoice["customer"])
     refresh(ctx, invoice)
+    discounts.check_invoice_minimums(ctx, invoice)
     invoice.update(
         status="open",
         number=_next_number(ctx, customer),
         effective_at=now,
         automatically_finalizes_at=None,
         hosted_invoice_url=f"{ctx.public_url}{HOSTED_PATH}/{ctx.account}/{invoice['id']}",
-        ending_balance=0,
         **_customer_snapshot(customer),
     )
     invoice["status_transitions"]["finalized_at"] = now
+    customer_balance.apply_to_invoice(ctx, invoice, customer)
     minimum = MINIMUMS.get(str(invoice["currency"]))
     if minimum is not None and 0 < invoice["amount_due"] < minimum:
         # Stripe does not charge less than the currency's minimum: nothing is due now and the amount is
-        # carried to the customer's balance (docs on ``amount_due``). The sandbox keeps no balances [U].
-        invoice.update(amount_due=0, amount_remaining=0, ending_balance=invoice["total"])
+        # carried to the customer's balance (docs on ``amount_due``).
+        customer_balance.carry_too_small(ctx, invoice, customer)
     if invoice["collection_method"] == "send_invoice" and not invoice.get("due_date"):
         invoice["due_date"] = now + int(invoice["days_until_due"]) * billing.DAY
     if invoice["collection_method"] == "charge_automatically" and invoice["auto_advance"]:
@@ -577,7 +584,18 @@ def _auto_advance(ctx: Context, job: scheduler.Job) -> None:
         save(ctx, invoice)
         scheduler.schedule(ctx, ADVANCE, at=later, target=job.target, data={"waited": True})
         return
-    finalize(ctx, invoice)
+    try:
+        finalize(ctx, invoice)
+    except StripeError as failure:
+        # Stripe keeps the draft, says why in last_finalization_error and sends invoice.finalization_failed.
+        body = failure.body(ctx.request_id)["error"]
+        invoice["last_finalization_error"] = {
+            k: body.get(k) for k in ("code", "doc_url", "message", "param", "type")
+        }
+        invoice["automatically_finalizes_at"] = None
+        save(ctx, invoice)
+        emit(ctx, "invoice.finalization_failed", invoice)
+        return
     if invoice["status"] == "open" and invoice["collection_method"] == "charge_automatically":
         collect(ctx, invoice)
 
@@ -925,6 +943,7 @@ def void(ctx: Context, invoice: JSONObject) -> JSONObject:
     invoice["status"] = "void"
     invoice["next_payment_attempt"] = None
     invoice["status_transitions"]["voided_at"] = ctx.now()
+    customer_balance.unapply_from_invoice(ctx, invoice)
     payment = _default_payment(invoice)
     if payment is not None:
         pi = ctx.get(str(payment["payment"]["payment_intent"]))

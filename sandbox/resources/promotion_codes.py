@@ -215,14 +215,22 @@ def redeemable_problem(
     restrictions = promo.get("restrictions") or {}
     if restrictions.get("first_time_transaction") and not first_time:
         return f"The promotion code `{code}` is only valid for customers who have never paid before."
-    minimum = _minimum(restrictions, currency)
-    if minimum is not None and amount is not None and currency is not None and amount < minimum:
-        return (
-            f"The promotion code `{code}` requires a minimum amount of "
-            f"{currencies.format_money(minimum, currency)}."
-        )
+    if amount is not None and currency is not None and (below := minimum_problem(promo, currency, amount)):
+        return below
     if coupon.get("amount_off") is not None and currency and coupons.amount_off_in(coupon, currency) is None:
         return f"The promotion code `{code}` is not valid for currency {currency}."
+    return None
+
+
+def minimum_problem(promo: JSONObject, currency: str, amount: int) -> str | None:
+    """The ``minimum_amount`` restriction alone, for a redemption whose amount is known only later (an
+    invoice's, at finalization)."""
+    minimum = _minimum(promo.get("restrictions") or {}, currency)
+    if minimum is not None and amount < minimum:
+        return (
+            f"The promotion code `{promo['code']}` requires a minimum amount of "
+            f"{currencies.format_money(minimum, currency)}."
+        )
     return None
 
 

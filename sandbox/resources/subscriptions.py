@@ -719,8 +719,15 @@ def create_subscription(ctx: Context) -> JSONObject:
         )
     if (p.get("automatic_tax") or {}).get("enabled"):
         raise tax_rates.automatic_tax_not_activated()
+    prices = [_item_price(ctx, item, i) for i, item in enumerate(items)]
     where = discounts_module.Redemption(
-        customer=customer["id"], currency=str(_item_price(ctx, items[0], 0)["currency"])
+        customer=customer["id"],
+        currency=str(prices[0]["currency"]),
+        # a promotion code's minimum_amount is compared with one period of the items [U]
+        amount=sum(
+            int(price.get("unit_amount") or 0) * int(item.get("quantity") or 1)
+            for price, item in zip(prices, items, strict=True)
+        ),
     )
     made = discounts_module.resolve(ctx, p.get("discounts"), "discounts", where)
     sub = create(

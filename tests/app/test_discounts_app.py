@@ -47,3 +47,18 @@ def test_tax_rate_form_shows_inclusive_and_exclusive_totals_side_by_side() -> No
     assert not at.error
     at.text_input(key="actions_create_tax_rate_percentage").input("0.2").run()
     assert "Did you mean 20?" in texts(at)
+
+
+def test_a_customer_balance_credit_from_the_actions_page() -> None:
+    at = pick_action(open_page("pages/actions.py"), "create_customer")
+    at.button(key="actions_create_customer_run").click().run()
+    customer_id = at.dataframe[0].value["id"][0]
+    pick_action(at, "create_customer_balance_transaction")
+    at.selectbox(key="actions_create_customer_balance_transaction_customer").set_value(customer_id).run()
+    at.text_input(key="actions_create_customer_balance_transaction_amount").input("-500").run()
+    at.selectbox(key="actions_create_customer_balance_transaction_currency").select("usd").run()
+    at.button(key="actions_create_customer_balance_transaction_run").click().run()
+    no_exception(at)
+    assert not at.error
+    table = at.dataframe[0].value
+    assert (table["type"][0], table["ending_balance (display)"][0]) == ("adjustment", "-$5.00")
