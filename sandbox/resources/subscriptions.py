@@ -8,7 +8,9 @@ the objects here have the shapes of the version stripe-python 16 pins (2026-10-2
 Over time (sandbox/_scheduler.py, on the wall clock or the customer's test clock) each subscription has one
 job, its next step (:func:`sandbox._billing.subscription_step`): ``trial_will_end`` three days before the
 trial ends, the trial's end, each renewal (a ``subscription_cycle`` invoice, finalized and charged an hour
-later by the invoices module), ``cancel_at``, and the expiry of an unpaid first invoice after 23 hours.
+later by the invoices module), ``cancel_at``, the expiry of an unpaid first invoice after 23 hours, and
+``pause_collection.resumes_at``. What a change bills (prorations, anchors, a restarted cycle) follows
+:mod:`sandbox._prorations`; its invoice items are made by :mod:`sandbox.resources.prorations`.
 Events of one step are emitted in this order [U]: ``invoice.created`` (renewals), then
 ``customer.subscription.updated`` (or ``.deleted`` when it ends).
 
@@ -717,7 +719,8 @@ def _expire(ctx: Context, sub: JSONObject) -> None:
 
 
 def after_payment_failed(ctx: Context, sub_id: str) -> None:
-    """An automatic payment of a later invoice failed: the subscription is ``past_due``."""
+    """An automatic payment of a later invoice failed, or a sent invoice is past its due date: the
+    subscription is ``past_due``."""
     sub = ctx.get(sub_id)
     if sub is None or sub.get("object") != KIND or sub["status"] not in ("active", "trialing"):
         return
