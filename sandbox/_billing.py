@@ -193,8 +193,9 @@ def _adjustment_rows(invoice: Mapping[str, Any], money: Any) -> str:
     return "\n".join(rows)
 
 
-def render_invoice_page(invoice: Mapping[str, Any]) -> str:
-    """A read-only HTML page of an invoice: its lines and totals written as money."""
+def render_invoice_page(invoice: Mapping[str, Any], pay_form: str = "", notice: str = "") -> str:
+    """The HTML page of an invoice: its lines and totals written as money, and (``pay_form``, already
+    HTML) the form an open invoice is paid with; ``notice`` is the outcome of the last payment attempt."""
     currency = str(invoice.get("currency") or "usd")
 
     def money(value: Any) -> str:
@@ -223,8 +224,8 @@ td,th{{padding:.4rem;border-bottom:1px solid #e3e8ee;text-align:left}}
 .status{{display:inline-block;padding:.1rem .5rem;border-radius:.3rem;background:#e3e8ee}}
 .note{{color:#697386;font-size:.85rem}}
 </style></head><body>
-<p class="note">Local Stripe sandbox: a read-only copy of Stripe's hosted invoice page.
-Nothing can be paid here.</p>
+<p class="note">Local Stripe sandbox: a copy of Stripe's hosted invoice page (test cards only).</p>
+{f'<p role="alert" data-testid="notice">{html.escape(notice)}</p>' if notice else ""}
 <h1>{html.escape(title)} <span class="status">{html.escape(status)}</span></h1>
 <p>Billed to {html.escape(str(customer))}<br>Issued {_when(invoice.get("effective_at"))}
  · Due {_when(invoice.get("due_date"))}</p>
@@ -240,6 +241,7 @@ Nothing can be paid here.</p>
 <tr><td>Amount paid</td><td class=n>{money(invoice.get("amount_paid"))}</td></tr>
 <tr><th>Amount remaining</th><th class=n>{money(invoice.get("amount_remaining"))}</th></tr>
 </table>
+{pay_form}
 </body></html>
 """
 
@@ -319,7 +321,7 @@ def next_period_end(anchor: int, interval: str, count: int, after: int) -> int:
 class Step:
     """The next thing that happens to a subscription, and when."""
 
-    kind: str  # "trial_will_end" | "trial_end" | "renew" | "cancel" | "expire"
+    kind: str  # "trial_will_end" | "trial_end" | "renew" | "cancel" | "expire" | "resume_collection"
     at: int
 
 
@@ -334,9 +336,20 @@ def subscription_step(sub: Mapping[str, Any], now: int) -> Step | None:
     | `active`, `past_due`   | `renew` at the period end (a `subscription_cycle` invoice)                   |
     | any of the two above   | `cancel` instead, at `cancel_at` when it comes first (or at the same time)   |
     | `canceled`, `unpaid`,  | nothing: ended, or (`unpaid`) waiting for its open invoice to be paid [U]    |
-    | `incomplete_expired`,  |                                                                              |
+    | `incomplete_expired`,  | (`paused`: until `/resume`)                                                  |
     | `paused`               |                                                                              |
+    | not ended, with        | `resume_collection` at `pause_collection.resumes_at` when it comes before    |
+    | `pause_collection`     | the step above (collection resumes; the status does not change)             |
     """
+    step = _status_step(sub, now)
+    resumes = (sub.get("pause_collection") or {}).get("resumes_at")
+    collecting_later = sub.get("status") in ("trialing", "active", "past_due", "unpaid")
+    if resumes is not None and collecting_later and (step is None or int(resumes) <= step.at):
+        return Step("resume_collection", int(resumes))
+    return step
+
+
+def _status_step(sub: Mapping[str, Any], now: int) -> Step | None:
     status = sub.get("status")
     cancel_at = sub.get("cancel_at")
     if status == "incomplete":

@@ -10,7 +10,10 @@ request's version. sandbox/README.md ("API versions") is the table for people; t
   they default to ``payment_method_types: ["card"]`` (so confirming needs no ``return_url``);
 - ``SINGULAR_DISCOUNTS_REMOVED_IN`` (changelog 2025-03-31.basil): the singular ``coupon`` and
   ``promotion_code`` parameters of customers and subscriptions are gone (``parameter_unknown``, as for any
-  parameter Stripe does not know); before, they are accepted.
+  parameter Stripe does not know); before, they are accepted;
+- ``FLEXIBLE_BILLING_SINCE`` (changelog 2025-09-30.clover): a subscription created without ``billing_mode``
+  gets ``billing_mode.type=flexible``; before, ``classic`` (how credit prorations are computed differs:
+  ``sandbox._prorations.plan_prorations``).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from sandbox import _errors as errors
 
 AUTOMATIC_PAYMENT_METHODS_SINCE = "2023-08-16"
 SINGULAR_DISCOUNTS_REMOVED_IN = "2025-03-31"
+FLEXIBLE_BILLING_SINCE = "2025-09-30"
 
 # Operations that took ``coupon`` / ``promotion_code`` before 2025-03-31.basil and that the sandbox serves.
 _SINGULAR_DISCOUNT_OPERATIONS = {
@@ -40,6 +44,10 @@ def release_date(version: str) -> str:
 
 def automatic_payment_methods_by_default(version: str) -> bool:
     return release_date(version) >= AUTOMATIC_PAYMENT_METHODS_SINCE
+
+
+def default_billing_mode(version: str) -> str:
+    return "flexible" if release_date(version) >= FLEXIBLE_BILLING_SINCE else "classic"
 
 
 def legacy_params(method: str, template: str, version: str) -> Mapping[str, Any]:

@@ -71,6 +71,7 @@ SERVED_PATHS = [
     "/v1/subscriptions",
     "/v1/subscriptions/{subscription_exposed_id}",
     "/v1/subscriptions/search",
+    "/v1/subscriptions/{subscription}/resume",
     "/v1/coupons",
     "/v1/coupons/{coupon}",
     "/v1/promotion_codes",

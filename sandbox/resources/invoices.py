@@ -17,16 +17,20 @@ shared with invoice items and subscriptions.
 from __future__ import annotations
 
 import copy
+import html
 import operator
+import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from sandbox import _billing as billing
 from sandbox import _errors as errors
 from sandbox import _scheduler as scheduler
+from sandbox import _test_cards as cards
 from sandbox._api import (
     Context,
     apply_metadata,
@@ -232,8 +236,39 @@ def subscription_of(invoice: Mapping[str, Any]) -> str | None:
     return str(sub) if sub else None
 
 
+def _line_parent(item: Mapping[str, Any]) -> JSONObject:
+    """A subscription's invoice item (a proration) becomes a ``subscription_item_details`` line naming the
+    item it came from; any other, an ``invoice_item_details`` line."""
+    owner = (item.get("parent") or {}).get("subscription_details")
+    if owner:
+        credited = (item.get("proration_details") or {}).get("credited_items") or {}
+        details = credited.get("invoice_line_item_details")
+        return {
+            "invoice_item_details": None,
+            "subscription_item_details": {
+                "invoice_item": item["id"],
+                "proration": bool(item.get("proration")),
+                "proration_details": {"credited_items": copy.deepcopy(details)},
+                "subscription": owner["subscription"],
+                "subscription_item": owner["subscription_item"],
+            },
+            "type": "subscription_item_details",
+        }
+    return {
+        "invoice_item_details": {
+            "invoice_item": item["id"],
+            "proration": bool(item.get("proration")),
+            "proration_details": {"credited_items": None},
+            "subscription": None,
+        },
+        "subscription_item_details": None,
+        "type": "invoice_item_details",
+    }
+
+
 def line_for_item(item: Mapping[str, Any]) -> JSONObject:
     """The invoice line an invoice item becomes (id derived from the item's, so it is stable)."""
+    owner = (item.get("parent") or {}).get("subscription_details") or {}
     return {
         "id": "il_" + str(item["id"]).removeprefix("ii_"),
         "object": "line_item",
@@ -246,34 +281,28 @@ def line_for_item(item: Mapping[str, Any]) -> JSONObject:
         "invoice": item.get("invoice"),
         "livemode": False,
         "metadata": copy.deepcopy(item.get("metadata") or {}),
-        "parent": {
-            "invoice_item_details": {
-                "invoice_item": item["id"],
-                "proration": bool(item.get("proration")),
-                "proration_details": {"credited_items": None},
-                "subscription": None,
-            },
-            "subscription_item_details": None,
-            "type": "invoice_item_details",
-        },
+        "parent": _line_parent(item),
         "period": copy.deepcopy(item.get("period")),
         "pretax_credit_amounts": [],
         "pricing": copy.deepcopy(item.get("pricing")),
         "quantity": item.get("quantity"),
         "quantity_decimal": str(item.get("quantity") or 1),
-        "subscription": None,
+        "subscription": owner.get("subscription"),
         "subtotal": item["amount"],
         "taxes": [],
     }
 
 
+def _from_invoice_item(line: Mapping[str, Any]) -> bool:
+    parent = line.get("parent") or {}
+    if parent.get("type") == "invoice_item_details":
+        return True
+    return bool((parent.get("subscription_item_details") or {}).get("invoice_item"))
+
+
 def refresh(ctx: Context, invoice: JSONObject) -> JSONObject:
     """Rebuild a draft's lines from its attached invoice items (keeping subscription lines) and its totals."""
-    kept = [
-        line
-        for line in invoice["lines"]["data"]
-        if (line.get("parent") or {}).get("type") != "invoice_item_details"
-    ]
+    kept = [line for line in invoice["lines"]["data"] if not _from_invoice_item(line)]
     items = ctx.query(ITEM_KIND, {"invoice": invoice["id"]})[::-1]  # oldest first
     lines = kept + [line_for_item(item) for item in items]
     invoice["lines"] = _lines_list(invoice["id"], lines)
@@ -365,6 +394,8 @@ def finalize(ctx: Context, invoice: JSONObject) -> JSONObject:
         customer_balance.carry_too_small(ctx, invoice, customer)
     if invoice["collection_method"] == "send_invoice" and not invoice.get("due_date"):
         invoice["due_date"] = now + int(invoice["days_until_due"]) * billing.DAY
+    if invoice["collection_method"] == "send_invoice" and invoice["amount_due"] > 0:
+        scheduler.schedule(ctx, OVERDUE, at=max(int(invoice["due_date"]), now), target=invoice["id"])
     if invoice["collection_method"] == "charge_automatically" and invoice["auto_advance"]:
         invoice["next_payment_attempt"] = now + billing.FINALIZE_AFTER
         if invoice["amount_due"] > 0:
@@ -546,6 +577,7 @@ def on_payment_intent_succeeded(ctx: Context, pi: Mapping[str, Any]) -> JSONObje
 # --- automatic collection (the scheduler's jobs) ---------------------------------------------------------
 
 ADVANCE, COLLECT, RETRIES_EXHAUSTED = "invoice.advance", "invoice.collect", "invoice.retries_exhausted"
+OVERDUE = "invoice.overdue"
 
 
 def schedule_finalization(ctx: Context, invoice: Mapping[str, Any]) -> None:
@@ -584,6 +616,11 @@ def _auto_advance(ctx: Context, job: scheduler.Job) -> None:
         save(ctx, invoice)
         scheduler.schedule(ctx, ADVANCE, at=later, target=job.target, data={"waited": True})
         return
+    paused = _paused_behavior(ctx, invoice)
+    if paused == "keep_as_draft":
+        invoice.update(auto_advance=False, automatically_finalizes_at=None)
+        save(ctx, invoice)
+        return
     try:
         finalize(ctx, invoice)
     except StripeError as failure:
@@ -596,8 +633,41 @@ def _auto_advance(ctx: Context, job: scheduler.Job) -> None:
         save(ctx, invoice)
         emit(ctx, "invoice.finalization_failed", invoice)
         return
-    if invoice["status"] == "open" and invoice["collection_method"] == "charge_automatically":
+    if invoice["status"] != "open":
+        return
+    if paused == "void":
+        void(ctx, invoice)
+    elif paused == "mark_uncollectible":
+        uncollectible(ctx, invoice)
+    elif invoice["collection_method"] == "charge_automatically":
         collect(ctx, invoice)
+
+
+def _paused_behavior(ctx: Context, invoice: Mapping[str, Any]) -> str | None:
+    """The ``pause_collection.behavior`` of the invoice's subscription, if its collection is paused
+    (:func:`sandbox._prorations.paused_invoice_status` is the table)."""
+    sub_id = subscription_of(invoice)
+    sub = ctx.get(sub_id) if sub_id else None
+    behavior = ((sub or {}).get("pause_collection") or {}).get("behavior")
+    return str(behavior) if behavior else None
+
+
+@scheduler.handler(OVERDUE)
+def _overdue(ctx: Context, job: scheduler.Job) -> None:
+    """A sent invoice still unpaid at its due date stays ``open`` and is announced as ``invoice.overdue``
+    (at the due date [U]: Stripe sends it after the number of days its Automations set); its subscription
+    becomes ``past_due`` (docs: "Configure collection methods")."""
+    invoice = ctx.get(job.target)
+    if invoice is None or invoice.get("object") != KIND or invoice["status"] != "open":
+        return
+    if invoice.get("collection_method") != "send_invoice":
+        return
+    emit(ctx, "invoice.overdue", invoice)
+    sub_id = subscription_of(invoice)
+    if sub_id:
+        from sandbox.resources import subscriptions  # subscriptions imports this module
+
+        subscriptions.after_payment_failed(ctx, sub_id)
 
 
 @scheduler.handler(COLLECT)
@@ -965,12 +1035,17 @@ def mark_uncollectible(ctx: Context) -> JSONObject:
         raise errors.invalid_request("This invoice has already been marked uncollectible.")  # [O: emulator]
     if invoice["status"] != "open":
         raise errors.invalid_request(NOT_OPEN)
+    return public(uncollectible(ctx, invoice))
+
+
+def uncollectible(ctx: Context, invoice: JSONObject) -> JSONObject:
+    """Open → uncollectible: no more payment attempts."""
     invoice["status"] = "uncollectible"
     invoice["next_payment_attempt"] = None
     invoice["status_transitions"]["marked_uncollectible_at"] = ctx.now()
     save(ctx, invoice)
     emit(ctx, "invoice.marked_uncollectible", invoice)
-    return public(invoice)
+    return invoice
 
 
 @endpoint("POST", "/v1/invoices/{invoice}/send", permission=PERMISSION)
@@ -1006,6 +1081,28 @@ def list_lines(ctx: Context) -> JSONObject:
 # --- the hosted invoice page -----------------------------------------------------------------------------
 
 
+def _pay_form(invoice: Mapping[str, Any]) -> str:
+    """An open invoice with something left to pay gets a test-card picker (Stripe's page has a card form)."""
+    if invoice.get("status") != "open" or int(invoice.get("amount_remaining") or 0) <= 0:
+        return ""
+    options = "".join(
+        f"<option value='{number}'>{html.escape(cards.format_number(number))} — "
+        f"{html.escape(cards.CARDS[number].label)}</option>"
+        for number in cards.CHECKOUT_PICKER
+    )
+    return (
+        f"<form method='post' action='{HOSTED_PATH}/{invoice['account']}/{invoice['id']}/pay' "
+        "data-testid='pay-form'><label for='card'>Test card</label> "
+        f"<select id='card' name='card'>{options}</select> "
+        "<button type='submit' data-testid='submit'>Pay</button></form>"
+    )
+
+
+def _invoice_page(invoice: Mapping[str, Any], account: str, notice: str = "") -> HTMLResponse:
+    shown = public(invoice)
+    return HTMLResponse(billing.render_invoice_page(shown, _pay_form({**shown, "account": account}), notice))
+
+
 @route(HOSTED_PATH + "/{account}/{invoice_id}")
 def hosted_invoice_page(request: Request) -> Response:
     """Stripe's hosted invoice URL carries the account too (``invoice.stripe.com/i/acct_…/…``); the sandbox's
@@ -1016,4 +1113,37 @@ def hosted_invoice_page(request: Request) -> Response:
         found = ctx.get(invoice_id)
     if not found or found.get("object") != KIND or found.get("status") == "draft":
         return HTMLResponse("<h1>No such invoice</h1>", status_code=404)
-    return HTMLResponse(billing.render_invoice_page(public(found)))
+    return _invoice_page(found, account)
+
+
+@route(HOSTED_PATH + "/{account}/{invoice_id}/pay", methods=("POST",))
+async def pay_hosted_invoice(request: Request) -> Response:
+    """The customer pays an open invoice on its page with the test card they picked (on-session, through the
+    invoice's PaymentIntent, as ``/pay`` does): paid, or the card's decline message on the page."""
+    runtime = request.app.state.runtime
+    account, invoice_id = request.path_params["account"], request.path_params["invoice_id"]
+    form = dict(urllib.parse.parse_qsl((await request.body()).decode("utf-8", errors="replace")))
+
+    def work() -> Response:
+        if not account.startswith("acct_") or runtime.store.account_row(account) is None:
+            return HTMLResponse("<h1>No such invoice</h1>", status_code=404)
+        notice = ""
+        with runtime.context(account) as ctx:
+            invoice = ctx.get(invoice_id)
+            if not invoice or invoice.get("object") != KIND or invoice.get("status") == "draft":
+                return HTMLResponse("<h1>No such invoice</h1>", status_code=404)
+            ctx.enter_clock(invoice.get("test_clock"))
+            card = cards.card_for_number(cards.normalize_number(form.get("card", "")))
+            if invoice["status"] != "open":
+                notice = f"This invoice is {invoice['status']}; there is nothing to pay."
+            elif card is None:
+                notice = cards.INCORRECT_NUMBER.message
+            else:
+                pm = payment_methods.build(ctx, card, exp_month=12, exp_year=2099, billing_details={})
+                ctx.save(pm)
+                invoice, failure = attempt_payment(ctx, invoice, str(pm["id"]), off_session=False)
+                notice = "Paid. Thank you." if failure is None else failure.message
+        with runtime.context(account) as ctx:
+            return _invoice_page(ctx.get(invoice_id) or invoice, account, notice)
+
+    return await run_in_threadpool(work)

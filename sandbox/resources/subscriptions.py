@@ -8,7 +8,9 @@ the objects here have the shapes of the version stripe-python 16 pins (2026-10-2
 Over time (sandbox/_scheduler.py, on the wall clock or the customer's test clock) each subscription has one
 job, its next step (:func:`sandbox._billing.subscription_step`): ``trial_will_end`` three days before the
 trial ends, the trial's end, each renewal (a ``subscription_cycle`` invoice, finalized and charged an hour
-later by the invoices module), ``cancel_at``, and the expiry of an unpaid first invoice after 23 hours.
+later by the invoices module), ``cancel_at``, the expiry of an unpaid first invoice after 23 hours, and
+``pause_collection.resumes_at``. What a change bills (prorations, anchors, a restarted cycle) follows
+:mod:`sandbox._prorations`; its invoice items are made by :mod:`sandbox.resources.prorations`.
 Events of one step are emitted in this order [U]: ``invoice.created`` (renewals), then
 ``customer.subscription.updated`` (or ``.deleted`` when it ends).
 
@@ -23,12 +25,14 @@ from typing import Any
 
 from sandbox import _billing as billing
 from sandbox import _errors as errors
+from sandbox import _prorations as rules
 from sandbox import _scheduler as scheduler
+from sandbox import _versions as versions
 from sandbox._api import Context, apply_metadata, changed_fields, endpoint
 from sandbox._currencies import format_money
 from sandbox._store import JSONObject
 from sandbox.resources import discounts as discounts_module
-from sandbox.resources import invoices, payment_methods, tax_rates
+from sandbox.resources import invoices, payment_methods, prorations, tax_rates
 
 KIND = "subscription"
 ITEM_KIND = "subscription_item"
@@ -53,6 +57,9 @@ UPDATABLE = (
     "days_until_due",
     "off_session",
     "trial_end",
+    "trial_settings",
+    "pause_collection",
+    "billing_cycle_anchor",
 )
 # Docs: "A subscription in this status can only have metadata and default_source updated."
 INCOMPLETE_UPDATABLE = ("metadata", "default_payment_method", "description", "cancellation_details")
@@ -147,12 +154,24 @@ def _money(price: Mapping[str, Any]) -> str:
     return format_money(int(price["unit_amount"]), str(price["currency"]))
 
 
-def _line_for_item(
-    ctx: Context, invoice_id: str, sub_id: str, item: JSONObject, *, trial: bool
-) -> JSONObject:
-    price = item["price"]
+def _item_name(ctx: Context, price: Mapping[str, Any]) -> str:
     product = ctx.get(str(price.get("product"))) or {}
-    name = product.get("name") or price.get("nickname") or price.get("product")
+    return str(product.get("name") or price.get("nickname") or price.get("product"))
+
+
+def _line_for_item(
+    ctx: Context,
+    invoice_id: str,
+    sub_id: str,
+    item: JSONObject,
+    *,
+    trial: bool,
+    partial: int | None = None,
+) -> JSONObject:
+    """The line of one item for its current period; ``partial``: the prorated amount of a first period that
+    ends at the billing-cycle anchor (written as Stripe writes prorations, "Remaining time on …")."""
+    price = item["price"]
+    name = _item_name(ctx, price)
     quantity = int(item["quantity"])
     amount = 0 if trial else int(price["unit_amount"]) * quantity
     interval = price["recurring"]["interval"]
@@ -161,6 +180,11 @@ def _line_for_item(
     description = (
         f"Trial period for {name}" if trial else f"{quantity} × {name} (at {_money(price)} / {every})"
     )
+    if partial is not None and not trial:
+        amount = partial
+        billed = rules.Billed(str(price["id"]), int(price["unit_amount"]), quantity)
+        line = rules.Proration(str(item["id"]), billed, partial, int(item["current_period_start"]), 0)
+        description = rules.describe(line, name, int(item["current_period_start"]))
     return {
         "id": "il_" + str(item["id"]).removeprefix("si_") + ctx.new_id("x")[-6:],
         "object": "line_item",
@@ -177,7 +201,7 @@ def _line_for_item(
             "invoice_item_details": None,
             "subscription_item_details": {
                 "invoice_item": None,
-                "proration": False,
+                "proration": partial is not None and not trial,
                 "proration_details": {"credited_items": None},
                 "subscription": sub_id,
                 "subscription_item": item["id"],
@@ -242,8 +266,19 @@ def create(
     save_default_payment_method: str = "off",
     discounts: Sequence[str] = (),
     default_tax_rates: Sequence[JSONObject] = (),
+    billing_mode: Mapping[str, Any] | None = None,
+    billing_cycle_anchor: int | None = None,
+    billing_cycle_anchor_config: Mapping[str, Any] | None = None,
+    proration_behavior: str = "create_prorations",
+    cancel_at: int | None = None,
+    missing_payment_method: str = "create_invoice",
 ) -> JSONObject:
     """Create a subscription and its first invoice, pay it per ``payment_behavior`` and return it.
+
+    ``billing_mode``: ``{"type": …}`` as sent, else the default of the request's API version
+    (:func:`sandbox._versions.default_billing_mode`). ``billing_cycle_anchor`` (or its ``_config``): the
+    first period ends there and is billed prorated (:func:`sandbox._prorations.first_period_amount`; free
+    with ``proration_behavior=none``).
 
     ``discounts``: ids of discount objects already made; with ``default_tax_rates`` they apply to the first
     invoice through ``sandbox.resources.discounts``, and to renewals while the coupon's duration lasts.
@@ -266,11 +301,33 @@ def create(
     if trial_end is None and trial_period_days:
         trial_end = now + int(trial_period_days) * billing.DAY
     trialing = trial_end is not None and trial_end > now
-    period_end = (
-        int(trial_end)
-        if trialing and trial_end is not None
-        else billing.add_interval(now, recurring["interval"], int(recurring.get("interval_count") or 1))
-    )
+    interval, count = recurring["interval"], int(recurring.get("interval_count") or 1)
+    if billing_cycle_anchor_config is not None:
+        billing_cycle_anchor = rules.anchor_from_config(now, billing_cycle_anchor_config, interval)
+    anchored = billing_cycle_anchor is not None and billing_cycle_anchor != now
+    if anchored and trialing:
+        # [U] The sandbox's own limitation, said plainly.
+        raise errors.invalid_request(
+            "The local sandbox does not emulate a billing_cycle_anchor together with a trial: pass one or "
+            "the other.",
+            param="billing_cycle_anchor",
+        )
+    natural_end = billing.add_interval(now, interval, count)
+    if anchored and billing_cycle_anchor is not None and not now < billing_cycle_anchor <= natural_end:
+        raise errors.invalid_request(  # [U] wording, after the docs' rule
+            "billing_cycle_anchor must be in the future and no later than the next natural billing date "
+            f"({natural_end}).",
+            param="billing_cycle_anchor",
+        )
+    if trialing and trial_end is not None:
+        period_end = int(trial_end)
+    elif anchored and billing_cycle_anchor is not None:
+        period_end = int(billing_cycle_anchor)
+    else:
+        period_end = natural_end
+    mode = dict(billing_mode or {})
+    mode_type = str(mode.get("type") or versions.default_billing_mode(ctx.stripe_version))
+    flexible = mode.get("flexible") or {}
     sub_id = ctx.new_id("sub")
     sub_items = [
         _new_item(
@@ -289,18 +346,27 @@ def create(
         "application": None,
         "application_fee_percent": None,
         "automatic_tax": {"disabled_reason": None, "enabled": False, "liability": None},
-        "billing_cycle_anchor": period_end if trialing else now,
-        "billing_cycle_anchor_config": None,
-        "billing_mode": {"flexible": None, "type": "classic", "updated_at": now},
+        "billing_cycle_anchor": period_end if trialing or anchored else now,
+        "billing_cycle_anchor_config": _anchor_config(billing_cycle_anchor_config),
+        "billing_mode": {
+            # [U] Stripe does not document the default of proration_discounts
+            "flexible": (
+                {"proration_discounts": str(flexible.get("proration_discounts") or "included")}
+                if mode_type == "flexible"
+                else None
+            ),
+            "type": mode_type,
+            "updated_at": now,
+        },
         "billing_schedules": [],
         "billing_thresholds": None,
-        "cancel_at": period_end if cancel_at_period_end else None,
+        "cancel_at": period_end if cancel_at_period_end else cancel_at,
         "cancel_at_period_end": cancel_at_period_end,
         "canceled_at": now if cancel_at_period_end else None,
         "cancellation_details": {
             "comment": None,
             "feedback": None,
-            "reason": "cancellation_requested" if cancel_at_period_end else None,
+            "reason": "cancellation_requested" if cancel_at_period_end or cancel_at else None,
         },
         "collection_method": collection_method,
         "created": now,
@@ -336,7 +402,7 @@ def create(
         "test_clock": customer.get("test_clock"),
         "transfer_data": None,
         "trial_end": int(trial_end) if trialing and trial_end is not None else None,
-        "trial_settings": {"end_behavior": {"missing_payment_method": "create_invoice"}},
+        "trial_settings": {"end_behavior": {"missing_payment_method": missing_payment_method}},
         "trial_start": now if trialing else None,
     }
     invoice = invoices.new_draft(
@@ -349,7 +415,26 @@ def create(
         subscription=sub,
         period=(now, now),
     )
-    lines = [_line_for_item(ctx, invoice["id"], sub_id, item, trial=trialing) for item in sub_items]
+    partial = None
+    if anchored:
+        partial = {
+            str(item["id"]): 0
+            if proration_behavior == "none"
+            else rules.first_period_amount(
+                int(item["price"]["unit_amount"]) * int(item["quantity"]),
+                start=now,
+                anchor=period_end,
+                interval=interval,
+                count=count,
+            )
+            for item in sub_items
+        }
+    lines = [
+        _line_for_item(
+            ctx, invoice["id"], sub_id, item, trial=trialing, partial=(partial or {}).get(str(item["id"]))
+        )
+        for item in sub_items
+    ]
     invoice["lines"]["data"] = lines
     sub["discounts"] = list(discounts)
     invoice["discounts"] = list(discounts)
@@ -391,6 +476,15 @@ def create(
         ctx.emit("customer.subscription.trial_will_end", sub)  # less than three days left: at once
     reschedule(ctx, sub)
     return sub
+
+
+def _anchor_config(config: Mapping[str, Any] | None) -> JSONObject | None:
+    if config is None:
+        return None
+    return {
+        "day_of_month": int(config["day_of_month"]),
+        **{key: config.get(key) for key in ("hour", "minute", "month", "second")},
+    }
 
 
 def create_from_checkout(
@@ -489,13 +583,18 @@ def _step(ctx: Context, job: scheduler.Job) -> None:
         reschedule(ctx, sub)  # the subscription changed since; do what it calls for now
         return
     before = copy.deepcopy(sub)
+    outcome = _trial_outcome(ctx, sub) if step.kind == "trial_end" else "activate"
     if step.kind == "trial_will_end":
         ctx.emit("customer.subscription.trial_will_end", sub)
-    elif step.kind == "cancel":
-        end(ctx, sub, reason="cancellation_requested", keep_cancel_at=True)
+    elif step.kind == "cancel" or outcome == "cancel":
+        end(ctx, sub, reason="cancellation_requested", keep_cancel_at=step.kind == "cancel")
         return
     elif step.kind == "expire":
         _expire(ctx, sub)
+    elif step.kind == "resume_collection":
+        sub["pause_collection"] = None
+    elif outcome == "pause":
+        sub["status"] = "paused"
     else:  # "trial_end" or "renew": the next period begins with its invoice
         if step.kind == "trial_end":
             sub["status"] = "active"
@@ -504,22 +603,40 @@ def _step(ctx: Context, job: scheduler.Job) -> None:
     previous = changed_fields(before, sub)
     if previous:
         ctx.emit("customer.subscription.updated", sub, previous)
+    if sub["status"] == "paused" and before["status"] != "paused":
+        ctx.emit("customer.subscription.paused", sub)
     reschedule(ctx, sub)
 
 
-def start_period(ctx: Context, sub: JSONObject, start: int) -> JSONObject:
+def _trial_outcome(ctx: Context, sub: Mapping[str, Any]) -> str:
+    """At the end of a trial: is there a payment method to charge, and what does ``trial_settings`` say
+    when there is none (:func:`sandbox._prorations.trial_end_outcome`)."""
+    customer = ctx.get(str(sub["customer"])) or {}
+    has_pm = bool(sub.get("default_payment_method") or customer_default_payment_method(ctx, customer))
+    settings = ((sub.get("trial_settings") or {}).get("end_behavior") or {}).get("missing_payment_method")
+    return rules.trial_end_outcome(str(settings or "create_invoice"), has_payment_method=has_pm)
+
+
+def start_period(
+    ctx: Context,
+    sub: JSONObject,
+    start: int,
+    *,
+    billing_reason: str = "subscription_cycle",
+    partial: str | None = None,
+) -> JSONObject:
     """A billing period begins at ``start``: the items' periods move on and the period's
     ``subscription_cycle`` invoice is created as an ``auto_advance`` draft (with the customer's pending
-    invoice items), to be finalized and charged an hour later. Returns the draft."""
+    invoice items), to be finalized and charged an hour later. Returns the draft.
+
+    ``partial`` (a ``proration_behavior``): ``start`` is not a billing date of the anchor (a resume that
+    keeps the anchor), so the period up to the next one is billed prorated (free with ``none``). While
+    ``pause_collection`` is ``keep_as_draft`` the draft is not advanced."""
     items: list[JSONObject] = sub["items"]["data"]
     recurring = items[0]["price"]["recurring"]
+    interval, count = recurring["interval"], int(recurring.get("interval_count") or 1)
     previous_start = int(items[0]["current_period_start"])
-    end_at = billing.next_period_end(
-        int(sub["billing_cycle_anchor"]),
-        recurring["interval"],
-        int(recurring.get("interval_count") or 1),
-        start,
-    )
+    end_at = billing.next_period_end(int(sub["billing_cycle_anchor"]), interval, count, start)
     for item in items:
         item["current_period_start"], item["current_period_end"] = start, end_at
     customer = ctx.get(str(sub["customer"])) or {"id": sub["customer"]}
@@ -530,12 +647,22 @@ def start_period(ctx: Context, sub: JSONObject, start: int) -> JSONObject:
         collection_method=sub["collection_method"],
         days_until_due=sub.get("days_until_due"),
         auto_advance=True,
-        billing_reason="subscription_cycle",
+        billing_reason=billing_reason,
         subscription=sub,
         period=(previous_start, start),
     )
+
+    def amount_of(item: JSONObject) -> int | None:
+        if partial is None:
+            return None
+        if partial == "none":
+            return 0
+        full = int(item["price"]["unit_amount"]) * int(item["quantity"])
+        return rules.first_period_amount(full, start=start, anchor=end_at, interval=interval, count=count)
+
     invoice["lines"]["data"] = [
-        _line_for_item(ctx, invoice["id"], sub["id"], item, trial=False) for item in items
+        _line_for_item(ctx, invoice["id"], sub["id"], item, trial=False, partial=amount_of(item))
+        for item in items
     ]
     invoice["discounts"] = discounts_module.for_renewal(ctx, sub, start)
     invoice["default_tax_rates"] = copy.deepcopy(sub.get("default_tax_rates") or [])
@@ -546,9 +673,29 @@ def start_period(ctx: Context, sub: JSONObject, start: int) -> JSONObject:
     invoices.refresh(ctx, invoice)
     invoices.save(ctx, invoice)
     invoices.emit(ctx, "invoice.created", invoice)
-    invoices.schedule_finalization(ctx, invoice)
+    if (sub.get("pause_collection") or {}).get("behavior") == "keep_as_draft":
+        invoice.update(auto_advance=False, automatically_finalizes_at=None)
+        invoices.save(ctx, invoice)
+    else:
+        invoices.schedule_finalization(ctx, invoice)
     sub["latest_invoice"] = invoice["id"]
     return invoice
+
+
+def charge_now(ctx: Context, sub: JSONObject, invoice: JSONObject) -> None:
+    """Finalize a draft the request itself bills and charge it at once (``charge_automatically``); the
+    subscription takes what paying (or failing to pay) did to it."""
+    ctx.save(sub)  # the invoice's payment looks the subscription up
+    invoices.finalize(ctx, invoice)
+    if invoice["status"] == "open" and invoice["collection_method"] == "charge_automatically":
+        invoices.collect(ctx, invoice)
+    _take_stored(ctx, sub)
+
+
+def _take_stored(ctx: Context, sub: JSONObject) -> None:
+    fresh = ctx.get(sub["id"]) or sub
+    for key in ("status", "default_payment_method", "latest_invoice"):
+        sub[key] = fresh.get(key)
 
 
 def end(ctx: Context, sub: JSONObject, *, reason: str, keep_cancel_at: bool = False) -> None:
@@ -572,7 +719,8 @@ def _expire(ctx: Context, sub: JSONObject) -> None:
 
 
 def after_payment_failed(ctx: Context, sub_id: str) -> None:
-    """An automatic payment of a later invoice failed: the subscription is ``past_due``."""
+    """An automatic payment of a later invoice failed, or a sent invoice is past its due date: the
+    subscription is ``past_due``."""
     sub = ctx.get(sub_id)
     if sub is None or sub.get("object") != KIND or sub["status"] not in ("active", "trialing"):
         return
@@ -599,35 +747,126 @@ def after_retries_exhausted(ctx: Context, sub_id: str) -> None:
         reschedule(ctx, sub)
 
 
-def _change_trial_end(ctx: Context, sub: JSONObject, value: Any) -> None:
+def _change_trial_end(ctx: Context, sub: JSONObject, value: Any, behavior: str) -> None:
     """``trial_end`` on update: ``now`` ends the trial at once (its first paid period is invoiced and charged
-    in the same request [U]); a future timestamp moves the end of the trial."""
-    if sub["status"] != "trialing":
+    in the same request [U]); a future timestamp moves the end of the trial, or, on an ``active``
+    subscription, starts a trial until then: the unused time of the paid period is credited (a proration,
+    unless ``proration_behavior=none``) and the trial becomes the current period."""
+    adding = sub["status"] == "active" and value != "now"
+    if sub["status"] != "trialing" and not adding:
         # [U] The sandbox's own limitation, said plainly.
         raise errors.invalid_request(
-            "The local sandbox only changes trial_end of a trialing subscription (adding a trial to an "
-            "active one is not emulated).",
+            f"The local sandbox changes trial_end of a trialing subscription, or starts a trial on an active "
+            f"one; this subscription is {sub['status']}.",
             param="trial_end",
         )
     now = ctx.now()
     if value == "now":
         sub.update(status="active", trial_end=now, billing_cycle_anchor=now)
-        invoice = start_period(ctx, sub, now)
-        ctx.save(sub)  # the invoice's payment may look the subscription up
-        invoices.finalize(ctx, invoice)
-        if invoice["status"] == "open" and invoice["collection_method"] == "charge_automatically":
-            invoices.collect(ctx, invoice)
-        fresh = ctx.get(sub["id"]) or sub
-        sub["status"] = fresh["status"]
+        charge_now(ctx, sub, start_period(ctx, sub, now))
         return
     when = _int(value)
     if when is None or when <= now:
         raise errors.invalid_request(  # [U] wording
             f"Invalid timestamp: must be in the future (trial_end={value}).", param="trial_end"
         )
+    if adding:
+        if behavior != "none":
+            _prorate(ctx, sub, prorations.billed(sub), {}, now)
+        sub.update(status="trialing", trial_start=now)
+        for item in sub["items"]["data"]:
+            item["current_period_start"] = now
     sub.update(trial_end=when, billing_cycle_anchor=when)
     for item in sub["items"]["data"]:
         item["current_period_end"] = when
+
+
+def _period(sub: Mapping[str, Any]) -> tuple[int, int]:
+    first = sub["items"]["data"][0]
+    return int(first["current_period_start"]), int(first["current_period_end"])
+
+
+def _prorate(
+    ctx: Context,
+    sub: JSONObject,
+    before: Mapping[str, rules.Billed],
+    after: Mapping[str, rules.Billed],
+    at: int,
+    period: tuple[int, int] | None = None,
+) -> list[JSONObject]:
+    """Proration items for the change ``before`` → ``after`` at ``at`` (pending until invoiced)."""
+    lines = rules.plan_prorations(
+        before,
+        after,
+        period=period or _period(sub),
+        at=at,
+        billing_mode=str((sub.get("billing_mode") or {}).get("type") or "classic"),
+        debits=prorations.debits(ctx, sub),
+    )
+    return prorations.create_items(ctx, sub, lines, at)
+
+
+def _proration_date(ctx: Context, sub: Mapping[str, Any], value: Any) -> int:
+    """``proration_date``: prorate as if the change happened then; it must lie in the current period."""
+    if value in (None, ""):
+        return ctx.now()
+    at = int(value)
+    start, end = _period(sub)
+    if not start <= at <= end:
+        raise errors.invalid_request(  # [U] wording
+            f"proration_date must be within the subscription's current billing period ({start} to {end}); "
+            f"got {at}.",
+            param="proration_date",
+        )
+    return at
+
+
+def _bill_item_change(
+    ctx: Context,
+    sub: JSONObject,
+    before: Mapping[str, rules.Billed],
+    behavior: str,
+    at: int,
+    *,
+    period: tuple[int, int],
+    reset: bool,
+) -> None:
+    """What a change of prices or quantities bills (docs: "Prorations", "Change the billing cycle"):
+
+    | the change                          | ``create_prorations``     | ``always_invoice`` | ``none``     |
+    |-------------------------------------|---------------------------|--------------------|--------------|
+    | price/quantity, same interval       | pending proration items   | invoiced at once   | nothing      |
+    | new interval, or                    | credits + the new full    | the same           | the new      |
+    | ``billing_cycle_anchor=now``        | period, invoiced at once  |                    | period only  |
+
+    Only ``active`` and ``past_due`` subscriptions are billed for a change (a trial bills nothing).
+    """
+    if sub["status"] not in ("active", "past_due"):
+        return
+    if behavior != "none":
+        _prorate(ctx, sub, before, {} if reset else prorations.billed(sub), at, period)
+    if reset:
+        now = ctx.now()
+        sub["billing_cycle_anchor"] = now
+        charge_now(ctx, sub, start_period(ctx, sub, now, billing_reason="subscription_update"))
+    elif behavior == "always_invoice":
+        ctx.save(sub)
+        if prorations.invoice_now(ctx, sub) is not None:
+            _take_stored(ctx, sub)
+
+
+def _set_pause(ctx: Context, sub: JSONObject, value: Any) -> None:
+    """``pause_collection``: ``""`` resumes collection; the subscription's status never changes."""
+    if value in ("", None):
+        sub["pause_collection"] = None
+        return
+    resumes = _int(value.get("resumes_at"))
+    if resumes is not None and resumes <= ctx.now():
+        raise errors.invalid_request(  # [U] wording
+            f"Invalid timestamp: must be in the future (pause_collection[resumes_at]={resumes}).",
+            param="pause_collection[resumes_at]",
+        )
+    sub["pause_collection"] = {"behavior": str(value["behavior"]), "resumes_at": resumes}
 
 
 # --- endpoints -------------------------------------------------------------------------------------------
@@ -663,7 +902,35 @@ CREATE_PARAMS = (
     "discounts",
     "default_tax_rates",
     "automatic_tax",
+    "billing_mode",
+    "billing_cycle_anchor",
+    "billing_cycle_anchor_config",
+    "cancel_at",
+    "trial_settings",
 )
+
+
+def _missing_payment_method(settings: Any) -> str:
+    end_behavior = (settings or {}).get("end_behavior") or {}
+    return str(end_behavior.get("missing_payment_method") or "create_invoice")
+
+
+def _create_cancel_at(ctx: Context, value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    at = _int(value)
+    if at is None:
+        # [U] The sandbox's own limitation, said plainly.
+        raise errors.invalid_request(
+            f"The local sandbox only takes a timestamp for cancel_at when creating a subscription (got "
+            f"{value}).",
+            param="cancel_at",
+        )
+    if at <= ctx.now():
+        raise errors.invalid_request(  # [U] wording
+            f"Invalid timestamp: must be in the future (cancel_at={at}).", param="cancel_at"
+        )
+    return at
 
 
 @endpoint("POST", "/v1/subscriptions", permission=PERMISSION)
@@ -749,6 +1016,12 @@ def create_subscription(ctx: Context) -> JSONObject:
         save_default_payment_method=str(
             (p.get("payment_settings") or {}).get("save_default_payment_method") or "off"
         ),
+        billing_mode=p.get("billing_mode"),
+        billing_cycle_anchor=_int(p.get("billing_cycle_anchor")),
+        billing_cycle_anchor_config=p.get("billing_cycle_anchor_config"),
+        proration_behavior=str(p.get("proration_behavior") or "create_prorations"),
+        cancel_at=_create_cancel_at(ctx, p.get("cancel_at")),
+        missing_payment_method=_missing_payment_method(p.get("trial_settings")),
     )
     if p.get("currency") and str(p["currency"]).lower() != sub["currency"]:
         # [U] wording.
@@ -844,6 +1117,9 @@ def update_subscription(ctx: Context) -> JSONObject:
                     param=name,
                 )
     before = copy.deepcopy(sub)
+    behavior = str(p.get("proration_behavior") or "create_prorations")
+    at = _proration_date(ctx, sub, p.get("proration_date"))
+    billed_before, period_before = prorations.billed(sub), _period(sub)
     if "items" in p:
         _update_items(ctx, sub, p["items"] or [])
     if "metadata" in p:
@@ -883,8 +1159,21 @@ def update_subscription(ctx: Context) -> JSONObject:
         else:
             sub["cancel_at"] = int(at)
         sub["cancellation_details"]["reason"] = "cancellation_requested" if sub["cancel_at"] else None
+    if "pause_collection" in p:
+        _set_pause(ctx, sub, p["pause_collection"])
+    if "trial_settings" in p:
+        sub["trial_settings"] = {
+            "end_behavior": {"missing_payment_method": _missing_payment_method(p["trial_settings"])}
+        }
+    recurring = [
+        (i["price"]["recurring"]["interval"], i["price"]["recurring"].get("interval_count") or 1)
+        for i in (before["items"]["data"][0], sub["items"]["data"][0])
+    ]
+    reset = p.get("billing_cycle_anchor") == "now" or recurring[0] != recurring[1]
+    if "items" in p or reset:
+        _bill_item_change(ctx, sub, billed_before, behavior, at, period=period_before, reset=reset)
     if "trial_end" in p:
-        _change_trial_end(ctx, sub, p["trial_end"])
+        _change_trial_end(ctx, sub, p["trial_end"], behavior)
     ctx.save(sub)
     previous = changed_fields(before, sub)
     if previous:
@@ -905,7 +1194,46 @@ def cancel_subscription(ctx: Context) -> JSONObject:
         "comment": details.get("comment") or None,
         "feedback": details.get("feedback") or None,
     }
+    if ctx.params.get("prorate") and sub["status"] in ("active", "past_due"):
+        _prorate(ctx, sub, prorations.billed(sub), {}, ctx.now())  # credit the unused time
+    if ctx.params.get("invoice_now"):
+        # [U] billing_reason: Stripe names none for the final invoice; the pending items are billed now
+        prorations.invoice_now(ctx, sub)
     end(ctx, sub, reason="cancellation_requested")
+    return sub
+
+
+@endpoint("POST", "/v1/subscriptions/{subscription}/resume", permission=PERMISSION)
+def resume_subscription(ctx: Context) -> JSONObject:
+    """A ``paused`` subscription (its trial ended without a payment method under
+    ``trial_settings.end_behavior.missing_payment_method=pause``) becomes ``active``: a new period starts
+    now and is invoiced and charged at once (``billing_cycle_anchor=now``, the default), or the period up
+    to the next billing date of the old anchor is invoiced prorated (``unchanged``). Events:
+    ``customer.subscription.updated``, ``customer.subscription.resumed``."""
+    sub = ctx.load(KIND, ctx.path["subscription"], param="subscription")
+    ctx.enter_clock(sub.get("test_clock"))
+    if sub["status"] != "paused":
+        raise errors.invalid_request(  # [U] wording
+            f"Only a paused subscription can be resumed; this one is {sub['status']}. To stop collecting "
+            "payments without pausing the subscription, update its pause_collection instead.",
+            param="subscription",
+        )
+    p = ctx.params
+    before = copy.deepcopy(sub)
+    now = ctx.now()
+    sub["status"] = "active"
+    keep_anchor = p.get("billing_cycle_anchor") == "unchanged"
+    if not keep_anchor:
+        sub["billing_cycle_anchor"] = now
+    behavior = str(p.get("proration_behavior") or "create_prorations")
+    invoice = start_period(
+        ctx, sub, now, billing_reason="subscription_update", partial=behavior if keep_anchor else None
+    )
+    charge_now(ctx, sub, invoice)
+    ctx.save(sub)
+    ctx.emit("customer.subscription.updated", sub, changed_fields(before, sub))
+    ctx.emit("customer.subscription.resumed", sub)
+    reschedule(ctx, sub)
     return sub
 
 

@@ -146,9 +146,9 @@ def test_unsupported_create_params_are_named(stripe_client: stripe.StripeClient)
             stripe_client,
             customer=cus.id,
             items=[{"price": monthly_price(stripe_client).id}],
-            billing_cycle_anchor=2000000000,
+            backdate_start_date=1700000000,
         )
-    assert info.value.param == "billing_cycle_anchor"
+    assert info.value.param == "backdate_start_date"
     assert "does not emulate" in info.value.error.message
 
 
