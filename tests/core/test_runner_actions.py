@@ -166,6 +166,10 @@ ACTION_TESTS = {
         "create_credit_note",
         "void_credit_note",
     ],
+    "test_customer_balance_transactions": [
+        "list_customer_balance_transactions",
+        "create_customer_balance_transaction",
+    ],
 }
 
 
@@ -619,3 +623,23 @@ def test_credit_notes(target: Target) -> None:
     too_much = fails(target, "create_credit_note", 400, invoice=invoice["id"], amount=9000)
     assert too_much.error is not None
     assert "remains creditable" in str(too_much.error.message)
+
+
+def test_customer_balance_transactions(target: Target) -> None:
+    cus = customer(target)
+    credit = obj(
+        target,
+        "create_customer_balance_transaction",
+        customer=cus,
+        amount=-500,
+        currency="usd",
+        description="Goodwill",
+    )
+    assert (credit["amount"], credit["ending_balance"], credit["type"]) == (-500, -500, "adjustment")
+    assert ids(ok(target, "list_customer_balance_transactions", customer=cus)) == [credit["id"]]
+    # Typical failure: a customer that does not exist.
+    unknown = fails(
+        target, "create_customer_balance_transaction", 404, customer="cus_missing", amount=-5, currency="usd"
+    )
+    assert unknown.error is not None
+    assert unknown.error.code == "resource_missing"
