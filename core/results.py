@@ -22,6 +22,7 @@ from typing import Any, Final
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from core.findings import Finding, Severity
 from core.money import format_minor
@@ -240,11 +241,11 @@ def _column(name: str, cells: list[Any]) -> Any:
         column[:] = cells
         return column
     if kinds == {str}:
-        if _ARROW_STRINGS:  # pandas' default with pyarrow installed; its own constructor is 2.5x slower
-            import pyarrow
-
-            values = pyarrow.array(cells, type=pyarrow.large_string())
-            return pd.arrays.ArrowStringArray(values, dtype=_STR_DTYPE)  # type: ignore[call-arg]
+        if _ARROW_STRINGS:
+            # pandas' default string dtype (pyarrow is a declared dependency); pd.array(cells, dtype) is 2.5x
+            # slower than building the Arrow array and handing it over through the dtype's documented
+            # extension-array protocol (ExtensionDtype.__from_arrow__).
+            return _STR_DTYPE.__from_arrow__(pa.array(cells, type=pa.large_string()))
         return pd.array(cells, dtype=_STR_DTYPE)
     if kinds == {bool} and None not in cells:
         return np.array(cells, dtype=bool)

@@ -153,10 +153,7 @@ def widen_with_sdk(document: dict[str, Any]) -> int:
     enum values, each marked ``x-sandbox-from-sdk``. Rule: prefer accepting what the SDK sends over
     rejecting it (a handler that does not use such a parameter ignores it; one that cannot honour it
     refuses it by name)."""
-    import sys
-
-    sys.path.insert(0, str(SPEC_DIR.parent.parent))
-    from sandbox import _sdk_surface as sdk
+    import sdk_surface as sdk  # next to this script (python scripts/refresh_spec.py puts scripts/ first)
 
     schemas = document["components"]["schemas"]
     marker = f"stripe-python {sdk_version()}"

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
 ROOT = Path(__file__).resolve().parent.parent
+# Set by sections() (the router) and taken by page_header(): was this run routed through app.py?
+_ROUTED = "navigation_routed"
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,11 @@ def spec(url_path: str) -> PageSpec:
 
 
 def sections() -> dict[str, list[st.Page]]:
-    """``st.navigation``'s input: the registered pages as ``st.Page`` objects grouped by section, in order."""
+    """``st.navigation``'s input: the registered pages as ``st.Page`` objects grouped by section, in order.
+
+    Only the router (``app.py``) asks for them, so the run is marked as routed (``_leave_legacy_pages_mode``).
+    """
+    st.session_state[_ROUTED] = True
     grouped: dict[str, list[st.Page]] = {}
     for page in PAGES:
         grouped.setdefault(page.section, []).append(
@@ -147,19 +152,23 @@ def _leave_legacy_pages_mode() -> None:
     """Route through ``app.py`` even when a server's first session opens a page by its URL.
 
     Streamlit 1.67 decides per process whether the app is a legacy multipage app by looking for a folder
-    named ``pages/`` next to the entry point, and only forgets that once some run calls ``st.navigation``.
-    Until then every session runs the requested ``pages/*.py`` file directly, without ``app.py``: no frame,
-    no sidebar, no session setup, and legacy navigation, for everyone, until someone opens the root URL.
-    A page that finds itself run that way switches the process to ``st.navigation`` mode and reruns; the
-    rerun goes through ``app.py`` to the same page (both modes identify a page by its URL path).
+    named ``pages/`` next to the entry point (the layout prescribes that folder), and only forgets that once
+    some run calls ``st.navigation``. Until then every session runs the requested ``pages/*.py`` file
+    directly, without ``app.py``: no frame, no sidebar, no session setup, and legacy navigation, for
+    everyone, until someone opens the root URL. There is no public switch for that mode (no config option;
+    the flag is the private ``PagesManager.uses_pages_directory``), so this guard uses only public
+    behaviour: a page that finds its run was not routed (``sections()`` did not mark it) calls
+    ``st.navigation`` itself, which makes Streamlit ignore ``pages/`` from then on (its documented
+    precedence over the folder), and reruns; the rerun goes through ``app.py`` to the same page (both modes
+    identify a page by its URL path). tests/e2e/test_app_deep_link.py opens a page URL as a fresh server's
+    first session.
 
-    Not under AppTest: it resets that flag before every run (so its pages always run the legacy way), and a
+    Not under AppTest: it runs every page the legacy way, always (it resets that mode before each run), and a
     rerun there would swallow the widget event the test is sending.
     """
-    # getattr: a private flag of Streamlit 1.67 (pinned); if a later version drops it, this does nothing.
-    legacy = getattr(PagesManager, "uses_pages_directory", False)
-    if legacy and "streamlit.testing.v1.app_test" not in sys.modules:
-        PagesManager.uses_pages_directory = False
+    routed = st.session_state.pop(_ROUTED, False)
+    if not routed and "streamlit.testing.v1.app_test" not in sys.modules:
+        st.navigation(sections(), position="hidden")
         st.rerun()
 
 

@@ -14,8 +14,8 @@ import pytest
 import stripe
 
 from sandbox._api import REGISTRY
-from sandbox._sdk_surface import gaps, normalize, sdk_operations
 from sandbox._validation import params_schema, resolve, stripe_path_templates
+from scripts.sdk_surface import gaps, normalize, sdk_operations
 
 # Parameters the framework refuses on purpose, with the reason (none at the moment: handlers that cannot
 # honour a parameter accept it at validation and refuse it by name, e.g. Checkout's ui_mode=form).

@@ -1,8 +1,10 @@
 """What stripe-python can send to each operation, read from its ``stripe.params`` TypedDicts.
 
-Dev- and test-time only: ``scripts/refresh_spec.py`` widens the vendored spec with what the SDK has and the
-(older) spec lacks, and ``tests/sandbox/test_sdk_params.py`` checks that nothing the SDK may send is refused
-unknowingly. The server never imports this module, so it never depends on the SDK's internals at run time.
+Dev- and test-time only, so it lives in scripts/, not in the sandbox package: ``scripts/refresh_spec.py``
+widens the vendored spec with what the SDK has and the (older) spec lacks, and
+``tests/sandbox/test_sdk_params.py`` checks that nothing the SDK may send is refused unknowingly. It reads
+the SDK's internals (``stripe._stripe_service.StripeService``, the base class of every service, which
+stripe-python does not export), which is acceptable for a tool and never for the product.
 
 The SDK is generated from a newer spec than the vendored one (stripe-python 16 pins an API version a few
 months later), so it knows parameters and enum values the vendored spec does not. The rule is "prefer
