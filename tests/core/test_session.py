@@ -15,7 +15,7 @@ from core.results import RequestRecord, Source
 from core.runner import Target
 from core.secrets import Secret
 from core.session import StripeSession
-from ui.sandbox_control import TargetControl
+from sandbox.control import ControlClient
 
 
 @pytest.fixture
@@ -138,7 +138,7 @@ def test_control_calls_are_recorded_and_need_a_sandbox(target: Target) -> None:
     assert "Only the local sandbox" in str(answer.message)
     assert records[-1].sent is False
 
-    session = StripeSession(target, control=TargetControl(target))
+    session = StripeSession(target, control=ControlClient(target.display_base, target.secret))
     records = recorded(session)
     names = session.trigger_names()
     assert "payment_intent.succeeded" in names.get("data", [])
