@@ -1,6 +1,7 @@
 """The UI-free domain of Stripe Setup Playground.
 
-Keys, money, environments and connections, pitfalls, the action catalog and its runner.
+Keys, money, environments and connections, pitfalls, the action catalog and its runner, and the session
+object every Stripe call goes through (``StripeSession``).
 Nothing here imports Streamlit, IPython, the sandbox or a front end (core/ruff.toml and
 tests/core/test_package.py say so), so the same code serves the app (``ui/``), the notebook API
 (``notebook_api/``) and scripts.
@@ -34,9 +35,10 @@ from core.money import (
 )
 from core.permissions import KeyKnowledge, PermissionMatrix, check_permissions
 from core.pitfalls import CATALOG, Pitfall, from_stripe_error
-from core.results import RequestRecord, RunResult
+from core.results import RequestRecord, RunResult, Source
 from core.runner import Target, new_submission_key, run, target_for
 from core.secrets import Secret, mask, redact
+from core.session import SandboxControl, StripeSession
 from core.snippets import Snippets, snippets_for
 from core.webhooks import Verdict
 
@@ -65,9 +67,12 @@ __all__ = [
     "Purpose",
     "RequestRecord",
     "RunResult",
+    "SandboxControl",
     "Secret",
     "Severity",
     "Snippets",
+    "Source",
+    "StripeSession",
     "Target",
     "Verdict",
     "WebhookSettings",

@@ -14,10 +14,10 @@ request carries an ``X-Playground-Client`` header through the per-request ``head
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Final, cast
+from typing import Final
 from urllib.parse import urlsplit
 
 import stripe
@@ -179,16 +179,6 @@ def build_client(
         max_network_retries=max_network_retries,
         http_client=stripe.RequestsClient(timeout=timeout),
     )
-
-
-def resolve_call(client: stripe.StripeClient, sdk_call: str) -> Callable[..., Any]:
-    """``"v1.prices.create"`` → the bound method ``client.v1.prices.create``."""
-    target: object = client
-    for part in sdk_call.split("."):
-        target = getattr(target, part)
-    if not callable(target):
-        raise TypeError(f"{sdk_call} is not a method of StripeClient")
-    return cast("Callable[..., Any]", target)
 
 
 def cache_key(secret: Secret | str, api_base: str | None) -> str:

@@ -15,14 +15,14 @@ from typing import Final
 import pandas as pd
 import stripe
 
-from core import catalog
-from core.client import CLIENT_HEADERS, ClientCache, ClientConfigError, build_client
+from core.client import ClientCache, ClientConfigError
 from core.environments import Connection, Environment, check_environment
 from core.findings import Finding, Severity
 from core.keys import Mode
 from core.permissions import KeyKnowledge
-from core.results import RunResult
-from core.runner import Target, run, target_for
+from core.results import RunResult, Source
+from core.runner import Target, execute, target_for
+from core.transport import Call, Transport
 
 EMPTY_LIST_MESSAGE: Final = "The list is empty, and that still means the connection works."
 _ACCOUNT_IN_MESSAGE: Final = re.compile(r"on account '(acct_[0-9A-Za-z]+)'")
@@ -78,21 +78,31 @@ def _environment_findings(
     return list(check_environment(environment, connection[environment]))
 
 
-def fetch_account(client: stripe.StripeClient) -> AccountInfo:
+def fetch_account(transport: Transport, source: Source = Source.CONNECTION_TEST) -> AccountInfo:
     """The account behind the key, when the server can say (the local sandbox may not emulate it)."""
-    try:
-        response = client.raw_request("get", "/v1/account", headers=dict(CLIENT_HEADERS))
-        account = client.deserialize(response, api_mode="V1").to_dict()
-    except stripe.PermissionError as error:
+    answer = transport.send(
+        Call(
+            "retrieve_account",
+            "Retrieve Account",
+            "GET",
+            "/v1/account",
+            {},
+            source,
+            sdk_call="v1.accounts.retrieve_current",
+        )
+    )
+    error = answer.error
+    if isinstance(error, stripe.PermissionError):
         found = _ACCOUNT_IN_MESSAGE.search(str(error.user_message or error))
         return AccountInfo(
             found.group(1) if found else None,
             source="from the 403 message (the restricted key may not read account details)",
         )
-    except stripe.InvalidRequestError:
+    if isinstance(error, stripe.InvalidRequestError):
         return AccountInfo(None, source="this server does not provide GET /v1/account (the local sandbox)")
-    except stripe.StripeError as error:
+    if error is not None or answer.body is None:
         return AccountInfo(None, source=f"GET /v1/account failed: {type(error).__name__}")
+    account = answer.body
     settings = account.get("settings") or {}
     dashboard = settings.get("dashboard") or {} if isinstance(settings, dict) else {}
     profile = account.get("business_profile") or {}
@@ -121,24 +131,31 @@ def check_connection(
         if connection is None or environment is None:
             raise TypeError("check_connection() needs a connection and an environment, or a target")
         target = target_for(connection, environment)
-    tgt = target
-    findings = _environment_findings(connection, environment)
-    try:
-        stripe_client = client or (
-            clients.get(tgt.secret, tgt.api_base)
-            if clients is not None
-            else build_client(tgt.secret, api_base=tgt.api_base)
-        )
-    except ClientConfigError as error:
-        stripe_client = None
-        findings.append(Finding("client.config", Severity.ERROR, str(error), "Fix the connection settings."))
-    result = run(
-        catalog.get("list_products"),
-        {"limit": limit},
-        target=tgt,
-        client=stripe_client,
-        knowledge=knowledge,
+    transport = Transport(target, clients=clients, client=client)
+    return connection_report(
+        transport, knowledge=knowledge, findings=_environment_findings(connection, environment), limit=limit
     )
+
+
+def connection_report(
+    transport: Transport,
+    *,
+    knowledge: KeyKnowledge | None = None,
+    findings: list[Finding] | None = None,
+    limit: int = 10,
+    source: Source = Source.CONNECTION_TEST,
+) -> ConnectionReport:
+    """:func:`check_connection` over a session's transport; ``findings`` are the environment's own
+    problems, found before the call (``core.environments.check_environment``)."""
+    tgt = transport.target
+    findings = list(findings or [])
+    reachable = True
+    try:
+        transport.client()
+    except ClientConfigError as error:
+        reachable = False
+        findings.append(Finding("client.config", Severity.ERROR, str(error), "Fix the connection settings."))
+    result = execute(transport, "list_products", {"limit": limit}, knowledge=knowledge, source=source)
     latency = result.request.duration_ms if result.request else None
     if result.ok:
         count = len(result.objects)
@@ -148,7 +165,7 @@ def check_connection(
             else f"The connection works: List Products returned {count} product{'s' if count != 1 else ''}"
             + (" (and more)." if result.has_more else ".")
         )
-        account = fetch_account(stripe_client) if stripe_client is not None else AccountInfo(None)
+        account = fetch_account(transport, source) if reachable else AccountInfo(None)
         modes = {o.get("livemode") for o in result.objects}
         if (modes == {True} and tgt.mode is Mode.TEST) or (modes == {False} and tgt.mode is Mode.LIVE):
             findings.append(

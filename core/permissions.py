@@ -22,9 +22,9 @@ import stripe
 from core import catalog
 from core._permissions_data import permission_label
 from core.catalog import Action
-from core.client import CLIENT_HEADERS, ClientCache, ClientConfigError, Target, build_client, resolve_call
-from core.keys import KeyField, KeyKind, KeyReport, inspect_key
-from core.secrets import Secret
+from core.client import ClientCache, ClientConfigError, Target
+from core.results import Source
+from core.transport import Call, Transport
 
 _SLUG_RE: Final = re.compile(r"'(rak_[a-z0-9_]+)'")
 DASHBOARD_API_KEYS: Final = "https://dashboard.stripe.com/apikeys"
@@ -129,11 +129,12 @@ class Probe:
     stem: str
     name: str
     sdk_call: str
+    path: str
 
 
 # Stems the catalog writes but never lists (WeWeb has no List Refunds action): probe with the SDK's list.
 _EXTRA_PROBES: Final[Mapping[str, Probe]] = {
-    "refund": Probe("refund", "List Refunds", "v1.refunds.list"),
+    "refund": Probe("refund", "List Refunds", "v1.refunds.list", "/v1/refunds"),
 }
 
 
@@ -145,7 +146,9 @@ def catalog_resources(actions: Iterable[Action] | None = None) -> dict[str, Prob
         if action.permission_stem not in stems:
             stems.append(action.permission_stem)
         if action.is_list and not action.path_inputs and action.permission_stem not in probes:
-            probes[action.permission_stem] = Probe(action.permission_stem, action.name, action.sdk_call)
+            probes[action.permission_stem] = Probe(
+                action.permission_stem, action.name, action.sdk_call, action.path
+            )
     for stem in stems:
         if stem not in probes and stem in _EXTRA_PROBES:
             probes[stem] = _EXTRA_PROBES[stem]
@@ -199,19 +202,24 @@ WRITE_NOTE: Final = (
 
 
 def check_permissions(
-    client: stripe.StripeClient,
-    key: Secret | str | KeyReport,
+    transport: Transport,
     knowledge: KeyKnowledge,
     *,
     actions: Iterable[Action] | None = None,
+    source: Source = Source.PROBE,
 ) -> PermissionMatrix:
     """Probe read access per resource with a harmless ``limit=1`` list; write access comes from knowledge.
 
-    ``key`` (or its parsed report, e.g. a Target's) only decides whether this is a restricted key (a secret
-    key can do everything); it is not stored or shown.
+    Whether the key is restricted comes from the target's parsed key (a secret key can do everything, so
+    nothing is probed); the key itself is never revealed here. Each probe is a recorded call (``source``).
+    A key or address that cannot make a client gives a matrix of "unknown" rows that says why.
     """
-    report = key if isinstance(key, KeyReport) else inspect_key(key, KeyField.SECRET)
-    restricted = report.kind is KeyKind.RESTRICTED
+    target = transport.target
+    try:
+        transport.client()
+    except ClientConfigError as error:
+        return _unknown(target, str(error))
+    restricted = target.is_restricted
     rows: list[PermissionRow] = []
     for stem, probe in catalog_resources(actions).items():
         read_slug, write_slug = f"rak_{stem}_read", f"rak_{stem}_write"
@@ -229,20 +237,22 @@ def check_permissions(
                 )
             )
             continue
-        detail = ""
-        try:
-            resolve_call(client, probe.sdk_call)({"limit": 1}, {"headers": dict(CLIENT_HEADERS)})
+        answer = transport.send(
+            Call(
+                f"probe_{stem}", probe.name, "GET", probe.path, {"limit": 1}, source, sdk_call=probe.sdk_call
+            )
+        )
+        failure = answer.error
+        if failure is None:
             knowledge.learn_granted(read_slug)
             detail = f"{probe.name} (limit 1) succeeded."
-        except stripe.PermissionError as error:
+        elif isinstance(failure, stripe.PermissionError):
             knowledge.learn_missing(read_slug)
             detail = f"{probe.name} returned 403. {how_to_grant(read_slug)}"
-            del error
-        except stripe.StripeError as error:
-            status = getattr(error, "http_status", None)
-            detail = f"{probe.name} failed (HTTP {status}): {error.user_message or error}"
-        except Exception as error:  # a network failure must not abort the whole matrix
-            detail = f"{probe.name} could not run: {type(error).__name__}"
+        elif isinstance(failure, stripe.APIConnectionError) or not isinstance(failure, stripe.StripeError):
+            detail = f"{probe.name} could not run: {type(failure).__name__}"
+        else:
+            detail = f"{probe.name} failed (HTTP {failure.http_status}): {failure.user_message or failure}"
         rows.append(
             PermissionRow(
                 stem,
@@ -263,6 +273,23 @@ def check_permissions(
     return PermissionMatrix(tuple(rows), restricted, note)
 
 
+def _unknown(target: Target, why: str) -> PermissionMatrix:
+    rows = tuple(
+        PermissionRow(
+            stem,
+            permission_label(stem),
+            Access.UNKNOWN,
+            Access.UNKNOWN,
+            f"rak_{stem}_read",
+            f"rak_{stem}_write",
+            probe.name,
+            why,
+        )
+        for stem, probe in catalog_resources().items()
+    )
+    return PermissionMatrix(rows, target.is_restricted, why)
+
+
 def permission_matrix(
     target: Target,
     knowledge: KeyKnowledge,
@@ -270,29 +297,5 @@ def permission_matrix(
     clients: ClientCache | None = None,
     client: stripe.StripeClient | None = None,
 ) -> PermissionMatrix:
-    """:func:`check_permissions` for a connection's environment (the form the pages hold).
-
-    A key or address that cannot make a client gives a matrix of "unknown" rows that says why, not an
-    exception.
-    """
-    try:
-        if client is None:
-            client = clients.get(target.secret, target.api_base) if clients is not None else None
-        if client is None:
-            client = build_client(target.secret, api_base=target.api_base)
-    except ClientConfigError as error:
-        rows = tuple(
-            PermissionRow(
-                stem,
-                permission_label(stem),
-                Access.UNKNOWN,
-                Access.UNKNOWN,
-                f"rak_{stem}_read",
-                f"rak_{stem}_write",
-                probe.name,
-                str(error),
-            )
-            for stem, probe in catalog_resources().items()
-        )
-        return PermissionMatrix(rows, target.is_restricted, str(error))
-    return check_permissions(client, target.key or target.secret, knowledge)
+    """:func:`check_permissions` for a bare target (the notebook and tests; the app asks its session)."""
+    return check_permissions(Transport(target, clients=clients, client=client), knowledge)

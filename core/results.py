@@ -18,6 +18,7 @@ import html
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Final
 
 import numpy as np
@@ -27,7 +28,7 @@ import pyarrow as pa
 from core.findings import Finding, Severity
 from core.money import format_minor
 from core.secrets import mask, redact
-from core.snippets import Snippets
+from core.snippets import Snippets, request_snippets
 
 AMOUNT_FIELDS: Final = frozenset(
     {
@@ -283,9 +284,47 @@ def _display_money(fmt: MoneyFormatter, raw: object, currency: str | None) -> st
         return f"{raw} {currency.upper()} (minor units)"
 
 
+class Source(StrEnum):
+    """Who or what made a call: the person, or the app on their behalf (the request log says which).
+
+    A picker filling its choices and a pre-flight read are *background* calls: the person never asked for
+    them, so the log hides them unless asked (a 403 on a list nobody ran read as the person's mistake).
+    """
+
+    PERSON = "person"
+    PREFLIGHT = "pre-flight check"
+    PICKER = "picker lookup"
+    PROBE = "permission probe"
+    CONNECTION_TEST = "connection test"
+    DEMO = "pitfall demo"
+    FLOW = "flow step"
+
+    @property
+    def background(self) -> bool:
+        return self in (Source.PICKER, Source.PREFLIGHT)
+
+
+@dataclass(frozen=True)
+class StripeErrorInfo:
+    """The parts of a Stripe error worth showing (message already redacted)."""
+
+    http_status: int | None
+    type: str | None
+    code: str | None
+    param: str | None
+    message: str
+    request_id: str | None
+    decline_code: str | None = None
+    doc_url: str | None = None
+
+
 @dataclass(frozen=True)
 class RequestRecord:
-    """One call as it happened, safe to show and to log: never a key, parameters redacted."""
+    """One call as it happened, safe to show and to log: never a key, parameters redacted.
+
+    The answer's JSON is kept as Stripe sent it (``body``) and shown only through ``response``, with secret
+    fields masked; the snippets are made from the redacted parameters when someone looks at them.
+    """
 
     time: dt.datetime
     action_id: str
@@ -303,11 +342,39 @@ class RequestRecord:
     api_base: str
     sent: bool = True  # False when a pre-flight check blocked the call
     replayed: bool = False  # Stripe's Idempotent-Replayed header: the same submission came back
+    source: Source = Source.PERSON
+    error: StripeErrorInfo | None = field(default=None, compare=False)
+    body: Any = field(default=None, compare=False, repr=False)  # the answer's JSON, unmasked: use response
+    sdk_call: str | None = field(default=None, compare=False, repr=False)  # "v1.products.create"; None: JSON
+    sdk_args: tuple[str, ...] = field(default=(), compare=False, repr=False)  # its positional ids
+
+    @property
+    def background(self) -> bool:
+        return self.source.background
+
+    @property
+    def response(self) -> Any:
+        """The answer with secret fields masked (None when nothing came back)."""
+        return mask_secrets(self.body)
+
+    @property
+    def snippets(self) -> Snippets:
+        """This exact call as stripe-python code and as curl, the key read from the environment."""
+        return request_snippets(
+            self.method,
+            self.path,
+            self.params,
+            sdk_call=self.sdk_call,
+            sdk_args=self.sdk_args,
+            api_base=self.api_base,
+            idempotency_key=self.idempotency_key,
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "time": self.time.isoformat(),
             "action": self.action_id,
+            "source": self.source.value,
             "method": self.method,
             "path": self.path,
             "params": dict(self.params),
@@ -333,20 +400,6 @@ def redact_params(value: Any) -> Any:
     if isinstance(value, str):
         return redact(value)
     return value
-
-
-@dataclass(frozen=True)
-class StripeErrorInfo:
-    """The parts of a Stripe error worth showing (message already redacted)."""
-
-    http_status: int | None
-    type: str | None
-    code: str | None
-    param: str | None
-    message: str
-    request_id: str | None
-    decline_code: str | None = None
-    doc_url: str | None = None
 
 
 @dataclass

@@ -1,9 +1,11 @@
 """Run one catalog action against Stripe (or the sandbox) and explain what happened.
 
-``run`` is the one path every page, notebook and test uses: validate the inputs, check the pitfalls that can
-be seen before sending (a live key in the Editor, an amount that looks like dollars, a payment that can no
-longer be canceled, a permission the key is known to lack), send the request with an idempotency key for
-every write, and turn whatever came back into a :class:`core.results.RunResult`.
+:func:`execute` runs an action over a session's :class:`core.transport.Transport` (the product calls it
+through ``core.session.StripeSession.run``; :func:`run` does the same for a bare target): validate the
+inputs, check the pitfalls that can be seen before sending (a live key in the Editor, an amount that looks
+like dollars, a payment that can no longer be canceled, a permission the key is known to lack), send the
+request with an idempotency key for every write, and turn whatever came back into a
+:class:`core.results.RunResult`.
 
 Idempotency: a form submission is one *submission key*. The caller passes the same ``idempotency_key`` when
 the same submission is sent again (a double click, a rerun), so Stripe creates one object and replays the
@@ -12,37 +14,28 @@ first answer. When none is passed we generate one and return it in the result, s
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
-from urllib.parse import quote_plus
 
 import stripe
 
 from core import _docs, catalog, money, pitfalls
 from core._runner_inputs import Prepared, prepare
 from core.catalog import Action
-from core.client import (
-    CLIENT_HEADERS,
-    ClientCache,
-    ClientConfigError,
-    Target,
-    build_client,
-    connection_error_message,
-)
+from core.client import ClientCache, ClientConfigError, Target, connection_error_message
 from core.environments import MODE_FINDING_CODES, Connection, Environment, key_mode_findings
 from core.findings import Finding, Severity
 from core.keys import KeyField, inspect_key
 from core.permissions import KeyKnowledge
-from core.results import RequestRecord, RunResult, StripeErrorInfo, redact_params, to_table
+from core.results import RequestRecord, RunResult, Source, to_table
 from core.secrets import Secret, redact
 from core.snippets import snippets_for
+from core.transport import Answer, Call, Transport, error_info, quote_id
 
-__all__ = ["MAX_LOAD_ALL", "Target", "new_submission_key", "run", "target_for"]
+__all__ = ["MAX_LOAD_ALL", "Target", "execute", "new_submission_key", "run", "target_for"]
 
 MAX_LOAD_ALL: Final = 1000  # objects; "load all" on a big account must not run for minutes
 
@@ -67,11 +60,35 @@ class _Call:
     """The mutable state of one run while it is being assembled."""
 
     action: Action
-    target: Target
+    transport: Transport
     prepared: Prepared
     idempotency_key: str | None
+    source: Source = Source.PERSON
     warnings: list[Finding] = field(default_factory=list)
     requests: list[RequestRecord] = field(default_factory=list)
+
+    @property
+    def target(self) -> Target:
+        return self.transport.target
+
+    def request(self, params: Mapping[str, Any], key: str | None) -> Call:
+        """The action's own request (its first page, or a later one with ``params``)."""
+        action = self.action
+        return Call(
+            action.id,
+            action.name,
+            action.method,
+            _url(action, self.prepared.path_args),
+            params,
+            self.source,
+            key,
+            action.sdk_call,
+            tuple(
+                self.prepared.path_args[i.name]
+                for i in action.path_inputs
+                if i.name in self.prepared.path_args
+            ),
+        )
 
 
 def new_submission_key() -> str:
@@ -100,15 +117,42 @@ def run(
     ``client`` overrides the client (tests); otherwise ``clients`` (the session's cache) or a fresh one.
     ``knowledge`` is the per-connection record of what this key may do; it is updated by 403s and successes.
     """
-    act = catalog.get(action) if isinstance(action, str) else action
     if target is None:
         if connection is None or environment is None:
             raise TypeError("run() needs a connection and an environment, or a target")
         target = target_for(connection, environment)
-    tgt = target
+    transport = Transport(target, clients=clients, client=client)
+    return execute(
+        transport,
+        action,
+        inputs,
+        knowledge=knowledge,
+        confirm_live_write=confirm_live_write,
+        idempotency_key=idempotency_key,
+        load_all=load_all,
+        money_checks=money_checks,
+    )
+
+
+def execute(
+    transport: Transport,
+    action: Action | str,
+    inputs: Mapping[str, object],
+    *,
+    knowledge: KeyKnowledge | None = None,
+    source: Source = Source.PERSON,
+    confirm_live_write: bool = False,
+    idempotency_key: str | None = None,
+    load_all: bool = False,
+    money_checks: bool = True,
+) -> RunResult:
+    """:func:`run` over a session's transport: every request it makes is recorded with ``source`` (its
+    pre-flight reads as :attr:`Source.PREFLIGHT`) and published to the transport's subscribers."""
+    act = catalog.get(action) if isinstance(action, str) else action
+    tgt = transport.target
     prepared = prepare(act, inputs)
     key = (idempotency_key or new_submission_key()) if act.is_write else None
-    call = _Call(act, tgt, prepared, key)
+    call = _Call(act, transport, prepared, key, source)
     call.warnings.extend(prepared.findings)
     if money_checks:
         call.warnings.extend(_amount_findings(act, prepared))
@@ -119,9 +163,7 @@ def run(
         return _blocked(call)
 
     try:
-        stripe_client = client or (clients.get(tgt.secret, tgt.api_base) if clients is not None else None)
-        if stripe_client is None:
-            stripe_client = build_client(tgt.secret, api_base=tgt.api_base)
+        transport.client()
     except ClientConfigError as error:
         call.warnings.append(
             Finding("client.config", Severity.ERROR, str(error), "Fix the connection's key or address.")
@@ -130,11 +172,11 @@ def run(
 
     preflight = _PREFLIGHTS.get(act.id)
     if preflight is not None:
-        call.warnings.extend(preflight(call, stripe_client))
+        call.warnings.extend(preflight(call))
         if _has_errors(call.warnings):
             return _blocked(call)
 
-    return _send(call, stripe_client, load_all=load_all, knowledge=knowledge)
+    return _send(call, load_all=load_all, knowledge=knowledge)
 
 
 def _has_errors(findings: list[Finding]) -> bool:
@@ -248,26 +290,32 @@ def _known_permission_findings(action: Action, knowledge: KeyKnowledge) -> list[
     ]
 
 
-def _read(call: _Call, action_id: str, object_id: str, fetch: Callable[..., Any]) -> Any:
-    """Retrieve an object for a pre-flight check (``fetch`` is the SDK's retrieve), recorded like any call;
-    None when that failed. A failed read does not block: the action itself then fails the same way and gets
-    its guidance."""
+def _read(call: _Call, action_id: str, object_id: str) -> dict[str, Any] | None:
+    """Retrieve an object for a pre-flight check, recorded like any call (source: pre-flight); None when
+    that failed. A failed read does not block: the action itself then fails the same way and gets its
+    guidance."""
     retrieve = catalog.get(action_id)
-    started = time.perf_counter()
-    try:
-        found = fetch(object_id, options={"headers": dict(CLIENT_HEADERS)})
-    except stripe.StripeError as error:
-        call.requests.append(_record(call, retrieve, {"id": object_id}, {}, started, error=error, key=None))
-        return None
-    call.requests.append(_record(call, retrieve, {"id": object_id}, {}, started, response=found, key=None))
-    return found
+    answer = call.transport.send(
+        Call(
+            retrieve.id,
+            retrieve.name,
+            retrieve.method,
+            _url(retrieve, {"id": object_id}),
+            {},
+            Source.PREFLIGHT,
+            sdk_call=retrieve.sdk_call,
+            sdk_args=(object_id,),
+        )
+    )
+    call.requests.append(answer.record)
+    return answer.body if answer.ok else None
 
 
-def _read_intent(call: _Call, client: stripe.StripeClient, intent_id: str) -> Any:
-    return _read(call, "retrieve_payment_intent", intent_id, client.v1.payment_intents.retrieve)
+def _read_intent(call: _Call, intent_id: str) -> dict[str, Any] | None:
+    return _read(call, "retrieve_payment_intent", intent_id)
 
 
-def _checkout_preflight(call: _Call, client: stripe.StripeClient) -> list[Finding]:
+def _checkout_preflight(call: _Call) -> list[Finding]:
     """Both discount parameters at once, and a promotion code Stripe would refuse (read first)."""
     values = call.prepared.values
     found = pitfalls.checkout_discount_findings(values)
@@ -275,35 +323,35 @@ def _checkout_preflight(call: _Call, client: stripe.StripeClient) -> list[Findin
     for entry in entries if isinstance(entries, list) else []:
         promo_id = entry.get("promotion_code") if isinstance(entry, dict) else None
         if isinstance(promo_id, str) and promo_id:
-            promo = _read(call, "retrieve_promotion_code", promo_id, client.v1.promotion_codes.retrieve)
+            promo = _read(call, "retrieve_promotion_code", promo_id)
             if promo is not None:
-                found += pitfalls.promotion_code_findings(promo.to_dict(), int(time.time()))
+                found += pitfalls.promotion_code_findings(promo, int(time.time()))
     return found
 
 
-def _coupon_preflight(call: _Call, client: stripe.StripeClient) -> list[Finding]:
+def _coupon_preflight(call: _Call) -> list[Finding]:
     return pitfalls.coupon_findings(call.prepared.values)
 
 
-def _cancel_preflight(call: _Call, client: stripe.StripeClient) -> list[Finding]:
+def _cancel_preflight(call: _Call) -> list[Finding]:
     """Read the PaymentIntent first: canceling a succeeded (or canceled) one is WeWeb's fourth pitfall."""
     intent_id = call.prepared.path_args.get("id")
-    intent = _read_intent(call, client, intent_id) if intent_id else None
+    intent = _read_intent(call, intent_id) if intent_id else None
     if intent is None or intent_id is None:
         return []
-    return pitfalls.cancel_not_allowed(str(getattr(intent, "status", "")), intent_id)
+    return pitfalls.cancel_not_allowed(str(intent.get("status", "")), intent_id)
 
 
-def _capture_preflight(call: _Call, client: stripe.StripeClient) -> list[Finding]:
+def _capture_preflight(call: _Call) -> list[Finding]:
     """Only a requires_capture PaymentIntent can be captured, and not for more than was authorized."""
     intent_id = call.prepared.path_args.get("id")
-    intent = _read_intent(call, client, intent_id) if intent_id else None
+    intent = _read_intent(call, intent_id) if intent_id else None
     if intent is None or intent_id is None:
         return []
-    found = pitfalls.capture_not_allowed(str(getattr(intent, "status", "")), intent_id)
+    found = pitfalls.capture_not_allowed(str(intent.get("status", "")), intent_id)
     amount = call.prepared.values.get("amount_to_capture")
-    capturable = getattr(intent, "amount_capturable", None)
-    currency = str(getattr(intent, "currency", "") or "")
+    capturable = intent.get("amount_capturable")
+    currency = str(intent.get("currency") or "")
     if not found and isinstance(amount, int) and isinstance(capturable, int) and amount > capturable:
         found.append(
             Finding(
@@ -320,17 +368,17 @@ def _capture_preflight(call: _Call, client: stripe.StripeClient) -> list[Finding
     return found
 
 
-def _refund_preflight(call: _Call, client: stripe.StripeClient) -> list[Finding]:
+def _refund_preflight(call: _Call) -> list[Finding]:
     """A refund amount has no currency input: read it from the Payment Intent to check the amount."""
     amount = call.prepared.values.get("amount")
     intent_id = call.prepared.values.get("payment_intent")
     if not isinstance(amount, int) or not isinstance(intent_id, str):
         return []
-    intent = _read_intent(call, client, intent_id)
+    intent = _read_intent(call, intent_id)
     if intent is None:
         return []
-    received = getattr(intent, "amount_received", None)
-    currency = str(getattr(intent, "currency", "") or "")
+    received = intent.get("amount_received")
+    currency = str(intent.get("currency") or "")
     if isinstance(received, int) and received and amount > received:
         return [
             Finding(
@@ -348,57 +396,13 @@ def _refund_preflight(call: _Call, client: stripe.StripeClient) -> list[Finding]
 
 
 # Checks that need the current state of an object, read just before the action runs.
-_PREFLIGHTS: Final[Mapping[str, Callable[[_Call, stripe.StripeClient], list[Finding]]]] = {
+_PREFLIGHTS: Final[Mapping[str, Callable[[_Call], list[Finding]]]] = {
     "cancel_payment_intent": _cancel_preflight,
     "capture_payment_intent": _capture_preflight,
     "refund_payment": _refund_preflight,
     "create_checkout_session": _checkout_preflight,
     "create_coupon": _coupon_preflight,
 }
-
-
-def _record(
-    call: _Call,
-    action: Action,
-    path_args: Mapping[str, str],
-    params: Mapping[str, Any],
-    started: float | None,
-    *,
-    response: Any = None,
-    error: BaseException | None = None,
-    key: str | None,
-    sent: bool = True,
-) -> RequestRecord:
-    status: int | None = None
-    request_id: str | None = None
-    replayed = False
-    if isinstance(response, _Answer):
-        status, request_id, replayed = response.code, response.request_id, response.replayed
-    elif response is not None and (last := getattr(response, "last_response", None)) is not None:
-        status = int(last.code)  # an SDK object (pre-flight reads)
-        request_id = last.request_id
-        replayed = str(last.headers.get("Idempotent-Replayed", "")).lower() == "true"
-    if isinstance(error, stripe.StripeError):
-        status = error.http_status
-        request_id = error.request_id
-    return RequestRecord(
-        time=dt.datetime.now(dt.UTC),
-        action_id=action.id,
-        action_name=action.name,
-        method=action.method,
-        path=action.path.format(**path_args) if path_args else action.path,
-        params=redact_params(dict(params)),
-        status=status,
-        request_id=request_id,
-        idempotency_key=key,
-        duration_ms=round((time.perf_counter() - started) * 1000, 1) if started is not None else None,
-        environment=call.target.environment,
-        mode=call.target.mode_name,
-        target=call.target.target_name,
-        api_base=call.target.display_base,
-        sent=sent,
-        replayed=replayed,
-    )
 
 
 def _snippets(call: _Call, params: Mapping[str, Any]) -> Any:
@@ -415,10 +419,21 @@ def _snippets(call: _Call, params: Mapping[str, Any]) -> Any:
 
 
 def _blocked(call: _Call) -> RunResult:
-    params = redact_params(call.prepared.params)
-    record = _record(
-        call, call.action, call.prepared.path_args, params, None, key=call.idempotency_key, sent=False
-    )
+    params = call.prepared.params
+    try:
+        request = call.request(params, call.idempotency_key)
+    except KeyError:  # a path id is missing: record the path as the catalog writes it
+        request = Call(
+            call.action.id,
+            call.action.name,
+            call.action.method,
+            call.action.path,
+            params,
+            call.source,
+            call.idempotency_key,
+            call.action.sdk_call,
+        )
+    record = call.transport.not_sent(request)
     return RunResult(
         action_id=call.action.id,
         action_name=call.action.name,
@@ -428,77 +443,35 @@ def _blocked(call: _Call) -> RunResult:
         request=record,
         warnings=call.warnings,
         guidance=[],
-        snippets=_snippets(call, params),
+        snippets=_snippets(call, record.params),
         idempotency_key=call.idempotency_key,
         requests=[*call.requests, record],
     )
-
-
-def _request(
-    client: stripe.StripeClient, action: Action, url: str, params: Mapping[str, Any], page_key: str | None
-) -> _Answer:
-    """One HTTP call as the SDK's service method would make it (same encoding, headers, retries, errors),
-    through ``raw_request``: the answer stays JSON and no SDK objects are built.
-
-    Building ``StripeObject``s and converting them back to plain JSON cost more than the sandbox's whole
-    answer to a create, and ~50 ms per 1,000 listed objects (bench/core_overhead.py); the JSON is the same.
-    """
-    options: dict[str, Any] = {"headers": dict(CLIENT_HEADERS)}
-    if page_key:
-        options["idempotency_key"] = page_key
-    response = client.raw_request(action.method.lower(), url, **dict(params), **options)
-    body = json.loads(response.body)  # plain dicts (the SDK's own parse makes OrderedDicts)
-    if not isinstance(body, dict):
-        raise stripe.APIError(f"Unexpected response body (HTTP {response.code}): not a JSON object.")
-    return _Answer(body, int(response.code), response.request_id, response.headers)
-
-
-@dataclass(frozen=True)
-class _Answer:
-    """A successful answer: its JSON body and what the request record needs from its headers."""
-
-    body: dict[str, Any]
-    code: int
-    request_id: str | None
-    headers: Mapping[str, str]
-
-    @property
-    def replayed(self) -> bool:
-        return str(self.headers.get("Idempotent-Replayed", "")).lower() == "true"
 
 
 def _url(action: Action, path_args: Mapping[str, str]) -> str:
     """The request path, ids quoted as the SDK's services quote them (``sanitize_id``)."""
     if not action.path_inputs:
         return action.path
-    return action.path.format(**{k: quote_plus(v) for k, v in path_args.items()})
+    return action.path.format(**{k: quote_id(v) for k, v in path_args.items()})
 
 
-def _send(
-    call: _Call, client: stripe.StripeClient, *, load_all: bool, knowledge: KeyKnowledge | None
-) -> RunResult:
+def _send(call: _Call, *, load_all: bool, knowledge: KeyKnowledge | None) -> RunResult:
     action = call.action
-    url = _url(action, call.prepared.path_args)
     params = call.prepared.params
-    started = time.perf_counter()
-    try:
-        response = _request(client, action, url, params, call.idempotency_key)
-    except stripe.StripeError as error:
-        return _failed(call, error, started, knowledge)
-    except Exception as error:  # the SDK raising something unexpected must still become a message
-        return _failed(call, error, started, knowledge)
-    record = _record(
-        call, action, call.prepared.path_args, params, started, response=response, key=call.idempotency_key
-    )
-    call.requests.append(record)
+    answer = call.transport.send(call.request(params, call.idempotency_key))
+    call.requests.append(answer.record)
+    if not answer.ok or answer.body is None:
+        return _failed(call, answer, knowledge)
+    record = answer.record
     if knowledge is not None:
         knowledge.learn_granted(action.permission)
 
     objects: list[dict[str, Any]]
     has_more = False
     if action.is_list:
-        objects = _page_objects(response)
-        has_more = bool(response.body.get("has_more", False))
+        objects = _page_objects(answer.body)
+        has_more = bool(answer.body.get("has_more", False))
         backwards = "ending_before" in params
         while load_all and has_more and len(objects) < MAX_LOAD_ALL and objects:
             page_params = dict(params)
@@ -509,18 +482,14 @@ def _send(
                 page_params["ending_before"] = objects[0]["id"]
             else:
                 page_params["starting_after"] = objects[-1]["id"]
-            started = time.perf_counter()
-            try:
-                page = _request(client, action, url, page_params, None)
-            except stripe.StripeError as error:
-                failed = _failed(call, error, started, knowledge)
+            page = call.transport.send(call.request(page_params, None))
+            call.requests.append(page.record)
+            if not page.ok or page.body is None:
+                failed = _failed(call, page, knowledge)
                 failed.objects = objects
                 failed.table = to_table(objects)
                 return failed
-            call.requests.append(
-                _record(call, action, call.prepared.path_args, page_params, started, response=page, key=None)
-            )
-            page_objects = _page_objects(page)
+            page_objects = _page_objects(page.body)
             objects = [*page_objects, *objects] if backwards else [*objects, *page_objects]
             has_more = bool(page.body.get("has_more", False))
         if load_all and has_more:
@@ -533,7 +502,7 @@ def _send(
                 )
             )
     else:
-        objects = [response.body]
+        objects = [answer.body]
     if record.replayed:
         call.warnings.append(
             Finding(
@@ -572,43 +541,16 @@ def _send(
     )
 
 
-def _page_objects(page: _Answer) -> list[dict[str, Any]]:
+def _page_objects(body: Mapping[str, Any]) -> list[dict[str, Any]]:
     """A list page's objects as Stripe sent them."""
-    data = page.body.get("data")
+    data = body.get("data")
     if not isinstance(data, list) or not all(isinstance(o, dict) for o in data):
         raise stripe.APIError("Unexpected list response: no 'data' list of objects.")
     return data
 
 
-def _error_info(error: BaseException, api_base: str | None = None) -> StripeErrorInfo:
-    if isinstance(error, stripe.APIConnectionError):
-        # The SDK's text is a urllib3 traceback summary ("HTTPSConnectionPool... NameResolutionError"); the
-        # headline says which address failed and what to do, as the Test connection page does.
-        return StripeErrorInfo(None, None, None, None, connection_error_message(error, api_base), None)
-    if isinstance(error, stripe.StripeError):
-        err = error.error
-        message = (
-            (err.message if err is not None and err.message else None) or error.user_message or str(error)
-        )
-        return StripeErrorInfo(
-            http_status=error.http_status,
-            type=err.type if err is not None else None,
-            code=error.code,
-            param=err.param if err is not None else None,
-            message=redact(str(message)),
-            request_id=error.request_id,
-            decline_code=err.decline_code if err is not None else None,
-            doc_url=err.doc_url if err is not None else None,
-        )
-    return StripeErrorInfo(None, None, None, None, f"{type(error).__name__}: {redact(str(error))}", None)
-
-
-def _failed(call: _Call, error: BaseException, started: float, knowledge: KeyKnowledge | None) -> RunResult:
-    params = call.prepared.params
-    record = _record(
-        call, call.action, call.prepared.path_args, params, started, error=error, key=call.idempotency_key
-    )
-    call.requests.append(record)
+def _failed(call: _Call, answer: Answer, knowledge: KeyKnowledge | None) -> RunResult:
+    error = answer.error if answer.error is not None else stripe.APIError("No answer.")
     guidance = _guidance(call, error, knowledge)
     return RunResult(
         action_id=call.action.id,
@@ -616,11 +558,11 @@ def _failed(call: _Call, error: BaseException, started: float, knowledge: KeyKno
         ok=False,
         objects=[],
         table=to_table([]),
-        request=record,
+        request=answer.record,
         warnings=call.warnings,
         guidance=guidance,
-        error=_error_info(error, call.target.api_base),
-        snippets=_snippets(call, params),
+        error=answer.record.error or error_info(error, call.target.api_base),
+        snippets=_snippets(call, call.prepared.params),
         idempotency_key=call.idempotency_key,
         requests=call.requests,
     )

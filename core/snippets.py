@@ -79,10 +79,6 @@ def _bracketed(opening: str, items: list[str], closing: str, indent: int) -> str
     return opening + "\n" + "".join(f"{pad}{i},\n" for i in items) + " " * indent + closing
 
 
-def _path(action: Action, path_args: Mapping[str, str]) -> str:
-    return action.path.format(**path_args)
-
-
 def python_snippet(
     action: Action,
     path_args: Mapping[str, str],
@@ -91,18 +87,30 @@ def python_snippet(
     api_base: str | None = None,
     idempotency_key: str | None = None,
 ) -> str:
+    args = [path_args[i.name] for i in action.path_inputs]
+    return _python_sdk(action.sdk_call, args, params, api_base=api_base, idempotency_key=idempotency_key)
+
+
+def _python_sdk(
+    sdk_call: str,
+    path_args: Sequence[str],
+    params: Mapping[str, object],
+    *,
+    api_base: str | None,
+    idempotency_key: str | None,
+) -> str:
     base = normalize_api_base(api_base)
     lines = ["import os", "", "import stripe", "", "client = stripe.StripeClient("]
     lines.append(f'    os.environ["{KEY_ENV_VAR}"],')
     if base != STRIPE_API_BASE:
         lines.append(f'    base_addresses={{"api": {_py(base)}}},  # the local sandbox, not Stripe')
     lines.append(")")
-    args: list[str] = [_py(path_args[i.name]) for i in action.path_inputs]
+    args: list[str] = [_py(a) for a in path_args]
     if params or idempotency_key:
         args.append(_py(dict(params)))
     if idempotency_key:
         args.append(_py({"idempotency_key": idempotency_key}))
-    call = f"result = client.{action.sdk_call}("
+    call = f"result = client.{sdk_call}("
     if not args:
         lines.append(call + ")")
     elif len(", ".join(args)) + len(call) <= 100 and "\n" not in "".join(args):
@@ -116,6 +124,29 @@ def python_snippet(
     return "\n".join(lines) + "\n"
 
 
+def _python_json(method: str, path: str, params: Mapping[str, object], *, api_base: str | None) -> str:
+    """A call with a JSON body (the sandbox's control endpoints): no SDK method exists for it."""
+    url = normalize_api_base(api_base) + path
+    lines = [
+        "import json",
+        "import os",
+        "import urllib.request",
+        "",
+        "request = urllib.request.Request(",
+        f"    {_py(url)},",
+        f"    data=json.dumps({_py(dict(params), 4)}).encode(),",
+        f"    method={_py(method.upper())},",
+        "    headers={",
+        f'        "Authorization": "Bearer " + os.environ["{KEY_ENV_VAR}"],',
+        '        "Content-Type": "application/json",',
+        "    },",
+        ")",
+        "with urllib.request.urlopen(request) as response:",
+        "    print(json.load(response))",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def curl_snippet(
     action: Action,
     path_args: Mapping[str, str],
@@ -124,19 +155,36 @@ def curl_snippet(
     api_base: str | None = None,
     idempotency_key: str | None = None,
 ) -> str:
-    base = normalize_api_base(api_base)
-    url = base + _path(action, path_args)
+    path = action.path.format(**path_args)
+    key = idempotency_key if action.is_write else None
+    return _curl(action.method, path, params, api_base=api_base, idempotency_key=key)
+
+
+def _curl(
+    method: str,
+    path: str,
+    params: Mapping[str, object],
+    *,
+    api_base: str | None,
+    idempotency_key: str | None,
+    json_body: bool = False,
+) -> str:
+    url = normalize_api_base(api_base) + path
     head = ["curl"]
-    if action.method == "GET" and params:
+    if method == "GET" and params and not json_body:
         head.append("-G")  # -d pairs become the query string
-    elif action.method == "DELETE":
+    elif method == "DELETE":
         head.extend(["-X", "DELETE"])
         if params:
             head.append("-G")
     head.append(shlex.quote(url))
     parts: list[str] = [" ".join(head), f'-u "${KEY_ENV_VAR}:"']
-    if idempotency_key and action.is_write:
+    if idempotency_key:
         parts.append("-H " + shlex.quote(f"Idempotency-Key: {idempotency_key}"))
+    if json_body:
+        parts.append("-H 'Content-Type: application/json'")
+        parts.append("-d " + shlex.quote(json.dumps(dict(params), ensure_ascii=False)))
+        return " \\\n  ".join(parts) + "\n"
     for key, value in form_pairs(params):
         # -d sends bytes as they are; a value with spaces, & or = must be URL-encoded by curl.
         flag = "-d" if _PLAIN_VALUE.fullmatch(value) else "--data-urlencode"
@@ -155,6 +203,30 @@ def snippets_for(
     return Snippets(
         python=python_snippet(action, path_args, params, api_base=api_base, idempotency_key=idempotency_key),
         curl=curl_snippet(action, path_args, params, api_base=api_base, idempotency_key=idempotency_key),
+    )
+
+
+def request_snippets(
+    method: str,
+    path: str,
+    params: Mapping[str, object],
+    *,
+    sdk_call: str | None,
+    sdk_args: Sequence[str] = (),
+    api_base: str | None = None,
+    idempotency_key: str | None = None,
+) -> Snippets:
+    """Snippets for any recorded call: an SDK service call when there is one (``sdk_call``, its positional
+    ids ``sdk_args``), else a JSON request (the sandbox's control endpoints, which no SDK knows)."""
+    key = idempotency_key if method != "GET" else None
+    if sdk_call is None:
+        return Snippets(
+            python=_python_json(method, path, params, api_base=api_base),
+            curl=_curl(method, path, params, api_base=api_base, idempotency_key=key, json_body=True),
+        )
+    return Snippets(
+        python=_python_sdk(sdk_call, sdk_args, params, api_base=api_base, idempotency_key=key),
+        curl=_curl(method, path, params, api_base=api_base, idempotency_key=key),
     )
 
 

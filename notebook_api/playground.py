@@ -16,15 +16,17 @@ import pandas as pd
 from core import catalog, money, webhooks
 from core.catalog import Action
 from core.client import ClientCache, normalize_api_base
-from core.connection_test import check_connection
 from core.environments import Connection, Environment, EnvironmentConfig
 from core.keys import KeyField
 from core.keys import inspect_key as _inspect_key
 from core.permissions import KeyKnowledge
-from core.runner import Target, run
+from core.results import RequestRecord
+from core.runner import Target
 from core.secrets import Secret
+from core.session import StripeSession
 from notebook_api.checks import check_environment, inspect_key, preview_amount, secret_or_none, verify_webhook
 from notebook_api.views import Result, View, connection_view
+from sandbox.control import ControlClient
 
 if TYPE_CHECKING:
     from notebook_api.local_sandbox import Sandbox
@@ -64,9 +66,11 @@ def _flatten_inputs(action: Action, inputs: Mapping[str, object]) -> dict[str, o
 class Playground:
     """One connection in one environment: a key (never shown), where it points, and what it has learned.
 
-    Create it with :func:`connect` or :meth:`Sandbox.connect`. Each playground has its own client cache and
-    its own record of what a restricted key may do (``KeyKnowledge``), so a 403 is remembered: the next call
-    that needs the same permission is stopped before it is sent, with the fix.
+    Create it with :func:`connect` or :meth:`Sandbox.connect`. It wraps the app's own session object
+    (``core.session.StripeSession``, ``.session``): its own client cache and its own record of what a
+    restricted key may do (``.knowledge``), so a 403 is remembered: the next call that needs the same
+    permission is stopped before it is sent, with the fix. ``.requests`` is every call it made, as the app's
+    request log shows them.
     """
 
     def __init__(
@@ -89,12 +93,21 @@ class Playground:
         self.api_base = normalize_api_base(api_base)
         self.name = name
         self.account_id = account_id
-        self.knowledge = KeyKnowledge()
-        self._clients = ClientCache()
+        target = Target(self._secret, self.api_base, self.environment.label, self.name)
+        control = ControlClient(self.api_base, self._secret) if target.is_sandbox else None
+        self.session = StripeSession(
+            target, clients=ClientCache(), control=control, connection=self.connection
+        )
+        self.requests: list[RequestRecord] = []
+        self.session.subscribe(self.requests.append)
 
     @property
     def target(self) -> Target:
-        return Target(self._secret, self.api_base, self.environment.label, self.name)
+        return self.session.target
+
+    @property
+    def knowledge(self) -> KeyKnowledge:
+        return self.session.knowledge
 
     @property
     def connection(self) -> Connection:
@@ -155,24 +168,18 @@ class Playground:
         ``.ok``, use ``.object`` / ``.objects`` / ``.table``; it never raises for Stripe or input errors.
         """
         act = _action(action)
-        result = run(
+        result = self.session.run(
             act,
             _flatten_inputs(act, inputs),
-            target=self.target,
             confirm_live_write=confirm_live_write,
             idempotency_key=idempotency_key,
             load_all=load_all,
-            clients=self._clients,
-            knowledge=self.knowledge,
         )
         return Result.of(result)
 
     def check(self) -> View:
         """WeWeb's connection test: List Products. A list, even an empty one, means the connection works."""
-        report = check_connection(
-            self.connection, self.environment, clients=self._clients, knowledge=self.knowledge
-        )
-        return connection_view(report)
+        return connection_view(self.session.check_connection())
 
     def check_keys(self) -> View:
         """This environment's keys judged before any call: a live key in the Editor, a pk/sk mix-up…"""

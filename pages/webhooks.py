@@ -6,8 +6,8 @@ import streamlit as st
 from ui import (
     findings,
     navigation,
-    request_log,
     result_view,
+    sessions,
     target_picker,
     webhook_session,
     webhook_verifier,
@@ -63,7 +63,7 @@ with live_tab:
             )
             cols = st.columns(3)
             if cols[0].button("Trigger an event (create a product)", key="webhooks_trigger"):
-                request_log.run("create_product", {"name": "Webhook test product"}, target=target)
+                sessions.for_target(target).run("create_product", {"name": "Webhook test product"})
             if cols[1].button(
                 "Send a forged event", key="webhooks_forge", help="Signed with the wrong secret"
             ):

@@ -25,8 +25,9 @@ from core.catalog import Action, Availability, Input, InputKind
 from core.client import cache_key
 from core.results import RunResult
 from core.runner import Target
+from core.session import StripeSession
 from ui import findings as findings_ui
-from ui import request_log
+from ui import request_log, sessions
 
 NOT_SET = ""
 COMMON_CURRENCIES = (
@@ -73,14 +74,13 @@ def _label_of(obj: Mapping[str, object]) -> str:
 
 
 @st.cache_data(ttl=30, show_spinner=False)
-def _choices(list_action: str, key_digest: str, _target: Target) -> list[tuple[str, str]]:
+def _choices(list_action: str, key_digest: str, _session: StripeSession) -> list[tuple[str, str]]:
     """(id, label) of up to 100 existing objects; keyed by a digest of key and base, never the key.
 
-    A real call is logged like any other (only on a cache miss: a cache hit makes no call).
+    A real call, logged as a picker lookup (a background call), only on a cache miss: a hit makes none.
     """
     del key_digest  # only part of the cache key
-    result = runner.run(list_action, {"limit": 100}, target=_target)
-    request_log.record_result(result)
+    result = _session.lookup(list_action)
     return [(str(o["id"]), _label_of(o)) for o in result.objects if "id" in o]
 
 
@@ -96,7 +96,7 @@ def existing_ids(prefix: str, target: Target) -> list[tuple[str, str]]:
     list_action = kind.list_action if kind is not None else None
     if list_action is None or not target.secret:
         return []
-    return _choices(list_action, cache_key(target.secret, target.api_base), target)
+    return _choices(list_action, cache_key(target.secret, target.api_base), sessions.for_target(target))
 
 
 def _id_widget(action: Action, inp: Input, target: Target, prefix: str) -> object:

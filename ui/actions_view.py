@@ -14,7 +14,7 @@ import streamlit as st
 from core.catalog import Action
 from core.keys import Mode
 from core.runner import Target
-from ui import action_form, action_picker, request_log, result_view, target_picker
+from ui import action_form, action_picker, result_view, sessions, target_picker
 
 
 def draw() -> None:
@@ -53,7 +53,7 @@ def _form(action: Action, target: Target) -> None:
         disabled=live_write and not confirmed,
         help="A live write runs only after you confirm it above." if live_write else None,
     ):
-        result = request_log.run(
+        result = sessions.current().run(
             action, values, idempotency_key=submission, confirm_live_write=confirmed, load_all=load_all
         )
         st.session_state[f"actions_{action.id}_result"] = result

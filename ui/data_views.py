@@ -1,8 +1,9 @@
 """Stripe resources as tables, the way WeWeb's Stripe tables load them: List (filters, cursor paging) or
 Search (a Stripe query, page tokens).
 
-List runs the catalog's list action through the runner; Search is not a catalog action (WeWeb offers it only
-as a table mode), so it calls ``client.v1.<resource>.search`` directly and logs the call. Pages are kept
+List runs the catalog's list action; Search is not a catalog action (WeWeb offers it only as a table mode), so
+it is the session's own ``search`` (``client.v1.<resource>.search``). Both go through this browser
+session's :class:`core.session.StripeSession`, so both land in the request log. Pages are kept
 as a stack of cursors per resource, so "Previous" returns exactly to the page before.
 """
 
@@ -16,7 +17,7 @@ import streamlit as st
 
 from core import catalog
 from core.results import to_table
-from ui import request_log, target_picker
+from ui import sessions
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def load_list(name: str, filters: dict[str, object], limit: int, move: str = "fi
     inputs: dict[str, object] = {**filters, "limit": limit}
     if pages:
         inputs["starting_after"] = pages[-1]
-    result = request_log.run(RESOURCES[name].list_action, inputs)
+    result = sessions.current().run(RESOURCES[name].list_action, inputs)
     error = None if result.ok else result.headline()
     return _store(name, "list", View(result.table, result.has_more, result.next_cursor, error))
 
@@ -104,33 +105,11 @@ def load_search(name: str, query: str, limit: int, move: str = "first") -> View:
     params: dict[str, Any] = {"query": query, "limit": limit}
     if pages:
         params["page"] = pages[-1]
-    target = target_picker.current()
-    service = RESOURCES[name].service
-    path = f"/v1/{service}/search"
-    error: str | None = None
-    answer, entry = request_log.call(
-        f"search_{service}",
-        "GET",
-        path,
-        params,
-        lambda: getattr(target_picker.clients().get(target.secret, target.api_base).v1, service).search(
-            params
-        ),
-        target=target,
-    )
-    if entry.error is not None:
-        error = str(entry.error.get("message"))
-    data = answer.get("data", []) if isinstance(answer, dict) else []
-    return _store(
-        name,
-        "search",
-        View(
-            to_table(data),
-            bool(answer.get("has_more")) if isinstance(answer, dict) else False,
-            answer.get("next_page") if isinstance(answer, dict) else None,
-            error,
-        ),
-    )
+    answer = sessions.current().search(RESOURCES[name].service, params)
+    error = answer.message
+    data = answer.get("data", [])
+    view = View(to_table(data), bool(answer.get("has_more")), answer.get("next_page"), error)
+    return _store(name, "search", view)
 
 
 def list_action(name: str) -> catalog.Action:

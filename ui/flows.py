@@ -1,5 +1,6 @@
 """The guided flows of the WeWeb guide, step by step: every step is one or two catalog actions run through
-:func:`ui.request_log.run` (so it lands in the request log) and moves a state diagram.
+this browser session's :class:`core.session.StripeSession` (so it lands in the request log as a flow step)
+and moves a state diagram.
 
 Each flow keeps what it created (ids, statuses, the states it went through) in one session dict, so a rerun
 or a page switch does not lose the flow. Buttons send a per-step submission key: a double click replays the
@@ -17,8 +18,8 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from core import catalog, money, runner
-from core.results import RunResult
-from ui import action_form, request_log, result_view, sandbox_control, state_diagrams, target_picker
+from core.results import RunResult, Source
+from ui import action_form, result_view, sessions, state_diagrams
 from ui import findings as findings_ui
 
 FLOWS = {
@@ -96,9 +97,14 @@ def run_step(flow: str, step: str, action: str, inputs: Mapping[str, object]) ->
     """
     write = catalog.get(action).is_write
     key = _submission(flow, f"{step}_{action}", inputs) if write else None
-    result = request_log.run(action, inputs, idempotency_key=key)
+    result = sessions.current().run(action, inputs, idempotency_key=key, source=Source.FLOW)
     flow_state(flow)["results"][step] = result
     return result
+
+
+def run_read(action: str, object_id: str) -> RunResult:
+    """A read a step makes to see where the object is now (logged as a flow step, not kept)."""
+    return sessions.current().run(action, {"id": object_id}, source=Source.FLOW)
 
 
 def _field(result: RunResult, name: str) -> Any:
@@ -238,7 +244,7 @@ def confirm_payment_intent(card: str) -> None:
 
 def refresh_payment_intent(*, after_decline: bool = False) -> None:
     flow = "payment"
-    retrieved = request_log.run("retrieve_payment_intent", {"id": ids(flow)["payment_intent"]})
+    retrieved = run_read("retrieve_payment_intent", ids(flow)["payment_intent"])
     if retrieved.ok:
         if after_decline:
             track(flow, "payment_intent", "requires_confirmation")
@@ -248,20 +254,8 @@ def refresh_payment_intent(*, after_decline: bool = False) -> None:
 def authenticate(outcome: str) -> None:
     """Complete or fail 3D Secure through the sandbox's control endpoint (the customer's part); re-read."""
     flow = "payment"
-    target = target_picker.current()
-    intent = ids(flow)["payment_intent"]
-    path = f"/_sandbox/payment_intents/{intent}/authenticate"
-    _, entry = request_log.call(
-        "authenticate_payment_intent",
-        "POST",
-        path,
-        {"outcome": outcome},
-        lambda: sandbox_control.client(target).authenticate_payment_intent(
-            intent, succeed=outcome == "succeed"
-        ),
-        target=target,
-    )
-    flow_state(flow)["notice"] = str(entry.error.get("message")) if entry.error else None
+    answer = sessions.current().authenticate(ids(flow)["payment_intent"], succeed=outcome == "succeed")
+    flow_state(flow)["notice"] = answer.message
     refresh_payment_intent()
 
 
@@ -375,7 +369,9 @@ def retrieve_latest_invoice() -> None:
         track(flow, "invoice", "draft")
         track(flow, "invoice", "open")
         track(flow, "invoice", _field(result, "status"))
-    sub = request_log.run("retrieve_subscription", {"id": ids(flow)["subscription"]})
+    sub = sessions.current().run(
+        "retrieve_subscription", {"id": ids(flow)["subscription"]}, source=Source.FLOW
+    )
     if sub.ok:
         track(flow, "subscription", _field(sub, "status"))
 
@@ -437,7 +433,7 @@ def pay_invoice() -> None:
     if result.ok:
         track(flow, "invoice", _field(result, "status"))
     else:
-        again = request_log.run("retrieve_invoice", {"id": ids(flow)["invoice"]})
+        again = run_read("retrieve_invoice", ids(flow)["invoice"])
         if again.ok:
             track(flow, "invoice", _field(again, "status"))
 

@@ -1,7 +1,8 @@
 """One-click examples of the setup guide's pitfalls, each run for real against this session's sandbox.
 
-Every example goes through the same ``core`` code a real call would (``check_connection``, ``runner.run``),
-so what the person sees is exactly what the app would show them if they made the mistake themselves.
+Every example goes through a :class:`core.session.StripeSession` like a real call (its connection test, its
+``run``), recorded in the request log as a demo, so what the person sees is exactly what the app would show
+them if they made the mistake themselves.
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from core import runner
-from core.connection_test import check_connection
 from core.environments import Connection, Environment, EnvironmentConfig
 from core.findings import Finding
 from core.money import format_minor
-from core.runner import Target
+from core.results import Source
+from core.runner import Target, target_for
 from core.secrets import Secret
-from ui import sandbox
+from core.session import StripeSession
+from ui import sandbox, sessions
 
 _ALPHANUMERIC = string.ascii_letters + string.digits
 
@@ -53,16 +54,24 @@ def _sandbox_connection(publishable: str, secret: Secret, name: str) -> Connecti
     return Connection(name=name, environments={Environment.EDITOR: config}, api_base=mine.api_base)
 
 
-def _session_target() -> Target:
+def _session() -> StripeSession:
+    """This browser session's own sandbox account (the same session the playground uses before setup)."""
     mine = sandbox.account()
-    return Target(Secret(mine.secret_key), mine.api_base, Environment.EDITOR.label, "Local sandbox")
+    return sessions.for_target(
+        Target(Secret(mine.secret_key), mine.api_base, Environment.EDITOR.label, "Local sandbox")
+    )
+
+
+def _demo_session(connection: Connection) -> StripeSession:
+    """A one-off session for a demo's made-up or throwaway keys: logged, never kept."""
+    return sessions.scratch(target_for(connection, Environment.EDITOR), connection)
 
 
 def live_key_in_editor() -> Outcome:
     connection = _sandbox_connection(
         _fake_key("pk_live_"), Secret(_fake_key("sk_live_")), "Example: live keys in the Editor"
     )
-    report = check_connection(connection, Environment.EDITOR)
+    report = _demo_session(connection).check_connection(source=Source.DEMO)
     return Outcome(
         report.message,
         [*report.findings, *report.guidance],
@@ -71,7 +80,8 @@ def live_key_in_editor() -> Outcome:
 
 
 def amount_in_dollars() -> Outcome:
-    result = runner.run("create_payment_intent", {"amount": 10, "currency": "usd"}, target=_session_target())
+    inputs = {"amount": 10, "currency": "usd"}
+    result = _session().run("create_payment_intent", inputs, source=Source.DEMO)
     return Outcome(
         result.headline(),
         [*result.warnings, *result.guidance],
@@ -87,7 +97,7 @@ def restricted_key_without_products() -> Outcome:
     connection = _sandbox_connection(
         sandbox.account().publishable_key, key, "Example: restricted key without permissions"
     )
-    report = check_connection(connection, Environment.EDITOR)
+    report = _demo_session(connection).check_connection(source=Source.DEMO)
     return Outcome(
         report.message,
         [*report.findings, *report.guidance],
@@ -96,8 +106,8 @@ def restricted_key_without_products() -> Outcome:
 
 
 def cancel_succeeded_payment_intent() -> Outcome:
-    target = _session_target()
-    created = runner.run(
+    session = _session()
+    created = session.run(
         "create_payment_intent",
         {
             "amount": 1000,
@@ -106,12 +116,12 @@ def cancel_succeeded_payment_intent() -> Outcome:
             "payment_method_types": ["card"],
             "confirm": True,
         },
-        target=target,
+        source=Source.DEMO,
     )
     intent = created.object
     if not created.ok or intent is None:
         return Outcome(created.headline(), [*created.warnings, *created.guidance])
-    canceled = runner.run("cancel_payment_intent", {"id": intent["id"]}, target=target)
+    canceled = session.run("cancel_payment_intent", {"id": intent["id"]}, source=Source.DEMO)
     return Outcome(
         canceled.headline(),
         [*canceled.warnings, *canceled.guidance],

@@ -1,33 +1,22 @@
-"""The session's request log, and the one helper every page and flow uses to run an action and record it.
+"""The browser session's request log: every call any :class:`core.session.StripeSession` of this session made.
 
-The log lives in ``st.session_state`` (one per browser session): a shared server must never show one
-person's calls to another. Entries hold the runner's :class:`RequestRecord` (parameters redacted, never a
-key) plus the response with secret fields masked, so the log page can show request and response side by
-side and export them without leaking anything.
+Each session publishes one :class:`core.results.RequestRecord` per call (parameters redacted, never a key,
+the answer's JSON kept and shown with secret fields masked, its source: the person, a picker lookup, a
+pre-flight read, a probe, the connection test, a demo, a flow step); :func:`publish` is what they call. The
+log lives in ``st.session_state`` (one per browser session): a shared server must never show one person's
+calls to another.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import time
-import urllib.error
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 import streamlit as st
-import stripe
 
-from core import runner
-from core.catalog import Action
-from core.client import ClientConfigError, normalize_api_base
-from core.results import RequestRecord, RunResult, mask_secrets, redact_params
-from core.runner import Target
-from core.secrets import redact
-from sandbox.control import ControlError
-from ui import target_picker
+from core.results import RequestRecord
 
 LOG = "playground_request_log"
 MAX_ENTRIES = 500  # a long demo must not grow the session without bound
@@ -36,11 +25,18 @@ _write_listeners: list[Callable[[], None]] = []  # cache clearers (functions, no
 
 @dataclass(frozen=True)
 class LogEntry:
-    """One call: what was sent (record) and what came back (masked response or error)."""
+    """One call: what was sent and what came back (the record holds both)."""
 
     record: RequestRecord
-    response: Any = None
-    error: Mapping[str, Any] | None = None
+
+    @property
+    def response(self) -> Any:
+        return self.record.response
+
+    @property
+    def error(self) -> Mapping[str, Any] | None:
+        info = self.record.error
+        return None if info is None else {k: v for k, v in vars(info).items() if v is not None}
 
 
 def entries() -> list[LogEntry]:
@@ -48,10 +44,14 @@ def entries() -> list[LogEntry]:
     return list(log) if isinstance(log, list) else []
 
 
-def _append(entry: LogEntry) -> None:
+def publish(record: RequestRecord) -> None:
+    """A session's subscriber: log the call; after a successful write, clear what caches objects."""
     log = st.session_state.setdefault(LOG, [])
-    log.append(entry)
+    log.append(LogEntry(record))
     del log[:-MAX_ENTRIES]
+    if record.sent and record.method != "GET" and record.status is not None and record.status < 400:
+        for listener in _write_listeners:
+            listener()
 
 
 def clear() -> None:
@@ -64,134 +64,9 @@ def on_write(listener: Callable[[], None]) -> None:
         _write_listeners.append(listener)
 
 
-def record_result(result: RunResult) -> None:
-    """Log every request a run made: pre-flight reads, the call itself, and the pages of a "load all"."""
-    main = result.request
-    for record in result.requests or ([main] if main is not None else []):
-        if record is main:
-            error = None
-            if result.error is not None:
-                error = {k: v for k, v in vars(result.error).items() if v is not None}
-            response: Any = result.safe_objects() if result.ok and record.sent else None
-            if isinstance(response, list) and len(response) == 1 and not _is_list(result):
-                response = response[0]
-            _append(LogEntry(record, response, error))
-        else:
-            _append(LogEntry(record))
-
-
-def _is_list(result: RunResult) -> bool:
-    return result.action_id.startswith("list_")
-
-
-def run(
-    action: Action | str,
-    inputs: Mapping[str, object],
-    *,
-    target: Target | None = None,
-    idempotency_key: str | None = None,
-    confirm_live_write: bool = False,
-    load_all: bool = False,
-) -> RunResult:
-    """Run one catalog action through ``core.runner`` for this session's target, and log it."""
-    tgt = target if target is not None else target_picker.current()
-    result = runner.run(
-        action,
-        inputs,
-        target=tgt,
-        clients=target_picker.clients(),
-        idempotency_key=idempotency_key,
-        confirm_live_write=confirm_live_write,
-        load_all=load_all,
-    )
-    record_result(result)
-    if result.ok and result.request is not None and result.request.method != "GET":
-        for listener in _write_listeners:
-            listener()
-    return result
-
-
-def call(
-    name: str,
-    method: str,
-    path: str,
-    params: Mapping[str, Any],
-    send: Callable[[], Any],
-    *,
-    target: Target,
-) -> tuple[Any, LogEntry]:
-    """Log a call that is not a catalog action (events, webhook endpoints, search, sandbox controls).
-
-    ``send`` builds the client, performs the call and returns a ``StripeObject`` or a plain dict; a
-    ``StripeError`` or a missing key is logged and returned inside the entry (the caller shows it), so no
-    page ever sees a traceback.
-    """
-    started = time.perf_counter()
-    status: int | None = None
-    request_id: str | None = None
-    response: Any = None
-    error: dict[str, Any] | None = None
-    sent = True
-    try:
-        answer = send()
-    except ClientConfigError as exc:  # no key, or a publishable one: nothing was sent
-        error, answer, sent = {"message": str(exc)}, None, False
-    except stripe.StripeError as exc:
-        status, request_id = exc.http_status, exc.request_id
-        error = {"http_status": status, "code": exc.code, "message": redact(str(exc.user_message or exc))}
-        answer = None
-    except ControlError as exc:  # the sandbox's control API refused (its Stripe-shaped error)
-        status = exc.status
-        error = {"http_status": status, "code": exc.code, "message": redact(exc.message)}
-        answer = None
-    except OSError as exc:  # the sandbox did not answer
-        error = {"message": redact(_http_error_message(exc))}
-        status = getattr(exc, "code", None)
-        answer = None
-    if answer is not None:
-        last = getattr(answer, "last_response", None)
-        if last is not None:
-            status, request_id = int(last.code), last.request_id
-        elif status is None:
-            status = 200
-        response = mask_secrets(answer.to_dict() if hasattr(answer, "to_dict") else answer)
-    record = RequestRecord(
-        time=dt.datetime.now(dt.UTC),
-        action_id=name,
-        action_name=name.replace("_", " ").capitalize(),
-        method=method,
-        path=path,
-        params=redact_params(dict(params)),
-        status=status,
-        request_id=request_id,
-        idempotency_key=None,
-        duration_ms=round((time.perf_counter() - started) * 1000, 1),
-        environment=target.environment,
-        mode=target.mode_name,
-        target=target.target_name,
-        api_base=normalize_api_base(target.api_base),
-        sent=sent,
-    )
-    entry = LogEntry(record, response, error)
-    _append(entry)
-    return response, entry
-
-
-def _http_error_message(exc: OSError) -> str:
-    """Stripe's ``error.message`` from an HTTP error body when there is one, else the exception's text."""
-    if isinstance(exc, urllib.error.HTTPError):
-        try:
-            body = json.loads(exc.read() or b"{}")
-        except ValueError:
-            body = {}
-        message = body.get("error", {}).get("message") if isinstance(body, dict) else None
-        if isinstance(message, str):
-            return message
-    return f"{type(exc).__name__}: {exc}"
-
-
 COLUMNS = (
     "time",
+    "source",
     "environment",
     "mode",
     "target",
@@ -215,6 +90,7 @@ def to_frame(log: list[LogEntry]) -> pd.DataFrame:
         rows.append(
             {
                 "time": r.time,
+                "source": r.source.value,
                 "environment": r.environment,
                 "mode": r.mode,
                 "target": r.target,
@@ -238,11 +114,17 @@ def row_label(entry: LogEntry) -> str:
     """How a call is named in the row picker: time, method, path and status."""
     r = entry.record
     status = r.status if r.status is not None else ("not sent" if not r.sent else "no answer")
-    return f"{r.time:%H:%M:%S} {r.method} {r.path} → {status} ({r.action_id})"
+    background = ", background" if r.background else ""
+    return f"{r.time:%H:%M:%S} {r.method} {r.path} → {status} ({r.action_id}, {r.source.value}{background})"
 
 
 def newest_first(log: list[LogEntry]) -> list[LogEntry]:
     return list(reversed(log))
+
+
+def foreground(log: list[LogEntry]) -> list[LogEntry]:
+    """The calls without the background lookups (pickers filling themselves, pre-flight reads)."""
+    return [entry for entry in log if not entry.record.background]
 
 
 def filter_frame(frame: pd.DataFrame, picked: Mapping[str, list[Any]], text: str = "") -> pd.DataFrame:
@@ -266,4 +148,4 @@ def response_of(entry: LogEntry) -> Any:
         return entry.response
     if not entry.record.sent:
         return {"note": "Not sent: a check before sending blocked this call (see its warnings)."}
-    return {"note": "A pre-flight or paging call; its body is not kept."}
+    return {"note": "No answer came back."}

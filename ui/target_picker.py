@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.client import ClientCache
-from core.environments import Environment
+from core.environments import Connection, Environment
 from core.runner import Target, environment_notices, target_for
 from core.secrets import Secret
 from ui import connections_step, findings, sandbox
@@ -18,15 +18,20 @@ from ui import connections_step, findings, sandbox
 _CLIENTS = "playground_clients"
 
 
-def current() -> Target:
-    """The target of the active connection and environment, or this session's sandbox account."""
+def active() -> tuple[Connection | None, Target]:
+    """The active connection (None before there is one) and where its active environment's calls go."""
     connections = connections_step.connections()
     if not connections:
         mine = sandbox.account()
-        return Target(Secret(mine.secret_key), mine.api_base, "Editor", "Local sandbox")
-    active = connections_step.find(st.session_state.get(connections_step.ACTIVE)) or connections[-1]
+        return None, Target(Secret(mine.secret_key), mine.api_base, "Editor", "Local sandbox")
+    chosen = connections_step.find(st.session_state.get(connections_step.ACTIVE)) or connections[-1]
     env = st.session_state.get(connections_step.ACTIVE_ENVIRONMENT) or Environment.EDITOR.value
-    return target_for(active, env)
+    return chosen, target_for(chosen, env)
+
+
+def current() -> Target:
+    """The target of the active connection and environment, or this session's sandbox account."""
+    return active()[1]
 
 
 def is_sandbox_account() -> bool:

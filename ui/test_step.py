@@ -1,8 +1,8 @@
 """Step 3 of the setup: WeWeb's connection test (List Products) per environment, kept in the session.
 
-The test itself is ``core.connection_test.check_connection``. A result is stored with a fingerprint of the
-key and server it ran against (a hash, never the key), so changing a key makes the old result stale instead
-of leaving a green tick for keys that were never tested.
+The test itself is the environment's session's ``check_connection`` (``core.connection_test``). A result
+is stored with a fingerprint of the key and server it ran against (a hash, never the key), so changing a key
+makes the old result stale instead of leaving a green tick for keys that were never tested.
 """
 
 from __future__ import annotations
@@ -14,13 +14,11 @@ import streamlit as st
 
 from core import runner
 from core.client import cache_key
-from core.connection_test import ConnectionReport, check_connection
+from core.connection_test import ConnectionReport
 from core.environments import Connection, Environment
-from core.permissions import KeyKnowledge, PermissionMatrix, permission_matrix
-from core.results import DISPLAY_SUFFIX
-from ui import connections_step, state, target_picker
-
-_KNOWLEDGE = "setup_key_knowledge"
+from core.permissions import PermissionMatrix
+from core.results import DISPLAY_SUFFIX, Source
+from ui import connections_step, sessions, state
 
 
 @dataclass(frozen=True)
@@ -32,12 +30,6 @@ class StoredResult:
 def _fingerprint(connection: Connection, env: Environment) -> str:
     target = runner.target_for(connection, env)
     return cache_key(target.secret, target.api_base)
-
-
-def knowledge(connection: Connection, env: Environment) -> KeyKnowledge:
-    """What this environment's key may do, learned from 403s and successes; per key, in the session."""
-    store: dict[str, KeyKnowledge] = st.session_state.setdefault(_KNOWLEDGE, {})
-    return store.setdefault(_fingerprint(connection, env), KeyKnowledge())
 
 
 def _results() -> dict[tuple[str, str], StoredResult]:
@@ -52,9 +44,7 @@ def testable(connection: Connection) -> list[Environment]:
 
 def run(connection: Connection, env: Environment) -> ConnectionReport:
     """Run List Products for one environment and remember the report."""
-    report = check_connection(
-        connection, env, clients=target_picker.clients(), knowledge=knowledge(connection, env)
-    )
+    report = sessions.of(connection, env).check_connection()
     _results()[(connection.name, env.value)] = StoredResult(_fingerprint(connection, env), report)
     return report
 
@@ -90,7 +80,7 @@ def products_table(connection: Connection, env: Environment, report: ConnectionR
     products = report.products
     if products.empty:
         return products
-    prices = runner.run("list_prices", {"limit": 100}, connection, env, clients=target_picker.clients())
+    prices = sessions.of(connection, env).run("list_prices", {"limit": 100}, source=Source.CONNECTION_TEST)
     amounts: dict[str, str] = {}
     column = "unit_amount" + DISPLAY_SUFFIX
     if prices.ok and not prices.table.empty and column in prices.table:
@@ -117,5 +107,4 @@ def products_table(connection: Connection, env: Environment, report: ConnectionR
 
 def permissions(connection: Connection, env: Environment) -> PermissionMatrix:
     """Probe what this environment's restricted key may read (and show what writes taught us)."""
-    target = runner.target_for(connection, env)
-    return permission_matrix(target, knowledge(connection, env), clients=target_picker.clients())
+    return sessions.of(connection, env).permissions()

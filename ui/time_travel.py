@@ -17,7 +17,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from ui import flows, request_log, target_picker, webhook_session
+from core.results import Source
+from ui import flows, sessions
 from ui.flows import ids, run_step
 
 FLOW = "time"
@@ -113,7 +114,7 @@ def advance(to: int) -> None:
     if not result.ok:
         return
     for _ in range(READY_POLLS):
-        clock = request_log.run("retrieve_test_clock", {"id": ids(FLOW)["clock"]})
+        clock = flows.run_read("retrieve_test_clock", ids(FLOW)["clock"])
         if clock.ok and clock.object and clock.object.get("status") != "advancing":
             _state()["now"] = int(clock.object["frozen_time"])
             break
@@ -153,12 +154,14 @@ def recover() -> None:
 def refresh() -> None:
     """Read the subscription, its invoices and the events since the last look; record the status."""
     state = _state()
-    sub = request_log.run("retrieve_subscription", {"id": ids(FLOW)["subscription"]})
+    session = sessions.current()
+    sub = session.run("retrieve_subscription", {"id": ids(FLOW)["subscription"]}, source=Source.FLOW)
     if sub.ok and sub.object:
         state["subscription"] = sub.object
         flows.track(FLOW, "subscription", sub.object.get("status"))
         state.setdefault("history", []).append((state.get("now"), sub.object.get("status")))
-    listed = request_log.run("list_invoices", {"subscription": ids(FLOW)["subscription"], "limit": 100})
+    wanted = {"subscription": ids(FLOW)["subscription"], "limit": 100}
+    listed = session.run("list_invoices", wanted, source=Source.FLOW)
     if listed.ok:
         state["invoices"] = list(reversed(listed.objects))
     state["events"] = _new_events(state.get("last_event"))
@@ -169,8 +172,7 @@ def refresh() -> None:
 def _new_events(after: str | None) -> list[dict[str, Any]]:
     """The account's events newer than ``after`` (an event id), oldest first."""
     params: Any = {"limit": 100, **({"ending_before": after} if after else {})}
-    answer, _ = webhook_session.list_events(target_picker.current(), params)
-    data = answer.get("data", []) if isinstance(answer, dict) else []
+    data = sessions.current().list_events(params, source=Source.FLOW).get("data", [])
     return [
         {"id": e.get("id"), "created": e.get("created"), "type": e.get("type")} for e in reversed(list(data))
     ]

@@ -1,14 +1,15 @@
 """This session's webhook endpoint on the sandbox, the recent-events list, and the connection's settings.
 
 The endpoint (its path token, id and ``whsec_`` secret) lives in the session: it is this person's, and the
-receiver only knows the token. Every call goes through :func:`ui.request_log.call`, so it is logged.
+receiver only knows the token. Every call goes through this browser session's
+:class:`core.session.StripeSession`, so it is logged.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -20,7 +21,8 @@ from core.environments import Connection, Environment, check_environment
 from core.findings import Finding
 from core.runner import Target
 from core.secrets import Secret
-from ui import request_log, sandbox_control, state, target_picker, webhook_receiver
+from core.transport import Answer
+from ui import sessions, state, webhook_receiver
 
 ENDPOINT = "webhooks_endpoint"
 ENABLED_EVENTS = ["*"]
@@ -60,24 +62,15 @@ def register(target: Target) -> str | None:
         "enabled_events": ENABLED_EVENTS,
         "description": "Stripe Setup Playground receiver",
     }
-    raw: dict[str, str] = {}
-
-    def send() -> Any:
-        client = target_picker.clients().get(target.secret, target.api_base)
-        created = client.v1.webhook_endpoints.create(params)
-        # Stripe shows the signing secret only in the create answer; the log keeps a masked copy.
-        raw["secret"] = str(created.secret)
-        return created
-
-    created, entry = request_log.call(
-        "create_webhook_endpoint", "POST", "/v1/webhook_endpoints", params, send, target=target
-    )
-    if entry.error is not None or "secret" not in raw:
-        return str((entry.error or {}).get("message", "The endpoint was created without a signing secret."))
-    secret = Secret(raw.pop("secret"))
+    created = sessions.for_target(target).create_webhook_endpoint(params)
+    secret_value = created.get("secret")
+    if not created.ok or not isinstance(secret_value, str):
+        return created.message or "The endpoint was created without a signing secret."
+    # Stripe shows the signing secret only in the create answer; the log shows it masked.
+    secret = Secret(secret_value)
     receiver.inbox.register(token, secret)
     st.session_state[ENDPOINT] = Endpoint(
-        str(created["id"]), token, url, secret, cache_key(target.secret, target.api_base)
+        str(created.get("id")), token, url, secret, cache_key(target.secret, target.api_base)
     )
     return None
 
@@ -86,18 +79,7 @@ def remove(target: Target) -> None:
     current = endpoint(target)
     if current is None:
         return
-    request_log.call(
-        "delete_webhook_endpoint",
-        "DELETE",
-        f"/v1/webhook_endpoints/{current.id}",
-        {},
-        lambda: (
-            target_picker.clients()
-            .get(target.secret, target.api_base)
-            .v1.webhook_endpoints.delete(current.id)
-        ),
-        target=target,
-    )
+    sessions.for_target(target).delete_webhook_endpoint(current.id)
     webhook_receiver.receiver().inbox.unregister(current.token)
     st.session_state.pop(ENDPOINT, None)
 
@@ -131,16 +113,9 @@ def feed(target: Target) -> pd.DataFrame:
     )
 
 
-def list_events(target: Target, params: Any) -> tuple[Any, request_log.LogEntry]:
-    """``GET /v1/events`` with ``params``, logged like every call (the Webhooks page and Time travel)."""
-    return request_log.call(
-        "list_events",
-        "GET",
-        "/v1/events",
-        params,
-        lambda: target_picker.clients().get(target.secret, target.api_base).v1.events.list(params),
-        target=target,
-    )
+def list_events(target: Target, params: Any) -> Answer:
+    """``GET /v1/events`` with ``params``, through the session (the Webhooks page and Time travel)."""
+    return sessions.for_target(target).list_events(params)
 
 
 def recent_events(target: Target, limit: int = 20, event_type: str = "") -> tuple[pd.DataFrame, str | None]:
@@ -148,11 +123,11 @@ def recent_events(target: Target, limit: int = 20, event_type: str = "") -> tupl
     params: Any = {"limit": limit}
     if event_type.strip():
         params["type"] = event_type.strip()
-    answer, entry = list_events(target, params)
-    if entry.error is not None:
-        return pd.DataFrame(), str(entry.error.get("message"))
+    answer = list_events(target, params)
+    if not answer.ok:
+        return pd.DataFrame(), answer.message
     rows = []
-    for event in answer.get("data", []) if isinstance(answer, dict) else []:
+    for event in answer.get("data", []):
         obj = (event.get("data") or {}).get("object") or {}
         rows.append(
             {
@@ -208,7 +183,6 @@ def connection_settings() -> list[Settings]:
     return found
 
 
-TRIGGERS_PATH = "/_sandbox/triggers"
 _TRIGGER_NAMES = "webhooks_trigger_names"
 
 
@@ -217,23 +191,14 @@ def trigger_names(target: Target) -> list[str]:
     cached = st.session_state.get(_TRIGGER_NAMES)
     if isinstance(cached, tuple) and cached[0] == target.api_base:
         return list(cached[1])
-    try:
-        names = sandbox_control.client(target).triggers()
-    except OSError:
+    answer = sessions.for_target(target).trigger_names()
+    if not answer.ok:
         return []
+    names = [str(name) for name in answer.get("data", [])]
     st.session_state[_TRIGGER_NAMES] = (target.api_base, tuple(names))
     return names
 
 
 def trigger(target: Target, event_type: str) -> str | None:
     """Run the sandbox's scenario for ``event_type`` (as ``stripe trigger`` does); None or the error."""
-    path = f"{TRIGGERS_PATH}/{event_type}"
-    _, entry = request_log.call(
-        "trigger_event",
-        "POST",
-        path,
-        {},
-        lambda: asdict(sandbox_control.client(target).trigger(event_type)),
-        target=target,
-    )
-    return str(entry.error.get("message")) if entry.error else None
+    return sessions.for_target(target).trigger(event_type).message

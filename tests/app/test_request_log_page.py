@@ -50,8 +50,14 @@ def test_every_call_is_a_row_with_the_columns_people_need() -> None:
         "duration_ms",
     ):
         assert column in frame.columns
-    # Newest first; the product picker of Retrieve Product listed the products once (a real call, logged).
+    # Newest first, and only what the person ran: the product picker of Retrieve Product listed the products
+    # once (a real call, logged), as a background lookup the log hides until asked.
+    assert list(frame["action"]) == ["list_products", "retrieve_product", "create_product"]
+    assert set(frame["source"]) == {"person"}
+    at.toggle(key="request_log_background").set_value(True).run()
+    frame = at.dataframe[0].value
     assert list(frame["action"]) == ["list_products", "retrieve_product", "list_products", "create_product"]
+    assert list(frame["source"]) == ["person", "person", "picker lookup", "person"]
     assert set(frame["status"]) == {200}
     assert set(frame["environment"]) == {"Editor"}
     assert set(frame["mode"]) == {"test"}
@@ -72,7 +78,7 @@ def test_filters_narrow_the_rows() -> None:
 
 def test_selected_row_shows_request_and_response() -> None:
     at = with_calls()
-    log = request_log.newest_first(at.session_state[request_log.LOG])
+    log = request_log.foreground(request_log.newest_first(at.session_state[request_log.LOG]))
     index = next(i for i, e in enumerate(log) if e.record.action_id == "create_product")
     at.selectbox(key="request_log_row").select(index).run()
     request, response = (j.value for j in at.json)
@@ -83,6 +89,7 @@ def test_selected_row_shows_request_and_response() -> None:
 
 def test_no_key_appears_on_the_page_or_in_the_csv() -> None:
     at = with_calls()
+    at.toggle(key="request_log_background").set_value(True).run()  # the picker's lookup too
     secret = at.session_state[sandbox.ACCOUNT].secret_key
     shown = texts(at) + "".join(j.value for j in at.json)
     assert secret not in shown

@@ -21,6 +21,7 @@ from core.permissions import (
 )
 from core.runner import Target, run
 from core.secrets import Secret
+from core.transport import Transport
 
 
 def test_every_catalog_stem_has_a_probe() -> None:
@@ -61,7 +62,8 @@ def test_knowledge_write_implies_read_and_forget() -> None:
 def test_matrix_for_arestricted_key(sandbox: Any, account: dict[str, str]) -> None:
     key = restricted_key(sandbox, account, "rak_product_read", "rak_customer_write", "rak_plan_read")
     knowledge = KeyKnowledge()
-    matrix = check_permissions(build_client(key, api_base=sandbox.api_base), key, knowledge)
+    rk = Target(Secret(key), sandbox.api_base, "Editor")
+    matrix = check_permissions(Transport(rk, client=build_client(key, api_base=sandbox.api_base)), knowledge)
     assert matrix.restricted
     assert "cannot be probed without side effects" in matrix.note
     assert matrix.row("product").read is Access.YES
@@ -83,19 +85,19 @@ def test_matrix_for_arestricted_key(sandbox: Any, account: dict[str, str]) -> No
     assert key not in frame.to_string()
 
     # Writes are learned: a 403 marks "no", a success marks "yes", and the next matrix shows both.
-    rk = Target(Secret(key), sandbox.api_base, "Editor")
     refused = run("create_product", {"name": "x"}, target=rk, knowledge=knowledge)
     assert refused.request is not None
     assert refused.request.status == 403
     assert run("create_customer", {"email": "w@example.com"}, target=rk, knowledge=knowledge).ok
-    again = check_permissions(build_client(key, api_base=sandbox.api_base), key, knowledge)
+    again = check_permissions(Transport(rk, client=build_client(key, api_base=sandbox.api_base)), knowledge)
     assert again.row("product").write is Access.NO
     assert again.row("customer").write is Access.YES
 
 
 def test_matrix_for_a_secret_key_needs_no_probes(sandbox: Any, account: dict[str, str]) -> None:
     client = stripe.StripeClient("sk_test_unused", base_addresses={"api": "http://127.0.0.1:9"})
-    matrix = check_permissions(client, account["secret_key"], KeyKnowledge())
+    target = Target(Secret(account["secret_key"]), "http://127.0.0.1:9", "Editor")
+    matrix = check_permissions(Transport(target, client=client), KeyKnowledge())
     assert not matrix.restricted
     assert {r.read for r in matrix.rows} == {Access.YES}
     assert {r.write for r in matrix.rows} == {Access.YES}
